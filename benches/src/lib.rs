@@ -1,0 +1,1 @@
+//! Benchmarks for hipc live here (see `benches/README.md` once they exist).

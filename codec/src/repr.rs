@@ -1,0 +1,258 @@
+//! A high-level representation of a message and its checked emitter
+//! (smoltcp's `Repr::emit` pattern).
+
+use zerocopy::IntoBytes;
+use zerocopy::byteorder::little_endian::U32;
+
+use crate::buffer::BufferDescriptor;
+use crate::error::{Error, Field, Section};
+use crate::field::{header0, header1, limits, special};
+use crate::header::{Header, SpecialHeader};
+use crate::layout::Layout;
+use crate::pointer::PointerDescriptor;
+use crate::receive_list::{ReceiveListEntry, entry_count};
+
+/// Every field of a message, borrowing its items.
+///
+/// Items are the wire structs themselves (built with their checked constructors, or
+/// borrowed from a parsed [`crate::Message`] through [`crate::Message::repr`]), so a
+/// representation costs nothing to make and emitting a parsed message gives its bytes
+/// back, reserved bits included.
+///
+/// ```
+/// use hipc::{Message, MessageRepr, PointerDescriptor, ReceiveListEntry};
+/// use zerocopy::byteorder::little_endian::U32;
+/// // wire-format.md §6 Ex 4: one X, one C in mode 2, CMIF command 5.
+/// let x = [PointerDescriptor::new(0, 0x12_3456_7890, 0x100)?];
+/// let c = [ReceiveListEntry::new(0x43_2100_0000, 0x200)?];
+/// let mut raw = [0u8; 32];
+/// raw[..4].copy_from_slice(b"SFCI");
+/// raw[8] = 5;
+/// let repr = MessageRepr { tag: 4, x: &x, raw: &raw, recv_list_count: 2, c: &c, ..MessageRepr::EMPTY };
+/// let mut buf = [0u8; 0x100];
+/// let len = repr.emit(&mut buf)?;
+/// assert_eq!(len, 56);
+/// assert_eq!(Message::new_checked(&buf[..len])?.repr(), repr);
+/// # Ok::<(), hipc::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MessageRepr<'a> {
+    /// Header word 0 bits 0..=15.
+    pub tag: u16,
+    /// Emit a special header even when there is no PID and no handle (the kernel
+    /// accepts the has-special bit with every count zero). Implied by `pid` or handles.
+    pub special_header: bool,
+    /// The PID slot's value, when the message carries one. The kernel replaces it.
+    pub pid: Option<u64>,
+    /// Copy handle words (at most 15).
+    pub copy_handles: &'a [U32],
+    /// Move handle words (at most 15).
+    pub move_handles: &'a [U32],
+    /// X descriptors (at most 15).
+    pub x: &'a [PointerDescriptor],
+    /// A descriptors (at most 15).
+    pub a: &'a [BufferDescriptor],
+    /// B descriptors (at most 15).
+    pub b: &'a [BufferDescriptor],
+    /// W descriptors (at most 15).
+    pub w: &'a [BufferDescriptor],
+    /// Raw data bytes: a whole number of words, at most 1023 of them.
+    pub raw: &'a [u8],
+    /// Header word 1 bits 10..=13, as written (0..=15).
+    pub recv_list_count: u8,
+    /// Header word 1 bits 20..=30 (0 = receive list directly after the raw data).
+    pub recv_list_offset: u16,
+    /// Receive-list entries: exactly as many as `recv_list_count` implies.
+    pub c: &'a [ReceiveListEntry],
+    /// Header word 1 bits 14..=19, in their own positions.
+    pub header_reserved: u32,
+    /// Special header bits 9..=31, in their own positions.
+    pub special_reserved: u32,
+}
+
+impl<'a> MessageRepr<'a> {
+    /// A message with tag 0 and nothing else, for `..MessageRepr::EMPTY` updates.
+    pub const EMPTY: MessageRepr<'static> = MessageRepr {
+        tag: 0,
+        special_header: false,
+        pid: None,
+        copy_handles: &[],
+        move_handles: &[],
+        x: &[],
+        a: &[],
+        b: &[],
+        w: &[],
+        raw: &[],
+        recv_list_count: 0,
+        recv_list_offset: 0,
+        c: &[],
+        header_reserved: 0,
+        special_reserved: 0,
+    };
+
+    /// Whether the message carries a special header.
+    pub fn has_special_header(&self) -> bool {
+        self.special_header
+            || self.pid.is_some()
+            || !self.copy_handles.is_empty()
+            || !self.move_handles.is_empty()
+    }
+
+    /// Checks every field and computes the header words. Nothing is truncated:
+    /// any value that does not fit is an error naming its field.
+    pub fn header(&self) -> Result<(Header, SpecialHeader), Error> {
+        let count = |section: Section, n: usize| {
+            if n > limits::COUNT_MAX {
+                Err(Error::TooManyItems {
+                    section,
+                    count: n,
+                    max: limits::COUNT_MAX,
+                })
+            } else {
+                Ok(n as u32)
+            }
+        };
+        let ncopy = count(Section::CopyHandles, self.copy_handles.len())?;
+        let nmove = count(Section::MoveHandles, self.move_handles.len())?;
+        let nx = count(Section::X, self.x.len())?;
+        let na = count(Section::A, self.a.len())?;
+        let nb = count(Section::B, self.b.len())?;
+        let nw = count(Section::W, self.w.len())?;
+        if self.raw.len() % 4 != 0 {
+            return Err(Error::RawDataNotWords {
+                len: self.raw.len(),
+            });
+        }
+        let raw_words = self.raw.len() / 4;
+        if raw_words > limits::RAW_WORDS_MAX {
+            return Err(Error::TooManyItems {
+                section: Section::RawData,
+                count: raw_words,
+                max: limits::RAW_WORDS_MAX,
+            });
+        }
+        if u32::from(self.recv_list_count) > header1::RECV_LIST_COUNT.max() {
+            return Err(Error::too_large(
+                None,
+                Field::RecvListCount,
+                u64::from(self.recv_list_count),
+                u64::from(header1::RECV_LIST_COUNT.max()),
+            ));
+        }
+        if self.recv_list_offset > limits::RECV_LIST_OFFSET_MAX {
+            return Err(Error::too_large(
+                None,
+                Field::RecvListOffset,
+                u64::from(self.recv_list_offset),
+                u64::from(limits::RECV_LIST_OFFSET_MAX),
+            ));
+        }
+        let expected = entry_count(self.recv_list_count);
+        if self.c.len() != expected {
+            return Err(Error::RecvListEntriesMismatch {
+                count: self.recv_list_count,
+                expected,
+                given: self.c.len(),
+            });
+        }
+        if self.header_reserved & !header1::RESERVED.mask() != 0 {
+            return Err(Error::outside(
+                None,
+                Field::HeaderReserved,
+                self.header_reserved,
+                header1::RESERVED.mask(),
+            ));
+        }
+        if self.special_reserved & !special::RESERVED.mask() != 0 {
+            return Err(Error::outside(
+                None,
+                Field::SpecialReserved,
+                self.special_reserved,
+                special::RESERVED.mask(),
+            ));
+        }
+        let has_special = self.has_special_header();
+        if self.special_reserved != 0 && !has_special {
+            return Err(Error::SpecialReservedWithoutSpecialHeader);
+        }
+
+        let mut w0 = header0::TAG.set(0, u32::from(self.tag));
+        w0 = header0::X_COUNT.set(w0, nx);
+        w0 = header0::A_COUNT.set(w0, na);
+        w0 = header0::B_COUNT.set(w0, nb);
+        w0 = header0::W_COUNT.set(w0, nw);
+        let mut w1 = header1::RAW_COUNT.set(0, raw_words as u32);
+        w1 = header1::RECV_LIST_COUNT.set(w1, u32::from(self.recv_list_count));
+        w1 |= self.header_reserved;
+        w1 = header1::RECV_LIST_OFFSET.set(w1, u32::from(self.recv_list_offset));
+        w1 = header1::HAS_SPECIAL_HEADER.set(w1, u32::from(has_special));
+        let mut sw = special::HAS_PID.set(0, u32::from(self.pid.is_some()));
+        sw = special::COPY_COUNT.set(sw, ncopy);
+        sw = special::MOVE_COUNT.set(sw, nmove);
+        sw |= self.special_reserved;
+        Ok((Header::from_words(w0, w1), SpecialHeader::from_word(sw)))
+    }
+
+    /// The layout the message will have. Fails as [`MessageRepr::header`] does, and
+    /// when a non-zero receive-list offset points inside the message.
+    pub fn layout(&self) -> Result<Layout, Error> {
+        let (header, special) = self.header()?;
+        let layout = Layout::new(header, special);
+        if !layout.recv_list_offset_valid() {
+            return Err(Error::RecvListOffsetInsideMessage {
+                offset: self.recv_list_offset,
+                raw_end: layout.raw_end_index(),
+            });
+        }
+        Ok(layout)
+    }
+
+    /// Length in bytes of the emitted message.
+    pub fn buffer_len(&self) -> Result<usize, Error> {
+        Ok(self.layout()?.message_size())
+    }
+
+    /// Writes the message at the start of `buf` and returns its length. Bytes of
+    /// `buf` after the message are not touched; the gap between the raw data and a
+    /// receive list placed further on is zeroed. Every check runs before the first
+    /// write, so on error `buf` is unchanged.
+    pub fn emit(&self, buf: &mut [u8]) -> Result<usize, Error> {
+        let layout = self.layout()?;
+        let len = layout.message_size();
+        let Some(out) = buf.get_mut(..len) else {
+            return Err(Error::BufferTooSmall {
+                needed: len,
+                available: buf.len(),
+            });
+        };
+        let (header, special) = (layout.header(), layout.special_header());
+        put(out, 0..8, header.as_bytes());
+        if let (Some(range), Some(special)) = (layout.special_header_range(), special) {
+            put(out, range, special.as_bytes());
+        }
+        if let (Some(range), Some(pid)) = (layout.pid(), self.pid) {
+            put(out, range, &pid.to_le_bytes());
+        }
+        put(out, layout.copy_handles(), self.copy_handles.as_bytes());
+        put(out, layout.move_handles(), self.move_handles.as_bytes());
+        put(out, layout.x(), self.x.as_bytes());
+        put(out, layout.a(), self.a.as_bytes());
+        put(out, layout.b(), self.b.as_bytes());
+        put(out, layout.w(), self.w.as_bytes());
+        put(out, layout.raw(), self.raw);
+        if let Some(gap) = out.get_mut(layout.gap()) {
+            gap.fill(0);
+        }
+        put(out, layout.receive_list(), self.c.as_bytes());
+        Ok(len)
+    }
+}
+
+/// Copies `src` into `out[range]`; the layout guarantees the lengths agree.
+fn put(out: &mut [u8], range: core::ops::Range<usize>, src: &[u8]) {
+    if let Some(dst) = out.get_mut(range) {
+        if dst.len() == src.len() {
+            dst.copy_from_slice(src);
+        }
+    }
+}
