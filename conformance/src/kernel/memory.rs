@@ -1,0 +1,186 @@
+//! The memory vocabulary vectors and kernels share: states, permissions, attributes
+//! (kernel-semantics.md §1.2 and §4.4, from mesosphère's `kern_k_memory_block.hpp`).
+
+use serde::{Deserialize, Serialize};
+
+/// A memory block state. Only the states the IPC rules distinguish are named; the
+/// table of which state allows what is kernel-semantics.md §4.4.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize, PartialOrd, Ord)]
+pub enum MemoryState {
+    /// 0x00: not mapped.
+    Free,
+    /// 0x01: device memory.
+    Io,
+    /// 0x02: static mapping.
+    Static,
+    /// 0x03: code.
+    Code,
+    /// 0x04: code data.
+    CodeData,
+    /// 0x05: heap ("Normal").
+    Normal,
+    /// 0x06: shared memory (MapSharedMemory): no IPC flags, linear-mapped.
+    Shared,
+    /// 0x08: alias code.
+    AliasCode,
+    /// 0x09: alias code data.
+    AliasCodeData,
+    /// 0x0A: a server-side IPC mapping with attribute 0.
+    Ipc,
+    /// 0x0B: stack.
+    Stack,
+    /// 0x0C: thread-local region (TLS message buffers live here).
+    ThreadLocal,
+    /// 0x0D: transfer memory.
+    Transfered,
+    /// 0x0E: shared transfer memory.
+    SharedTransfered,
+    /// 0x0F: shared code.
+    SharedCode,
+    /// 0x10: inaccessible.
+    Inaccessible,
+    /// 0x11: a server-side IPC mapping with attribute 1.
+    NonSecureIpc,
+    /// 0x12: a server-side IPC mapping with attribute 3.
+    NonDeviceIpc,
+    /// 0x13: kernel.
+    Kernel,
+    /// 0x14: generated code.
+    GeneratedCode,
+    /// 0x15: code out.
+    CodeOut,
+    /// 0x16: coverage.
+    Coverage,
+    /// 0x17: insecure.
+    Insecure,
+}
+
+impl MemoryState {
+    /// `FlagCanUseIpc`: may back an A/B/W buffer with attribute 0.
+    pub fn can_use_ipc(self) -> bool {
+        use MemoryState::*;
+        matches!(
+            self,
+            Code | CodeData | Normal | AliasCode | AliasCodeData | Ipc | Stack | Transfered
+        )
+    }
+    /// `FlagCanUseNonSecureIpc`: may back an A/B/W buffer with attribute 1.
+    pub fn can_use_non_secure_ipc(self) -> bool {
+        use MemoryState::*;
+        self.can_use_ipc()
+            || matches!(
+                self,
+                SharedTransfered | SharedCode | NonSecureIpc | Insecure
+            )
+    }
+    /// `FlagCanUseNonDeviceIpc`: may back an A/B/W buffer with attribute 3.
+    pub fn can_use_non_device_ipc(self) -> bool {
+        self.can_use_non_secure_ipc() || self == MemoryState::NonDeviceIpc
+    }
+    /// `FlagLinearMapped`: may be the source or destination of X data.
+    pub fn linear_mapped(self) -> bool {
+        use MemoryState::*;
+        self.can_use_non_device_ipc()
+            || matches!(self, Shared | ThreadLocal | GeneratedCode | CodeOut)
+    }
+    /// `FlagCanIpcUserBuffer` and `FlagReferenceCounted`: may hold a user message buffer.
+    pub fn can_hold_user_buffer(self) -> bool {
+        matches!(
+            self,
+            MemoryState::Normal | MemoryState::CodeData | MemoryState::AliasCodeData
+        )
+    }
+    /// The IPC state a map-alias attribute maps with (kernel-semantics.md §4.4 step 1);
+    /// `None` for the invalid attribute 2.
+    pub fn for_attribute(attribute: u8) -> Option<MemoryState> {
+        match attribute {
+            0 => Some(MemoryState::Ipc),
+            1 => Some(MemoryState::NonSecureIpc),
+            3 => Some(MemoryState::NonDeviceIpc),
+            _ => None,
+        }
+    }
+}
+
+/// User permission on a range. "Kernel-only" pages (locked user buffers, B/W pages
+/// lent to a server) have user permission `None`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Permission {
+    /// No user access.
+    None,
+    /// Read only.
+    R,
+    /// Read and write.
+    Rw,
+    /// Read and execute.
+    Rx,
+}
+
+impl Permission {
+    /// Whether user mode may read.
+    pub fn readable(self) -> bool {
+        !matches!(self, Permission::None)
+    }
+    /// Whether user mode may write.
+    pub fn writable(self) -> bool {
+        matches!(self, Permission::Rw)
+    }
+}
+
+/// Memory attributes (kernel-semantics.md §1.2, §4.4 step 3).
+#[derive(
+    Clone, Copy, PartialEq, Eq, Hash, Debug, Default, Serialize, Deserialize, PartialOrd, Ord,
+)]
+#[serde(default, deny_unknown_fields)]
+pub struct MemoryAttributes {
+    /// Locked (user buffer in use by a syscall).
+    pub locked: bool,
+    /// IPC-locked (lent to a server).
+    pub ipc_locked: bool,
+    /// Device-shared.
+    pub device_shared: bool,
+    /// Uncached.
+    pub uncached: bool,
+    /// Permission-locked.
+    pub permission_locked: bool,
+}
+
+impl MemoryAttributes {
+    /// No attribute set.
+    pub fn is_empty(&self) -> bool {
+        *self == MemoryAttributes::default()
+    }
+}
+
+/// A range of a process's address space to create at set-up.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct MemoryRegion {
+    /// Start address (page-aligned).
+    pub address: u64,
+    /// Size in bytes (a page multiple).
+    pub size: u64,
+    /// Memory state.
+    pub state: MemoryState,
+    /// User permission.
+    pub permission: Permission,
+    /// Attributes.
+    pub attributes: MemoryAttributes,
+    /// Initial contents from `address`; the rest of the region is zero.
+    pub contents: Vec<u8>,
+}
+
+/// What a kernel reports for one address (like `svcQueryMemory`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+pub struct MemoryInfo {
+    /// Start of the block holding the address.
+    pub base: u64,
+    /// Size of that block.
+    pub size: u64,
+    /// Its state.
+    pub state: MemoryState,
+    /// Its user permission.
+    pub permission: Permission,
+    /// Its attributes.
+    pub attributes: MemoryAttributes,
+}
