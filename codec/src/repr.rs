@@ -35,7 +35,12 @@ use crate::receive_list::{ReceiveListEntry, entry_count};
 /// assert_eq!(Message::new_checked(&buf[..len])?.repr(), repr);
 /// # Ok::<(), hipc::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// Equality (and hashing) compares what is emitted: `special_header` counts through
+/// [`MessageRepr::has_special_header`], so a representation that leaves it `false`
+/// while giving a PID or handles equals the one a parsed message returns (which
+/// reports `true` whenever the special header is present).
+#[derive(Debug, Clone, Copy)]
 pub struct MessageRepr<'a> {
     /// Header word 0 bits 0..=15.
     pub tag: u16,
@@ -68,6 +73,48 @@ pub struct MessageRepr<'a> {
     pub header_reserved: u32,
     /// Special header bits 9..=31, in their own positions.
     pub special_reserved: u32,
+}
+
+impl PartialEq for MessageRepr<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.tag == other.tag
+            && self.has_special_header() == other.has_special_header()
+            && self.pid == other.pid
+            && self.copy_handles == other.copy_handles
+            && self.move_handles == other.move_handles
+            && self.x == other.x
+            && self.a == other.a
+            && self.b == other.b
+            && self.w == other.w
+            && self.raw == other.raw
+            && self.recv_list_count == other.recv_list_count
+            && self.recv_list_offset == other.recv_list_offset
+            && self.c == other.c
+            && self.header_reserved == other.header_reserved
+            && self.special_reserved == other.special_reserved
+    }
+}
+
+impl Eq for MessageRepr<'_> {}
+
+impl core::hash::Hash for MessageRepr<'_> {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.tag.hash(state);
+        self.has_special_header().hash(state);
+        self.pid.hash(state);
+        self.copy_handles.hash(state);
+        self.move_handles.hash(state);
+        self.x.hash(state);
+        self.a.hash(state);
+        self.b.hash(state);
+        self.w.hash(state);
+        self.raw.hash(state);
+        self.recv_list_count.hash(state);
+        self.recv_list_offset.hash(state);
+        self.c.hash(state);
+        self.header_reserved.hash(state);
+        self.special_reserved.hash(state);
+    }
 }
 
 impl<'a> MessageRepr<'a> {
