@@ -202,6 +202,53 @@ pub enum Error {
 }
 
 impl Error {
+    /// A stable, machine-readable name for the kind of error (used by the conformance
+    /// vectors' `error.kind`): `truncated`, `recv_list_offset_inside_message`,
+    /// `value_too_large`, `bits_outside_field`, `too_many_items`, `raw_data_not_words`,
+    /// `recv_list_entries_mismatch`, `special_reserved_without_special_header`,
+    /// `buffer_too_small`.
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            Error::Truncated { .. } => "truncated",
+            Error::RecvListOffsetInsideMessage { .. } => "recv_list_offset_inside_message",
+            Error::ValueTooLarge { .. } => "value_too_large",
+            Error::BitsOutsideField { .. } => "bits_outside_field",
+            Error::TooManyItems { .. } => "too_many_items",
+            Error::RawDataNotWords { .. } => "raw_data_not_words",
+            Error::RecvListEntriesMismatch { .. } => "recv_list_entries_mismatch",
+            Error::SpecialReservedWithoutSpecialHeader => "special_reserved_without_special_header",
+            Error::BufferTooSmall { .. } => "buffer_too_small",
+        }
+    }
+
+    /// The section the error is about, when it names one.
+    pub const fn section(&self) -> Option<Section> {
+        match self {
+            Error::Truncated { section, .. } | Error::TooManyItems { section, .. } => {
+                Some(*section)
+            }
+            Error::ValueTooLarge { field, .. } | Error::BitsOutsideField { field, .. } => {
+                field.section
+            }
+            Error::RawDataNotWords { .. } => Some(Section::RawData),
+            Error::RecvListEntriesMismatch { .. } | Error::RecvListOffsetInsideMessage { .. } => {
+                Some(Section::ReceiveList)
+            }
+            Error::SpecialReservedWithoutSpecialHeader => Some(Section::SpecialHeader),
+            Error::BufferTooSmall { .. } => None,
+        }
+    }
+
+    /// The field the error is about, when it names one.
+    pub const fn field(&self) -> Option<FieldPath> {
+        match self {
+            Error::ValueTooLarge { field, .. } | Error::BitsOutsideField { field, .. } => {
+                Some(*field)
+            }
+            _ => None,
+        }
+    }
+
     /// Attaches an item position to a field error (used when a descriptor built
     /// in isolation turns out to be the `index`-th of its section).
     pub fn at(self, section: Section, index: usize) -> Self {
