@@ -32,11 +32,17 @@ pub const SFCI: u32 = 0x4943_4653;
 /// "SFCO" as a little-endian word.
 pub const SFCO: u32 = 0x4F43_4653;
 
-/// Emits `repr` into a 0x100-byte buffer and returns the message bytes.
+/// Emits `repr` into a buffer 0x40 bytes larger than needed and returns the
+/// message bytes (checking that the bytes after the message are untouched).
 pub fn emit(repr: &hipc::MessageRepr<'_>) -> Vec<u8> {
-    let mut buf = vec![0u8; 0x1000];
+    let needed = repr.buffer_len().unwrap();
+    let mut buf = vec![0xE7u8; needed + 0x40];
     let len = repr.emit(&mut buf).unwrap();
-    assert_eq!(len, repr.buffer_len().unwrap());
+    assert_eq!(len, needed);
+    assert!(
+        buf[len..].iter().all(|&b| b == 0xE7),
+        "emit wrote past the message"
+    );
     buf.truncate(len);
     buf
 }
