@@ -32,12 +32,18 @@ impl<T: AsRef<[u8]>> Message<T> {
 struct Hex<'a>(&'a [u8]);
 
 impl fmt::Display for Hex<'_> {
+    /// Writes the bytes as `xx xx ...`, left-aligned and padded with spaces to the
+    /// formatter's width, if any (a plain `write!` per byte would ignore `{:<36}`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, b) in self.0.iter().enumerate() {
             if i > 0 {
                 f.write_str(" ")?;
             }
             write!(f, "{b:02x}")?;
+        }
+        let written = (self.0.len() * 3).saturating_sub(1);
+        for _ in written..f.width().unwrap_or(0) {
+            f.write_str(" ")?;
         }
         Ok(())
     }
@@ -51,7 +57,7 @@ fn line(
 ) -> fmt::Result {
     write!(
         f,
-        "{offset:#06x}  {:<16} {:<36}",
+        "{offset:#06x}  {:<16} {:<36} ",
         alloc_free_name(name),
         Hex(bytes)
     )
