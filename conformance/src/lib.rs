@@ -2,4 +2,7 @@
 //! kernel implements, a reference model kernel, and the runner behind the `hipc`
 //! command.
 
+pub mod cli;
+pub mod hex;
 pub mod kernel;
+pub mod message_json;

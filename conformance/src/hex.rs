@@ -1,0 +1,197 @@
+//! Hex text to bytes and back, as the `hipc` command and the vector files use it.
+//!
+//! Input is forgiving in the ways a paste is untidy: ASCII whitespace may appear
+//! anywhere (between bytes, inside a byte, around the whole), and the digits may be
+//! preceded by one `0x` / `0X` prefix (after any leading whitespace). Upper and lower
+//! case digits are both accepted. Anything else is an error naming the offending
+//! character and its position. Output is always lowercase with no separators.
+//!
+//! Hand-written rather than taken from the `hex` crate: the crate neither skips
+//! whitespace nor accepts a prefix, so we would have to filter the input into a
+//! copy first and would then lose the original positions for error messages. The
+//! whole codec is forty lines, with no dependency.
+
+use std::fmt;
+
+/// Why a hex string could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HexError {
+    /// A character that is neither a hex digit nor whitespace.
+    InvalidChar {
+        /// The character.
+        ch: char,
+        /// Its byte offset in the input (0-based).
+        offset: usize,
+    },
+    /// An odd number of hex digits: the last byte is incomplete.
+    OddLength {
+        /// How many hex digits the input holds.
+        digits: usize,
+    },
+}
+
+impl fmt::Display for HexError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            HexError::InvalidChar { ch, offset } => write!(
+                f,
+                "invalid hex character {ch:?} at byte offset {offset} (expected 0-9, a-f, A-F or whitespace)"
+            ),
+            HexError::OddLength { digits } => write!(
+                f,
+                "odd number of hex digits ({digits}): the last byte is incomplete"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for HexError {}
+
+/// Parses hex text into bytes, skipping ASCII whitespace anywhere and one optional
+/// leading `0x` / `0X`.
+///
+/// ```
+/// use hipc_conformance::hex::{decode, HexError};
+/// assert_eq!(decode(" 0x04 00\n0A ff ").unwrap(), vec![4, 0, 10, 255]);
+/// assert_eq!(decode("abc"), Err(HexError::OddLength { digits: 3 }));
+/// assert_eq!(decode("0g"), Err(HexError::InvalidChar { ch: 'g', offset: 1 }));
+/// ```
+pub fn decode(text: &str) -> Result<Vec<u8>, HexError> {
+    let trimmed = text.trim_start_matches(|c: char| c.is_ascii_whitespace());
+    let start = text.len() - trimmed.len();
+    let (body, start) = match trimmed.get(..2) {
+        Some("0x" | "0X") => (trimmed.get(2..).unwrap_or(""), start + 2),
+        _ => (trimmed, start),
+    };
+    let mut out = Vec::with_capacity(body.len() / 2);
+    let mut high: Option<u8> = None;
+    let mut digits = 0usize;
+    for (i, ch) in body.char_indices() {
+        if ch.is_ascii_whitespace() {
+            continue;
+        }
+        let Some(nibble) = ch.to_digit(16) else {
+            return Err(HexError::InvalidChar {
+                ch,
+                offset: start + i,
+            });
+        };
+        digits += 1;
+        // `to_digit(16)` is at most 15, so the cast is lossless.
+        let nibble = nibble as u8;
+        match high.take() {
+            None => high = Some(nibble),
+            Some(h) => out.push(h << 4 | nibble),
+        }
+    }
+    if high.is_some() {
+        return Err(HexError::OddLength { digits });
+    }
+    Ok(out)
+}
+
+/// Formats bytes as lowercase hex with no separators.
+///
+/// ```
+/// assert_eq!(hipc_conformance::hex::encode(&[0x04, 0xab]), "04ab");
+/// ```
+pub fn encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    encode_into(bytes, &mut out);
+    out
+}
+
+/// Appends the lowercase hex of `bytes` to `out`.
+pub fn encode_into(bytes: &[u8], out: &mut String) {
+    // `from_digit` gives lowercase letters; a nibble is always below 16, so the
+    // fallback is never taken.
+    let digit = |n: u8| char::from_digit(u32::from(n), 16).unwrap_or('0');
+    out.reserve(bytes.len() * 2);
+    for &b in bytes {
+        out.push(digit(b >> 4));
+        out.push(digit(b & 0xF));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+    use super::*;
+
+    #[test]
+    fn plain_lower_and_upper() {
+        assert_eq!(decode("0a0B").unwrap(), vec![0x0a, 0x0b]);
+        assert_eq!(decode("DEADbeef").unwrap(), vec![0xde, 0xad, 0xbe, 0xef]);
+    }
+
+    #[test]
+    fn empty_and_whitespace_only() {
+        assert_eq!(decode("").unwrap(), Vec::<u8>::new());
+        assert_eq!(decode(" \t\r\n").unwrap(), Vec::<u8>::new());
+        assert_eq!(decode("0x").unwrap(), Vec::<u8>::new());
+    }
+
+    #[test]
+    fn whitespace_anywhere() {
+        assert_eq!(
+            decode("\t 04 0\n0 00\r\n00 ").unwrap(),
+            vec![0x04, 0x00, 0x00, 0x00]
+        );
+    }
+
+    #[test]
+    fn prefix() {
+        assert_eq!(decode("0x0400").unwrap(), vec![4, 0]);
+        assert_eq!(decode("  0X0400").unwrap(), vec![4, 0]);
+        assert_eq!(decode("0x 04 00").unwrap(), vec![4, 0]);
+        // Only one prefix, and only at the start.
+        assert_eq!(
+            decode("04 0x00"),
+            Err(HexError::InvalidChar { ch: 'x', offset: 4 })
+        );
+        assert_eq!(
+            decode("0x0x00"),
+            Err(HexError::InvalidChar { ch: 'x', offset: 3 })
+        );
+    }
+
+    #[test]
+    fn odd_length() {
+        let err = decode("040").unwrap_err();
+        assert_eq!(err, HexError::OddLength { digits: 3 });
+        assert!(err.to_string().contains("odd number of hex digits (3)"));
+        assert_eq!(decode("0x 0 4 0"), Err(HexError::OddLength { digits: 3 }));
+    }
+
+    #[test]
+    fn invalid_char_names_char_and_offset() {
+        let err = decode("04 zz").unwrap_err();
+        assert_eq!(err, HexError::InvalidChar { ch: 'z', offset: 3 });
+        assert_eq!(
+            err.to_string(),
+            "invalid hex character 'z' at byte offset 3 (expected 0-9, a-f, A-F or whitespace)"
+        );
+        // Offsets are byte offsets into the original text, prefix included.
+        assert_eq!(
+            decode(" 0x0é"),
+            Err(HexError::InvalidChar {
+                ch: 'é', offset: 4
+            })
+        );
+        // Non-ASCII whitespace is not whitespace here.
+        assert!(decode("04\u{a0}00").is_err());
+    }
+
+    #[test]
+    fn encode_lowercase() {
+        assert_eq!(encode(&[]), "");
+        assert_eq!(encode(&[0x00, 0x0f, 0xf0, 0xff, 0xab]), "000ff0ffab");
+    }
+
+    #[test]
+    fn round_trip_every_byte() {
+        let all: Vec<u8> = (0..=255).collect();
+        assert_eq!(decode(&encode(&all)).unwrap(), all);
+        assert_eq!(decode(&encode(&all).to_uppercase()).unwrap(), all);
+    }
+}
