@@ -17,7 +17,7 @@ fn entries(n: usize) -> Vec<ReceiveListEntry> {
     (0..n)
         .map(|i| {
             let i = i as u64;
-            ReceiveListEntry::new(0x40_0000_0000 | (i << 20) | 0x10 * i, 0x100 + i).unwrap()
+            ReceiveListEntry::new(0x40_0000_0000 | (i << 20) | (0x10 * i), 0x100 + i).unwrap()
         })
         .collect()
 }
@@ -83,7 +83,7 @@ fn every_mode_emits_and_parses() {
         assert_eq!(msg.receive_list(), &c[..]);
         for (i, e) in msg.receive_list().iter().enumerate() {
             let i = i as u64;
-            assert_eq!(e.address(), 0x40_0000_0000 | (i << 20) | 0x10 * i);
+            assert_eq!(e.address(), 0x40_0000_0000 | (i << 20) | (0x10 * i));
             assert_eq!(u64::from(e.size()), 0x100 + i);
         }
         assert_eq!(msg.repr(), repr);
