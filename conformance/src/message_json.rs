@@ -366,13 +366,6 @@ impl MessageJson {
             "reserved",
         ];
         let obj = Obj::new(tree, loc, KEYS)?;
-        let pid = {
-            let (value, at) = obj.required("pid")?;
-            match value {
-                Json::Null => None,
-                other => Some(uint(other, &at)?),
-            }
-        };
         let handles = |key: &'static str| -> Result<Vec<u32>, JsonError> {
             let (value, at) = obj.required(key)?;
             array(value, &at)?
@@ -384,43 +377,46 @@ impl MessageJson {
                 })
                 .collect()
         };
-        let descriptors = |key: &'static str| {
+        let items = |key: &'static str| {
             let (value, at) = obj.required(key)?;
-            array(value, &at)?
-                .iter()
+            Ok::<_, JsonError>((array(value, &at)?, at))
+        };
+        let descriptors = |key: &'static str| {
+            let (list, at) = items(key)?;
+            list.iter()
                 .enumerate()
                 .map(|(i, d)| BufferJson::from_tree(d, &at.index(i)))
                 .collect::<Result<Vec<_>, _>>()
         };
-        let (x_value, x_at) = obj.required("x")?;
-        let x = array(x_value, &x_at)?
-            .iter()
-            .enumerate()
-            .map(|(i, d)| PointerJson::from_tree(d, &x_at.index(i)))
-            .collect::<Result<Vec<_>, _>>()?;
-        let (c_value, c_at) = obj.required("c")?;
-        let c = array(c_value, &c_at)?
-            .iter()
-            .enumerate()
-            .map(|(i, d)| ReceiveJson::from_tree(d, &c_at.index(i)))
-            .collect::<Result<Vec<_>, _>>()?;
-        let reserved = match obj.optional("reserved") {
-            Some((value, at)) => ReservedJson::from_tree(value, &at)?,
-            None => ReservedJson::default(),
-        };
+        // Struct fields are evaluated in the order written: errors come in key order.
         Ok(MessageJson {
             tag: obj.uint_field("type", u64::from(header0::TAG.max()))?,
-            pid,
+            pid: match obj.required("pid")? {
+                (Json::Null, _) => None,
+                (other, at) => Some(uint(other, &at)?),
+            },
             copy_handles: handles("copy_handles")?,
             move_handles: handles("move_handles")?,
-            x,
+            x: {
+                let (list, at) = items("x")?;
+                list.iter()
+                    .enumerate()
+                    .map(|(i, d)| PointerJson::from_tree(d, &at.index(i)))
+                    .collect::<Result<Vec<_>, _>>()?
+            },
             a: descriptors("a")?,
             b: descriptors("b")?,
             w: descriptors("w")?,
             raw_words: handles("raw_words")?,
             recv_list_count: obj
                 .uint_field("recv_list_count", u64::from(header1::RECV_LIST_COUNT.max()))?,
-            c,
+            c: {
+                let (list, at) = items("c")?;
+                list.iter()
+                    .enumerate()
+                    .map(|(i, d)| ReceiveJson::from_tree(d, &at.index(i)))
+                    .collect::<Result<Vec<_>, _>>()?
+            },
             special_header: match obj.optional("special_header") {
                 Some((value, at)) => boolean(value, &at)?,
                 None => false,
@@ -428,7 +424,10 @@ impl MessageJson {
             recv_list_offset: obj
                 .opt_uint_field("recv_list_offset", u64::from(limits::RECV_LIST_OFFSET_MAX))?,
             trailing_bytes: obj.opt_uint_field("trailing_bytes", u64::MAX)?,
-            reserved,
+            reserved: match obj.optional("reserved") {
+                Some((value, at)) => ReservedJson::from_tree(value, &at)?,
+                None => ReservedJson::default(),
+            },
         })
     }
 }
