@@ -567,6 +567,8 @@ fn truncated_names_each_section() {
     assert!(Message::new_checked(&bytes[..]).is_ok());
 }
 
+// message-json.md key table: errors name sections and fields by their JSON keys
+// (wire-format.md §1.1 section order).
 #[test]
 fn section_names_match_message_json_keys() {
     let names = [

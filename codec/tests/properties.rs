@@ -276,7 +276,8 @@ fn config(cases: u32) -> ProptestConfig {
 proptest! {
     #![proptest_config(config(256))]
 
-    // (a) Any representable message emits and parses back to an equal MessageRepr.
+    // (a) Any representable message emits and parses back to an equal MessageRepr
+    // (wire-format.md §1.2-§1.11 field widths, §1.13 limits).
     #[test]
     fn representable_messages_round_trip(m in owned_message()) {
         let repr = m.repr();
@@ -296,7 +297,8 @@ proptest! {
         prop_assert_eq!(&again[..], &bytes[..len]);
     }
 
-    // (c) Every prefix shorter than the message is rejected with an error.
+    // (c) Every prefix shorter than the message is rejected with an error
+    // (message-json.md: a shorter byte string is an error naming the section).
     #[test]
     fn every_truncation_is_rejected(m in owned_message()) {
         let repr = m.repr();
@@ -316,7 +318,8 @@ proptest! {
     }
 
     // (b) Any byte string that new_checked accepts re-emits identically up to
-    // message_len() when its gap is zero, and with the gap zeroed otherwise.
+    // message_len() when its gap is zero, and with the gap zeroed otherwise
+    // (message-json.md rules; wire-format.md §1.7 for the gap).
     #[test]
     fn accepted_bytes_reemit_identically(bytes in message_like_bytes()) {
         if let Ok(msg) = Message::new_checked(&bytes[..]) {
@@ -336,7 +339,8 @@ proptest! {
         }
     }
 
-    // (d) Arbitrary bytes never panic in new_checked, any accessor or the dissection.
+    // (d) Arbitrary bytes never panic in new_checked, any accessor or the dissection
+    // (wire-format.md §7.3: be total).
     #[test]
     fn arbitrary_bytes_never_panic(bytes in vec(any::<u8>(), 0..300)) {
         if let Ok(msg) = Message::new_checked(&bytes[..]) {
@@ -371,7 +375,7 @@ proptest! {
         }
     }
 
-    // Layout invariants for any header words: sections are contiguous and in wire
+    // wire-format.md §1.1, §1.2, §1.7. Layout invariants for any header words: sections are contiguous and in wire
     // order; the receive list starts at or after the raw data when the offset is valid.
     #[test]
     fn layout_is_ordered(w0 in any::<u32>(), w1 in any::<u32>(), sw in any::<u32>()) {
