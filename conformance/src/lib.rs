@@ -6,3 +6,5 @@ pub mod cli;
 pub mod hex;
 pub mod kernel;
 pub mod message_json;
+pub mod runner;
+pub mod vector;
