@@ -599,3 +599,102 @@ fn section_names_match_message_json_keys() {
     let boxed: Box<dyn std::error::Error> = Box::new(Error::SpecialReservedWithoutSpecialHeader);
     assert!(boxed.to_string().contains("special header"));
 }
+
+// The stable kinds used by the conformance vectors' `error.kind`, and the section
+// and field each error names (message-json.md keys).
+#[test]
+fn error_kind_section_and_field() {
+    let path = FieldPath {
+        section: Some(Section::X),
+        index: Some(0),
+        field: Field::Address,
+    };
+    let cases = [
+        (
+            Error::Truncated {
+                section: Section::Pid,
+                needed: 20,
+                available: 12,
+            },
+            "truncated",
+            Some(Section::Pid),
+            None,
+        ),
+        (
+            Error::RecvListOffsetInsideMessage {
+                offset: 3,
+                raw_end: 5,
+            },
+            "recv_list_offset_inside_message",
+            Some(Section::ReceiveList),
+            None,
+        ),
+        (
+            Error::ValueTooLarge {
+                field: path,
+                value: 1 << 39,
+                max: (1 << 39) - 1,
+            },
+            "value_too_large",
+            Some(Section::X),
+            Some(path),
+        ),
+        (
+            Error::BitsOutsideField {
+                field: path,
+                value: 1,
+                mask: 0,
+            },
+            "bits_outside_field",
+            Some(Section::X),
+            Some(path),
+        ),
+        (
+            Error::TooManyItems {
+                section: Section::A,
+                count: 16,
+                max: 15,
+            },
+            "too_many_items",
+            Some(Section::A),
+            None,
+        ),
+        (
+            Error::RawDataNotWords { len: 3 },
+            "raw_data_not_words",
+            Some(Section::RawData),
+            None,
+        ),
+        (
+            Error::RecvListEntriesMismatch {
+                count: 2,
+                expected: 1,
+                given: 0,
+            },
+            "recv_list_entries_mismatch",
+            Some(Section::ReceiveList),
+            None,
+        ),
+        (
+            Error::SpecialReservedWithoutSpecialHeader,
+            "special_reserved_without_special_header",
+            Some(Section::SpecialHeader),
+            None,
+        ),
+        (
+            Error::BufferTooSmall {
+                needed: 8,
+                available: 0,
+            },
+            "buffer_too_small",
+            None,
+            None,
+        ),
+    ];
+    for (err, kind, section, field) in cases {
+        assert_eq!(err.kind(), kind);
+        assert_eq!(err.section(), section, "{err}");
+        assert_eq!(err.field(), field, "{err}");
+        assert!(!err.to_string().is_empty());
+    }
+}
