@@ -191,10 +191,11 @@ impl Layout {
         let start = self.recv_list * 4;
         start..start + self.recv_entries * RECEIVE_LIST_ENTRY_SIZE
     }
-    /// Byte range between the end of the raw data and a receive list placed further
-    /// on by the receive-list offset (empty otherwise). Not part of the message.
+    /// Byte range between the end of the raw data and a receive list (with entries)
+    /// placed further on by the receive-list offset; empty otherwise. Not part of any
+    /// section.
     pub fn gap(&self) -> Range<usize> {
-        if self.recv_list > self.raw_end {
+        if self.recv_list > self.raw_end && self.recv_entries > 0 {
             words(self.raw_end, self.recv_list)
         } else {
             self.raw_end * 4..self.raw_end * 4
@@ -235,9 +236,23 @@ impl Layout {
         self.raw_end * 4
     }
     /// The message size the kernel checks against the buffer: `4·L + 8·n`, the end of
-    /// the receive list.
+    /// the receive list (kernel-semantics.md §2.9). With a non-zero receive-list offset
+    /// and no entries this still reaches the offset.
     pub fn message_size(&self) -> usize {
         self.receive_list().end
+    }
+    /// Where the message's own bytes end (message-json.md): the end of the receive
+    /// list when it has entries, else the end of the raw data. This differs from
+    /// [`Layout::message_size`] only for a non-zero receive-list offset with no
+    /// entries (modes 0 and 1): the words up to the offset then belong to no section,
+    /// so they are not part of the message's bytes, though the kernel's size check
+    /// still counts them.
+    pub fn end(&self) -> usize {
+        if self.recv_entries == 0 {
+            self.raw_end()
+        } else {
+            self.message_size()
+        }
     }
     /// Whether the receive-list offset is acceptable: zero, or at or after the end of
     /// the raw data (wire-format.md §1.7; the kernel checks this of destination headers).
@@ -258,7 +273,7 @@ impl Layout {
             Section::B => self.b().end,
             Section::W => self.w().end,
             Section::RawData => self.raw().end,
-            Section::ReceiveList => self.receive_list().end,
+            Section::ReceiveList => self.end(),
         }
     }
 

@@ -100,20 +100,18 @@ impl<T: AsRef<[u8]>> Message<T> {
     /// The message's own bytes: up to the end of the receive list (or of the raw data
     /// when there is none), gap included.
     pub fn as_bytes(&self) -> &[u8] {
-        self.bytes(0..self.layout.message_size())
+        self.bytes(0..self.layout.end())
     }
 
-    /// Length of the message in bytes (the kernel's message size, `4·L + 8·n`).
+    /// Length of the message's bytes: to the end of the receive list, or of the raw
+    /// data when there are no entries ([`Layout::end`]).
     pub fn message_len(&self) -> usize {
-        self.layout.message_size()
+        self.layout.end()
     }
 
     /// How many bytes of the buffer follow the end of the message.
     pub fn trailing_len(&self) -> usize {
-        self.buffer
-            .as_ref()
-            .len()
-            .saturating_sub(self.layout.message_size())
+        self.buffer.as_ref().len().saturating_sub(self.layout.end())
     }
 
     /// The process id slot, when the special header has the PID bit. Read unaligned

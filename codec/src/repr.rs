@@ -256,7 +256,7 @@ impl<'a> MessageRepr<'a> {
 
     /// Length in bytes of the emitted message.
     pub fn buffer_len(&self) -> Result<usize, Error> {
-        Ok(self.layout()?.message_size())
+        Ok(self.layout()?.end())
     }
 
     /// Writes the message at the start of `buf` and returns its length. Bytes of
@@ -265,7 +265,7 @@ impl<'a> MessageRepr<'a> {
     /// write, so on error `buf` is unchanged.
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, Error> {
         let layout = self.layout()?;
-        let len = layout.message_size();
+        let len = layout.end();
         let Some(out) = buf.get_mut(..len) else {
             return Err(Error::BufferTooSmall {
                 needed: len,

@@ -198,8 +198,10 @@ fn offset_at_raw_end_is_accepted() {
     assert_eq!(msg.repr(), with);
 }
 
-// wire-format.md §1.7, §1.2: with no entries, a non-zero offset still ends the
-// message at the offset (the kernel's size check uses L + 2·n).
+// message-json.md ("The message ends at the end of the receive list, or of the raw
+// data where there is no receive list"): with no entries, a non-zero offset does not
+// extend the message's bytes, though the kernel's size check (`Layout::message_size`,
+// kernel-semantics.md §2.9) still reaches the offset.
 #[test]
 fn offset_without_entries() {
     let raw = words(&[9]);
@@ -211,18 +213,18 @@ fn offset_without_entries() {
         ..MessageRepr::EMPTY
     };
     let bytes = emit(&repr);
-    assert_eq!(bytes.len(), 24);
-    assert_eq!(bytes[12..24], [0u8; 12]);
+    assert_eq!(bytes.len(), 12);
     let msg = Message::new_checked(&bytes[..]).unwrap();
-    assert_eq!(msg.message_len(), 24);
+    assert_eq!(msg.message_len(), 12);
+    assert_eq!(msg.layout().message_size(), 24);
     assert!(msg.receive_list().is_empty());
     assert_eq!(msg.repr(), repr);
     assert!(matches!(
-        Message::new_checked(&bytes[..23]),
+        Message::new_checked(&bytes[..11]),
         Err(Error::Truncated {
-            section: hipc::Section::ReceiveList,
-            needed: 24,
-            available: 23
+            section: hipc::Section::RawData,
+            needed: 12,
+            available: 11
         })
     ));
 }
