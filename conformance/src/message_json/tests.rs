@@ -628,3 +628,16 @@ fn wrong_kinds_are_named() {
     }
     assert_eq!(encode_err("[]"), "expected an object, found an array");
 }
+
+#[test]
+fn offset_without_entries_ends_at_the_raw_data() {
+    // recv_list_offset 8 but count 1 (no entries): the message ends at the raw data,
+    // so the word after it is trailing, and encoding gives the shorter bytes back.
+    let m = decode_hex("040000000104800007000000aaaaaaaa");
+    assert_eq!(m.recv_list_offset, 8);
+    assert_eq!(m.trailing_bytes, 4);
+    assert_eq!(
+        hex::encode(&m.to_bytes().unwrap()),
+        "040000000104800007000000"
+    );
+}
