@@ -86,3 +86,8 @@ pub use repr::MessageRepr;
 pub use tag::{TagName, tag_name};
 /// The little-endian integer types the views hand out (re-exported from zerocopy).
 pub use zerocopy::byteorder::little_endian::{U32, U64};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
