@@ -235,6 +235,7 @@ pub fn load_corpus(paths: &[PathBuf]) -> (Vec<VectorFile>, Vec<LoadError>) {
 }
 
 #[cfg(test)]
+#[allow(clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
