@@ -215,7 +215,10 @@ def encode(m):
     if off:
         if off < raw_end:
             raise EncodeError("recv_list_offset_inside_message")
-        words += [0] * (off - raw_end)   # message-json.md: encoding writes zeros in the gap
+        if m["c"]:
+            # message-json.md: encoding writes zeros in the gap; with no entries the
+            # message ends at the raw data and there is no gap to write.
+            words += [0] * (off - raw_end)
     for i, d in enumerate(m["c"]):
         f = "c[%d]." % i
         _check(d["address"], ADDR_LIMIT, f + "address")
@@ -274,7 +277,7 @@ def decode(data):
     if off and off < raw_end:
         raise DecodeError("recv_list_offset_inside_message")
     cstart, cend = secs[-1][1], secs[-1][2]
-    if 4 * cend > n:
+    if cend > cstart and 4 * cend > n:
         raise DecodeError("truncated", section="c")
     end = cend if entries((w1 >> 10) & 0xF) else raw_end
     S_ = dict((s[0], s) for s in secs)
@@ -846,7 +849,7 @@ def gen_receive_list_offset():
               notes(ReceiveListOffset="recv_list_offset is non-zero: the receive list sits at that word index (wire-format.md §1.7).",
                     GapNotZero="The gap words between the end of the raw data and the receive list hold non-zero bytes. They are not part of the message: decoding ignores them and encoding writes zeros, so `encoded` differs from `bytes` (message-json.md, Rules).",
                     OffsetInside="recv_list_offset is non-zero and below the end of the raw data: rejected (wire-format.md §1.7 'reject offsets inside the raw data'; kernel 0xE801 §1.14 #2). Decision: the check applies whatever the receive-list mode, as the kernel's check does (§1.14 #2 names no mode), and it applies to any word index below the raw-data end, including the header and descriptors.",
-                    OffsetNoList="recv_list_offset non-zero with mode 0 or 1 (no entries). Decision: only offsets equal to the raw-data end are tested valid, where §1.2 (end = RLi + 0) and message-json.md ('ends at the end of the raw data where there is no receive list') agree; an offset beyond the raw-data end with no entries is left untested because the two texts give different message ends."))
+                    OffsetNoList="recv_list_offset non-zero with mode 0 or 1 (no entries). Decision: message-json.md Rules ('The message ends at the end of the receive list, or of the raw data where there is no receive list') is followed: with no entries the message ends at the raw-data end whatever the offset, so words up to the offset are trailing bytes and need not be present. wire-format.md §1.2's table (end = RLi + 2·entries) would put the end at the offset instead; the contract text is the more specific one."))
     f.group("gap-zero", "Offset equal to the end of the raw data: same bytes as offset 0 except the field.", WF + " §1.7")
     cases = [
         ("raw1-mode2", msg(type=4, raw_words=[1], recv_list_count=2, c=[C(0x1000, 0x10)], recv_list_offset=3)),
@@ -866,6 +869,16 @@ def gen_receive_list_offset():
             msg(type=4, raw_words=[1, 2], recv_list_offset=4), WF + " §1.7", ["ReceiveListOffset", "OffsetNoList"])
     f.valid("recv-list-offset-gap-zero-mode1", "Mode 1 with offset equal to the raw-data end (offset 3): no entries.",
             msg(type=4, raw_words=[0xAB], recv_list_count=1, recv_list_offset=3), WF + " §1.7", ["ReceiveListOffset", "OffsetNoList"])
+
+    f.valid("recv-list-offset-no-list-beyond-raw-mode1", "Mode 1 with offset 8 past the raw-data end (word 3): no entries, so the message ends at the raw data and the next word is trailing.",
+            msg(type=4, raw_words=[7], recv_list_count=1, recv_list_offset=8), MJ + " Rules; " + WF + " §1.7",
+            ["ReceiveListOffset", "OffsetNoList", "TrailingBytes"], trailing=bytes.fromhex("aaaaaaaa"))
+    f.valid("recv-list-offset-no-list-beyond-raw-mode0", "Mode 0 with offset 100 and nothing after the raw data: the message is complete (no list to read), 12 bytes.",
+            msg(type=4, raw_words=[7], recv_list_offset=100), MJ + " Rules; " + WF + " §1.7",
+            ["ReceiveListOffset", "OffsetNoList"])
+    f.valid("recv-list-offset-no-list-beyond-raw-tls", "Mode 0 with offset 2047 in a 0x100-byte TLS buffer: trailing bytes count from the raw-data end.",
+            msg(type=4, special_header=True, raw_words=[1, 2], recv_list_offset=2047), MJ + " Rules; " + WF + " §1.7",
+            ["ReceiveListOffset", "OffsetNoList", "TrailingBytes", "BoundaryValue"], trailing=bytes(0x100 - 20))
 
     f.group("gap", "Offset past the raw-data end: zero words in between are not part of the message.", WF + " §1.7; " + MJ + " Rules")
     gap_cases = [
@@ -1277,7 +1290,8 @@ def gen_json_shape():
                     Negative="A negative integer where a u16/u32/u64 belongs.",
                     Fractional="A number written with a fraction (4.0, 64.0): message-json.md says integers are plain JSON integers, read as u64 and never through a float. Decision: 4.0 is used rather than 4.5 because the vector schema types these values as integers and JSON Schema counts 4.0 as an integer; 4.5 would make the file invalid.",
                     MissingKey="A required key is missing (every key except special_header, recv_list_offset, trailing_bytes and reserved is required, message-json.md; descriptor reserved is optional).",
-                    UnknownKey="A key that the object does not have in message-json.md (e.g. mode on an X, index on a C). Decision: only keys the vector schema admits can be written, so unknown top-level keys and strings where numbers belong (every string in an integer position is an expression, vectors/README.md 'Numbers and expressions') cannot be expressed in format v1 and are not tested here."))
+                    UnknownKey="A key that the object does not have in message-json.md (e.g. mode on an X, index on a C). Decision: only keys the vector schema admits can be written, so unknown top-level keys (the schema's message object is closed) cannot be expressed in format v1 and are not tested here.",
+                    StringNumber="A string of decimal digits where an integer belongs. Decision: message-json.md says integers are plain JSON integers, and a codec test's message is the message JSON itself, judged by the codec's reader. vectors/README.md 'Numbers and expressions' lets a vector write an integer as a hex string (\"0x10\") or a symbol, not as a decimal string, so a decimal string is not an expression either; the schema admits it, which is why it is the form used here."))
     base = lambda: msg(type=4, x=[X(0, 0x1000, 0x10)], a=[ABW(0x2000, 0x20, 1)], b=[ABW(0x3000, 0x30)],
                        w=[ABW(0x4000, 0x40)], raw_words=[1, 2], recv_list_count=2, c=[C(0x5000, 0x50)],
                        copy_handles=[5], pid=6)
@@ -1331,6 +1345,9 @@ def gen_json_shape():
     for path, v in [("x[0].mode", 0), ("a[0].index", 0), ("b[0].index", 1), ("w[0].index", 2), ("c[0].index", 0), ("c[0].mode", 0)]:
         case("unknown-" + path.replace("[", "-").replace("].", "-").replace("]", "").replace("_", "-"),
              ["UnknownKey"], path, setp(path, v), "%s is not a key of that descriptor." % path)
+    for path, v in [("type", "4"), ("x[0].size", "16"), ("raw_words[0]", "1"), ("pid", "6"), ("c[0].address", "20480")]:
+        case("string-" + path.replace("[", "-").replace("].", "-").replace("]", "").replace("_", "-"),
+             ["StringNumber"], path, setp(path, v), "%s is the string %s." % (path, json.dumps(v)))
     for name, fl, field, m, comment in cases:
         f.enc_err("json-shape-" + name, "Reading the message JSON fails: " + comment, m,
                   err("json", field=field), MJ + "; " + RM + " Codec tests", ["JsonShape"] + fl, check=False)
