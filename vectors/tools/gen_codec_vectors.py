@@ -477,7 +477,6 @@ class VFile:
 
     def _add(self, t):
         assert t["id"] not in ALL_IDS, t["id"]
-        assert t["id"].startswith(self.topic.split("-")[0]) or True
         for f in t["flags"]:
             assert f in self.doc["notes"], (t["id"], f)
         ALL_IDS.add(t["id"])
@@ -530,11 +529,49 @@ class VFile:
     def write(self):
         path = os.path.join(OUT, self.topic + ".json")
         with open(path, "w") as f:
-            json.dump(self.doc, f, indent=1)
-            f.write("\n")
+            f.write(dump(self.doc))
         nv = sum(1 for g in self.doc["groups"] for t in g["tests"] if t["result"] == "valid")
         ni = sum(1 for g in self.doc["groups"] for t in g["tests"] if t["result"] == "invalid")
         SUMMARY.append((self.topic, nv, ni))
+
+
+def dump(doc):
+    """JSON text: the file structure indented, each test's values (message, error) on one line."""
+    one = lambda v: json.dumps(v, ensure_ascii=False)
+    out = ["{"]
+    top = list(doc.items())
+    for i, (k, v) in enumerate(top):
+        comma = "," if i + 1 < len(top) else ""
+        if k != "groups":
+            if isinstance(v, dict) and v:
+                out.append("  %s: {" % one(k))
+                items = list(v.items())
+                for j, (kk, vv) in enumerate(items):
+                    out.append("    %s: %s%s" % (one(kk), one(vv), "," if j + 1 < len(items) else ""))
+                out.append("  }" + comma)
+            else:
+                out.append("  %s: %s%s" % (one(k), one(v), comma))
+            continue
+        out.append('  "groups": [')
+        for gi, g in enumerate(v):
+            out.append("    {")
+            gk = [kk for kk in g if kk != "tests"]
+            for kk in gk:
+                out.append("      %s: %s," % (one(kk), one(g[kk])))
+            out.append('      "tests": [')
+            for ti, t in enumerate(g["tests"]):
+                out.append("        {")
+                items = list(t.items())
+                for j, (kk, vv) in enumerate(items):
+                    out.append("          %s: %s%s" % (one(kk), one(vv), "," if j + 1 < len(items) else ""))
+                out.append("        }" + ("," if ti + 1 < len(g["tests"]) else ""))
+            out.append("      ]")
+            out.append("    }" + ("," if gi + 1 < len(v) else ""))
+        out.append("  ]" + comma)
+    out.append("}")
+    text = "\n".join(out) + "\n"
+    assert json.loads(text) == doc
+    return text
 
 
 def err(kind, section=None, field=None):
