@@ -6,5 +6,6 @@ pub mod cli;
 pub mod hex;
 pub mod kernel;
 pub mod message_json;
+pub mod report;
 pub mod runner;
 pub mod vector;

@@ -1,0 +1,2 @@
+//! Placeholder: replaced by the libtest-mimic vector runner.
+fn main() {}
