@@ -1,0 +1,169 @@
+//! Message buffers (kernel-semantics.md §1): the thread's 0x100-byte TLS buffer, or
+//! a locked user buffer, and word access to them.
+
+use hipc::{Header, Layout, SpecialHeader};
+
+use crate::kernel::{MemoryState, MessageBuffer, Permission, ProcessRef, ResultCode, ThreadRef};
+
+use super::ModelKernel;
+use super::memory::{AddressSpace, PAGE_SIZE};
+
+/// Size of the TLS message buffer.
+pub(crate) const TLS_BUFFER_SIZE: u64 = 0x100;
+
+/// A message buffer as the kernel sees it: whose, where, how big.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct MsgBuf {
+    /// The process whose address space holds it.
+    pub(crate) process: ProcessRef,
+    /// Its user virtual address (the TLS region's address for TLS).
+    pub(crate) address: u64,
+    /// Its size (0x100 for TLS).
+    pub(crate) size: u64,
+    /// Whether it is a (locked) user buffer.
+    pub(crate) user: bool,
+}
+
+impl ModelKernel {
+    /// The buffer a syscall of `thread` uses: its TLS, or a user buffer checked and
+    /// locked as §1.2 says. The caller unlocks a user buffer with
+    /// [`ModelKernel::unlock_user_buffer`].
+    pub(super) fn acquire_buffer(
+        &mut self,
+        thread: ThreadRef,
+        buffer: MessageBuffer,
+    ) -> Result<MsgBuf, ResultCode> {
+        let t = self
+            .threads
+            .get(&thread)
+            .ok_or(ResultCode::INVALID_HANDLE)?;
+        let process = t.process;
+        match buffer {
+            MessageBuffer::Tls => Ok(MsgBuf {
+                process,
+                address: t.tls,
+                size: TLS_BUFFER_SIZE,
+                user: false,
+            }),
+            MessageBuffer::User { address, size } => self.lock_user_buffer(process, address, size),
+        }
+    }
+
+    /// §1.2 rows 1-5 in order, then locks the pages: user permission none, attribute
+    /// Locked, so a second lock of the same pages fails with 0xD401.
+    pub(super) fn lock_user_buffer(
+        &mut self,
+        process: ProcessRef,
+        address: u64,
+        size: u64,
+    ) -> Result<MsgBuf, ResultCode> {
+        if address % PAGE_SIZE != 0 {
+            return Err(ResultCode::INVALID_ADDRESS);
+        }
+        if size == 0 || size % PAGE_SIZE != 0 {
+            return Err(ResultCode::INVALID_SIZE);
+        }
+        if address.checked_add(size).is_none() {
+            return Err(ResultCode::INVALID_CURRENT_MEMORY);
+        }
+        let space = self
+            .space_mut(process)
+            .ok_or(ResultCode::INVALID_CURRENT_MEMORY)?;
+        let first_state = space.page(address).map(|p| p.state);
+        let lockable = first_state.is_some_and(MemoryState::can_hold_user_buffer)
+            && space.check(address, size, |page| {
+                Some(page.state) == first_state
+                    && page.permission == Permission::Rw
+                    && page.attributes.is_empty()
+            });
+        if !lockable {
+            return Err(ResultCode::INVALID_CURRENT_MEMORY);
+        }
+        let Some((start, end)) = AddressSpace::span(address, size) else {
+            return Err(ResultCode::INVALID_CURRENT_MEMORY);
+        };
+        space.update(start, end, |page| {
+            page.saved_permission = page.permission;
+            page.permission = Permission::None;
+            page.attributes.locked = true;
+        });
+        Ok(MsgBuf {
+            process,
+            address,
+            size,
+            user: true,
+        })
+    }
+
+    /// Unlocks a user buffer (a TLS buffer needs nothing). The model's unlock cannot
+    /// fail, so there is no result to merge (§1.2 last paragraph).
+    pub(super) fn unlock_user_buffer(&mut self, buf: MsgBuf) {
+        if !buf.user {
+            return;
+        }
+        let Some((start, end)) = AddressSpace::span(buf.address, buf.size) else {
+            return;
+        };
+        if let Some(space) = self.space_mut(buf.process) {
+            space.update(start, end, |page| {
+                if page.attributes.locked {
+                    page.attributes.locked = false;
+                    page.permission = page.saved_permission;
+                }
+            });
+        }
+    }
+
+    /// The layout the message in `buf` declares (header words 0..=2; every buffer is
+    /// at least 0x100 bytes, so these words are always inside it).
+    pub(super) fn buffer_layout(&self, buf: MsgBuf) -> Result<Layout, ResultCode> {
+        let words = self.read_words(buf, 0, 3)?;
+        let word = |i: usize| words.get(i).copied().unwrap_or(0);
+        Ok(Layout::new(
+            Header::from_words(word(0), word(1)),
+            SpecialHeader::from_word(word(2)),
+        ))
+    }
+
+    /// Reads `count` words starting at word `start` of `buf`.
+    pub(super) fn read_words(
+        &self,
+        buf: MsgBuf,
+        start: usize,
+        count: usize,
+    ) -> Result<Vec<u32>, ResultCode> {
+        let address = word_address(buf, start, count)?;
+        let bytes = self.kernel_read(buf.process, address, (count as u64) * 4)?;
+        Ok(bytes
+            .chunks_exact(4)
+            .map(|c| <[u8; 4]>::try_from(c).map_or(0, u32::from_le_bytes))
+            .collect())
+    }
+
+    /// Writes `words` at word `start` of `buf` (through the kernel: a locked user
+    /// buffer is written through its kernel alias).
+    pub(super) fn write_words(
+        &mut self,
+        buf: MsgBuf,
+        start: usize,
+        words: &[u32],
+    ) -> Result<(), ResultCode> {
+        let address = word_address(buf, start, words.len())?;
+        let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+        self.kernel_write(buf.process, address, &bytes)
+    }
+}
+
+/// The address of word `start` of `buf`, checking that `count` words fit the buffer.
+fn word_address(buf: MsgBuf, start: usize, count: usize) -> Result<u64, ResultCode> {
+    let end = (start as u64)
+        .checked_add(count as u64)
+        .and_then(|w| w.checked_mul(4));
+    match end {
+        Some(end) if end <= buf.size => buf
+            .address
+            .checked_add(start as u64 * 4)
+            .ok_or(ResultCode::INVALID_CURRENT_MEMORY),
+        _ => Err(ResultCode::INVALID_COMBINATION),
+    }
+}

@@ -1,0 +1,325 @@
+//! Memory: per-process address spaces over shared physical page frames.
+//!
+//! Physical memory is a set of 0x1000-byte frames, allocated lazily (a frame nobody
+//! wrote reads as zeros). An address space maps page-aligned virtual addresses to
+//! [`Page`]s: a frame plus the block state, user permission and attributes of
+//! kernel-semantics.md §1.2 and §4.4. Two address spaces naming the same frame share
+//! its bytes, which is how the fully covered pages of an A/B/W buffer are shared
+//! between client and server (§4.4 step 5); a partial head or tail page of such a
+//! buffer is a fresh frame in the server.
+//!
+//! Addresses are 39-bit (the width of descriptor addresses): the address space of
+//! every process is `[0, 2^39)`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::kernel::{MemoryAttributes, MemoryInfo, MemoryState, Permission};
+
+/// The page size.
+pub(crate) const PAGE_SIZE: u64 = 0x1000;
+/// One past the last address of every address space.
+pub(crate) const ADDRESS_SPACE_END: u64 = 1 << 39;
+
+/// `AlignDown(x, 0x1000)`.
+pub(crate) fn align_down(x: u64) -> u64 {
+    x & !(PAGE_SIZE - 1)
+}
+
+/// `AlignUp(x, 0x1000)`, `None` on overflow.
+pub(crate) fn align_up(x: u64) -> Option<u64> {
+    x.checked_add(PAGE_SIZE - 1).map(align_down)
+}
+
+/// Identifies a physical frame.
+pub(crate) type FrameId = u64;
+
+/// Physical memory: frames allocated on demand, zero until written.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct PhysicalMemory {
+    frames: HashMap<FrameId, Box<[u8]>>,
+    next: FrameId,
+}
+
+impl PhysicalMemory {
+    /// A fresh zero-filled frame.
+    pub(crate) fn allocate(&mut self) -> FrameId {
+        self.next = self.next.wrapping_add(1);
+        self.next
+    }
+
+    /// Copies `out.len()` bytes from `frame` at `offset` (zeros for an untouched frame).
+    fn read(&self, frame: FrameId, offset: usize, out: &mut [u8]) {
+        match self
+            .frames
+            .get(&frame)
+            .and_then(|f| f.get(offset..offset.saturating_add(out.len())))
+        {
+            Some(src) => out.copy_from_slice(src),
+            None => out.fill(0),
+        }
+    }
+
+    /// Writes `data` into `frame` at `offset` (which the caller keeps inside the page).
+    fn write(&mut self, frame: FrameId, offset: usize, data: &[u8]) {
+        let bytes = self
+            .frames
+            .entry(frame)
+            .or_insert_with(|| vec![0u8; PAGE_SIZE as usize].into_boxed_slice());
+        if let Some(dst) = bytes.get_mut(offset..offset.saturating_add(data.len())) {
+            dst.copy_from_slice(data);
+        }
+    }
+}
+
+/// One mapped page of an address space.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct Page {
+    /// The physical frame behind it.
+    pub(crate) frame: FrameId,
+    /// The memory block state.
+    pub(crate) state: MemoryState,
+    /// Current user permission.
+    pub(crate) permission: Permission,
+    /// Current attributes.
+    pub(crate) attributes: MemoryAttributes,
+    /// How many IPC requests have this page lent (the IpcLocked attribute is set
+    /// while this is non-zero).
+    pub(crate) ipc_lock_count: u32,
+    /// The permission to restore when the last lock (IPC or user buffer) goes away.
+    pub(crate) saved_permission: Permission,
+}
+
+impl Page {
+    /// A page with no attributes.
+    pub(crate) fn new(frame: FrameId, state: MemoryState, permission: Permission) -> Self {
+        Page {
+            frame,
+            state,
+            permission,
+            attributes: MemoryAttributes::default(),
+            ipc_lock_count: 0,
+            saved_permission: permission,
+        }
+    }
+
+    /// The state, permission and attributes that make up a memory block.
+    fn block_key(&self) -> (MemoryState, Permission, MemoryAttributes) {
+        (self.state, self.permission, self.attributes)
+    }
+}
+
+/// A process's address space.
+#[derive(Clone, Debug)]
+pub(crate) struct AddressSpace {
+    pages: BTreeMap<u64, Page>,
+    /// Start of the region where received A/B/W buffers are mapped.
+    pub(crate) alias_base: u64,
+    /// Size of that region.
+    pub(crate) alias_size: u64,
+}
+
+impl AddressSpace {
+    /// An empty address space with the given alias region.
+    pub(crate) fn new(alias_base: u64, alias_size: u64) -> Self {
+        AddressSpace {
+            pages: BTreeMap::new(),
+            alias_base,
+            alias_size,
+        }
+    }
+
+    /// The page at page-aligned `va`.
+    pub(crate) fn page(&self, va: u64) -> Option<&Page> {
+        self.pages.get(&va)
+    }
+
+    /// Maps a page at page-aligned `va` (replacing nothing: callers check freeness).
+    pub(crate) fn insert(&mut self, va: u64, page: Page) {
+        self.pages.insert(va, page);
+    }
+
+    /// Unmaps the page at `va`.
+    pub(crate) fn remove(&mut self, va: u64) -> Option<Page> {
+        self.pages.remove(&va)
+    }
+
+    /// Whether no page of `[start, end)` is mapped.
+    pub(crate) fn is_free(&self, start: u64, end: u64) -> bool {
+        start >= end || self.pages.range(start..end).next().is_none()
+    }
+
+    /// The pages covering `[address, address + len)`: `None` if the range wraps or
+    /// leaves the address space. An empty range covers no page.
+    pub(crate) fn span(address: u64, len: u64) -> Option<(u64, u64)> {
+        let end = address.checked_add(len)?;
+        if end > ADDRESS_SPACE_END {
+            return None;
+        }
+        if len == 0 {
+            return Some((address, address));
+        }
+        Some((align_down(address), align_up(end)?))
+    }
+
+    /// Whether every page covering `[address, address + len)` is mapped and passes
+    /// `ok`. False if the range wraps or leaves the address space.
+    pub(crate) fn check(&self, address: u64, len: u64, ok: impl Fn(&Page) -> bool) -> bool {
+        let Some((start, end)) = Self::span(address, len) else {
+            return false;
+        };
+        let mut va = start;
+        while va < end {
+            match self.pages.get(&va) {
+                Some(page) if ok(page) => {}
+                _ => return false,
+            }
+            va += PAGE_SIZE;
+        }
+        true
+    }
+
+    /// Applies `f` to every mapped page of `[start, end)` (page-aligned bounds).
+    pub(crate) fn update(&mut self, start: u64, end: u64, mut f: impl FnMut(&mut Page)) {
+        for (_, page) in self.pages.range_mut(start..end) {
+            f(page);
+        }
+    }
+
+    /// Reads `len` bytes as the kernel would: every page must be mapped, permissions
+    /// are not checked.
+    pub(crate) fn read(&self, phys: &PhysicalMemory, address: u64, len: u64) -> Option<Vec<u8>> {
+        if !self.check(address, len, |_| true) {
+            return None;
+        }
+        let mut out = vec![0u8; usize::try_from(len).ok()?];
+        let mut done = 0usize;
+        while done < out.len() {
+            let va = address.checked_add(done as u64)?;
+            let page = self.pages.get(&align_down(va))?;
+            let offset = (va - align_down(va)) as usize;
+            let chunk = (PAGE_SIZE as usize - offset).min(out.len() - done);
+            phys.read(page.frame, offset, out.get_mut(done..done + chunk)?);
+            done += chunk;
+        }
+        Some(out)
+    }
+
+    /// Writes `data` as the kernel would (every page mapped, permissions ignored).
+    /// Nothing is written unless every page is mapped.
+    pub(crate) fn write(&self, phys: &mut PhysicalMemory, address: u64, data: &[u8]) -> Option<()> {
+        if !self.check(address, data.len() as u64, |_| true) {
+            return None;
+        }
+        let mut done = 0usize;
+        while done < data.len() {
+            let va = address.checked_add(done as u64)?;
+            let page = self.pages.get(&align_down(va))?;
+            let offset = (va - align_down(va)) as usize;
+            let chunk = (PAGE_SIZE as usize - offset).min(data.len() - done);
+            phys.write(page.frame, offset, data.get(done..done + chunk)?);
+            done += chunk;
+        }
+        Some(())
+    }
+
+    /// What `svcQueryMemory` reports for `address`: the largest run of contiguous
+    /// pages with the same state, permission and attributes (a free block for
+    /// unmapped addresses). `None` outside the address space.
+    pub(crate) fn query(&self, address: u64) -> Option<MemoryInfo> {
+        if address >= ADDRESS_SPACE_END {
+            return None;
+        }
+        let va = align_down(address);
+        let Some(page) = self.pages.get(&va) else {
+            let base = self
+                .pages
+                .range(..va)
+                .next_back()
+                .map_or(0, |(&prev, _)| prev + PAGE_SIZE);
+            let end = self
+                .pages
+                .range(va..)
+                .next()
+                .map_or(ADDRESS_SPACE_END, |(&next, _)| next);
+            return Some(MemoryInfo {
+                base,
+                size: end - base,
+                state: MemoryState::Free,
+                permission: Permission::None,
+                attributes: MemoryAttributes::default(),
+            });
+        };
+        let key = page.block_key();
+        let mut base = va;
+        while let Some((&prev, p)) = self.pages.range(..base).next_back() {
+            if prev + PAGE_SIZE != base || p.block_key() != key {
+                break;
+            }
+            base = prev;
+        }
+        let mut end = va + PAGE_SIZE;
+        while let Some(p) = self.pages.get(&end) {
+            if p.block_key() != key {
+                break;
+            }
+            end += PAGE_SIZE;
+        }
+        Some(MemoryInfo {
+            base,
+            size: end - base,
+            state: page.state,
+            permission: page.permission,
+            attributes: page.attributes,
+        })
+    }
+
+    /// Every block in an IPC mapping state, in address order.
+    pub(crate) fn ipc_blocks(&self) -> Vec<MemoryInfo> {
+        let mut blocks: Vec<MemoryInfo> = Vec::new();
+        for (&va, page) in &self.pages {
+            if !matches!(
+                page.state,
+                MemoryState::Ipc | MemoryState::NonSecureIpc | MemoryState::NonDeviceIpc
+            ) {
+                continue;
+            }
+            if let Some(last) = blocks.last_mut() {
+                if last.base + last.size == va
+                    && (last.state, last.permission, last.attributes) == page.block_key()
+                {
+                    last.size += PAGE_SIZE;
+                    continue;
+                }
+            }
+            blocks.push(MemoryInfo {
+                base: va,
+                size: PAGE_SIZE,
+                state: page.state,
+                permission: page.permission,
+                attributes: page.attributes,
+            });
+        }
+        blocks
+    }
+
+    /// The lowest free place for `len` bytes (a page multiple) in the alias region,
+    /// with a free guard page on each side: deterministic, unlike the real kernel's
+    /// randomized placement (kernel-semantics.md §9).
+    pub(crate) fn find_alias_area(&self, len: u64) -> Option<u64> {
+        let region_end = self
+            .alias_base
+            .checked_add(self.alias_size)?
+            .min(ADDRESS_SPACE_END);
+        let mut candidate = self.alias_base.checked_add(PAGE_SIZE)?;
+        loop {
+            let guarded_end = candidate.checked_add(len)?.checked_add(PAGE_SIZE)?;
+            if guarded_end > region_end {
+                return None;
+            }
+            match self.pages.range(candidate - PAGE_SIZE..guarded_end).next() {
+                None => return Some(candidate),
+                Some((&used, _)) => candidate = used.checked_add(2 * PAGE_SIZE)?,
+            }
+        }
+    }
+}
