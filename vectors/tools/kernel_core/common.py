@@ -349,7 +349,8 @@ def FILE(topic, description, spec, notes, groups):
 def dumps(v, ind=0):
     """JSON with short objects and scalar arrays kept on one line."""
     flat = json.dumps(v, separators=(", ", ": "))
-    if len(flat) + ind <= 110 or (isinstance(v, list) and all(not isinstance(e, (dict, list)) for e in v)):
+    if not isinstance(v, (dict, list)) or len(flat) + ind <= 110 or (
+            isinstance(v, list) and all(not isinstance(e, (dict, list)) for e in v)):
         return flat
     pad = " " * (ind + 2)
     if isinstance(v, dict):

@@ -24,7 +24,7 @@ def mk_tests():
 
     # ------------------------------------------------------------------ request header / raw
     t = []
-    t.append(T("header-raw-request-tag-and-raw-words",
+    t.append(T("header-raw-kernel-request-tag-and-raw-words",
                "C sends tag 0x1234 with four raw words; S receives them at index 0 with words 0..5 identical to C's.",
                [send(M(type=0x1234, raw=[1, 2, 3, 4]), comment="C sends tag 0x1234, RawCount 4"),
                 recv(),
@@ -33,7 +33,7 @@ def mk_tests():
                 reply(M(type=0)),
                 client("Success")],
                source="kernel-semantics.md §8 #1; §4.3 steps 7, 11", scenario="1"))
-    t.append(T("header-raw-request-tag-only",
+    t.append(T("header-raw-kernel-request-tag-only",
                "A request of tag 0xffff and no raw data arrives as exactly its two header words.",
                [send(M(type=0xFFFF)),
                 recv(),
@@ -42,7 +42,7 @@ def mk_tests():
                 reply(M(type=1)),
                 client("Success")],
                source="kernel-semantics.md §8 #1; §4.3 step 7", scenario="1"))
-    t.append(T("header-raw-request-beyond-raw-end-untouched",
+    t.append(T("header-raw-kernel-request-beyond-raw-end-untouched",
                "Translation writes S's buffer only up to the request's raw end E: words from E on keep what S had there.",
                [fill_tls("S"),
                 send(M(type=0x1234, raw=[1, 2, 3, 4])),
@@ -52,7 +52,7 @@ def mk_tests():
                      comment="words 6..63 (from E(request) = 6 on) untouched")],
                flags=["Untouched"],
                source="kernel-semantics.md §4.5 (row '>= E(SRC)')", scenario="1"))
-    t.append(T("header-raw-request-reserved-header-bits-verbatim",
+    t.append(T("header-raw-kernel-request-reserved-header-bits-verbatim",
                "Header word 1 with reserved bits 14..19 all set and ReceiveListCount 1 reaches S bit-identical.",
                [send(M(type=0, raw=[0xCAFE], rlc=1, res1=0xFC000),
                      comment="word 1 = RawCount 1 | ReceiveListCount 1 << 10 | 0x3f << 14 = 0x000fc401"),
@@ -61,7 +61,7 @@ def mk_tests():
                 reply(M(type=2)),
                 client("Success")],
                source="kernel-semantics.md §8 #2; §2.2; §4.3 step 7", scenario="2"))
-    t.append(T("header-raw-request-recv-list-entries-not-transferred",
+    t.append(T("header-raw-kernel-request-recv-list-entries-not-transferred",
                "C's own receive-list fields are copied in header word 1, but its entries are not transferred: S's words after the raw data keep their contents.",
                [fill_tls("S"),
                 send(M(type=1, raw=[5], rlc=2, c=[{"address": X(0x1000), "size": X(0x10)}]),
@@ -72,7 +72,7 @@ def mk_tests():
                       comment="words 3..4 of S were not written: the source receive list is not part of what is copied")],
                flags=["Untouched"],
                source="kernel-semantics.md §3.1 (source receive list never transferred); §4.3 step 7", scenario="2"))
-    t.append(T("header-raw-request-recv-list-offset-verbatim",
+    t.append(T("header-raw-kernel-request-recv-list-offset-verbatim",
                "C's ReceiveListOffset (8, valid for C) is copied verbatim in word 1; nothing is written at S's words 3..9.",
                [fill_tls("S"),
                 send(M(type=1, raw=[5], rlc=2, rlo=8, c=[{"address": X(0x1000), "size": X(0x10)}]),
@@ -87,7 +87,7 @@ def mk_tests():
 
     # ------------------------------------------------------------------ TLS limits
     t = []
-    t.append(T("header-raw-request-62-raw-words-fill-tls",
+    t.append(T("header-raw-kernel-request-62-raw-words-fill-tls",
                "RawCount 62 makes the request end exactly at 0x100 bytes (E = 64): it is delivered whole.",
                [send(M(type=0x62, raw=raw(62))),
                 recv(),
@@ -95,7 +95,7 @@ def mk_tests():
                 reply(M(type=0)),
                 client("Success")],
                flags=["Boundary"], source="kernel-semantics.md §8 #4; §2.9; §4.3 steps 2, 4", scenario="4"))
-    t.append(T("header-raw-request-63-raw-words-too-large-for-tls",
+    t.append(T("header-raw-kernel-request-63-raw-words-too-large-for-tls",
                "RawCount 63 (size 0x104 > 0x100) fails C's own size check at receive time with InvalidCombination; S keeps waiting, both buffers untouched, and the session still works.",
                [fill_tls("S"),
                 send(hexs=le(0x1234, 63), comment="only the header is written: it claims 63 raw words, 4 bytes more than TLS holds"),
@@ -108,7 +108,7 @@ def mk_tests():
                 words([0x1234, 1, 1], thread="S")],
                result="invalid", flags=["Boundary", "ResultRouting", "Untouched", "SunriseDivergence"],
                source="kernel-semantics.md §8 #4; §4.3 step 2; §4.6; §4.7", scenario="4"))
-    t.append(T("header-raw-request-special-header-61-raw-words-fill-tls",
+    t.append(T("header-raw-kernel-request-special-header-61-raw-words-fill-tls",
                "With an (empty) special header the raw data starts at word 3; RawCount 61 ends exactly at 0x100.",
                [send(M(type=2, special=True, raw=raw(61))),
                 recv(),
@@ -117,7 +117,7 @@ def mk_tests():
                 reply(M(type=0)),
                 client("Success")],
                flags=["Boundary"], source="kernel-semantics.md §2.9; §4.3 steps 2, 4", scenario="4"))
-    t.append(T("header-raw-request-special-header-62-raw-words-too-large",
+    t.append(T("header-raw-kernel-request-special-header-62-raw-words-too-large",
                "A special header plus RawCount 62 ends at word 65: InvalidCombination to C, S keeps waiting.",
                [send(hexs=le(2, 62 | W31, 0)),
                 poll(msg=ZERO),
@@ -125,7 +125,7 @@ def mk_tests():
                 words([0, 0], thread="S")],
                result="invalid", flags=["Boundary", "ResultRouting", "Untouched"],
                source="kernel-semantics.md §2.9; §4.3 step 2", scenario="4"))
-    t.append(T("header-raw-request-own-recv-list-offset-past-tls",
+    t.append(T("header-raw-kernel-request-own-recv-list-offset-past-tls",
                "C's ReceiveListOffset 63 with one entry puts its message end at 0x104: the request is queued but fails C's size check when S receives (InvalidCombination).",
                [send(hexs=le(0x10, (2 << 10) | (63 << 20)), comment="word 1 = ReceiveListCount 2 | offset 63 << 20 = 0x03f00800: MessageSize = 4*63 + 8 = 0x104"),
                 poll(msg=ZERO),
@@ -134,7 +134,7 @@ def mk_tests():
                result="invalid", flags=["Boundary", "ResultRouting", "Untouched"],
                requires=["tls-buffer", "receive-list-offset"],
                source="kernel-semantics.md §4.3 step 2 (includes SRC's receive list); §3.1", scenario="4"))
-    t.append(T("header-raw-request-own-recv-list-offset-at-tls-limit",
+    t.append(T("header-raw-kernel-request-own-recv-list-offset-at-tls-limit",
                "C's ReceiveListOffset 62 with one entry ends exactly at 0x100: delivered; S sees word 1 verbatim and the reply goes through.",
                [send(hexs=le(0x10, (2 << 10) | (62 << 20)), comment="word 1 = 0x03e00800: MessageSize = 4*62 + 8 = 0x100"),
                 recv(),
@@ -151,7 +151,7 @@ def mk_tests():
     t = []
     umem_c = mem("C", UB_C, 0x1000)
     umem_s = mem("S", UB_S, 0x1000)
-    t.append(T("header-raw-user-buffer-request-too-large-for-server-tls",
+    t.append(T("header-raw-kernel-user-buffer-request-too-large-for-server-tls",
                "C sends RawCount 100 from a 0x1000 user buffer to S's TLS: C gets MessageTooLarge, S is not woken, its buffer untouched, C's buffer unlocked afterwards.",
                [send(M(type=5, raw=raw(100)), buffer=ub(UB_C, 0x1000)),
                 poll(msg=ZERO),
@@ -161,7 +161,7 @@ def mk_tests():
                result="invalid", setup=SU(memory=[umem_c]),
                flags=["MixedBuffers", "ResultRouting", "Untouched"], requires=["tls-buffer", "user-buffer"],
                source="kernel-semantics.md §8 #5; §4.3 step 4; §1.2", scenario="5"))
-    t.append(T("header-raw-user-buffer-request-62-words-into-tls",
+    t.append(T("header-raw-kernel-user-buffer-request-62-words-into-tls",
                "RawCount 62 from a user buffer fits S's TLS exactly (4*E = 0x100): delivered whole.",
                [send(M(type=5, raw=raw(62)), buffer=ub(UB_C, 0x1000)),
                 recv(),
@@ -172,7 +172,7 @@ def mk_tests():
                setup=SU(memory=[umem_c]), flags=["MixedBuffers", "Boundary"],
                requires=["tls-buffer", "user-buffer"],
                source="kernel-semantics.md §8 #5; §4.3 step 4", scenario="5"))
-    t.append(T("header-raw-user-buffer-request-63-words-into-tls",
+    t.append(T("header-raw-kernel-user-buffer-request-63-words-into-tls",
                "RawCount 63 from a 0x1000 user buffer passes C's own size check but not the fit into S's TLS: MessageTooLarge (not InvalidCombination).",
                [send(M(type=5, raw=raw(63)), buffer=ub(UB_C, 0x1000)),
                 poll(msg=ZERO),
@@ -181,7 +181,7 @@ def mk_tests():
                result="invalid", setup=SU(memory=[umem_c]),
                flags=["MixedBuffers", "Boundary", "ResultRouting"], requires=["tls-buffer", "user-buffer"],
                source="kernel-semantics.md §8 #5; §4.3 steps 2, 4", scenario="5"))
-    t.append(T("header-raw-server-user-buffer-client-tls",
+    t.append(T("header-raw-kernel-server-user-buffer-client-tls",
                "S receives into a 0x1000 user buffer a TLS request of RawCount 60, then replies from that buffer.",
                [send(M(type=0x60, raw=raw(60))),
                 recv(buffer=ub(UB_S, 0x1000)),
@@ -191,7 +191,7 @@ def mk_tests():
                 words([0x77, 1, 1], thread="C")],
                setup=SU(memory=[umem_s]), flags=["MixedBuffers"], requires=["tls-buffer", "user-buffer"],
                source="kernel-semantics.md §8 #6; §1.3", scenario="6"))
-    t.append(T("header-raw-both-user-buffers-large-messages",
+    t.append(T("header-raw-kernel-both-user-buffers-large-messages",
                "With 0x1000 user buffers on both sides a 200-word request and a 300-word reply go through.",
                [send(M(type=0x200, raw=raw(200)), buffer=ub(UB_C, 0x1000)),
                 recv(buffer=ub(UB_S, 0x1000)),
@@ -201,7 +201,7 @@ def mk_tests():
                 xmsg(M(type=0x300, raw=raw(300, 1000)), process="C", address=UB_C, size=0x1000)],
                setup=SU(memory=[umem_c, umem_s]), flags=["MixedBuffers"], requires=["user-buffer"],
                source="kernel-semantics.md §8 #6; §1.3", scenario="6"))
-    t.append(T("header-raw-reply-too-large-for-client-tls",
+    t.append(T("header-raw-kernel-reply-too-large-for-client-tls",
                "S replies RawCount 100 from a user buffer to a TLS client: C gets MessageTooLarge and its buffer still holds its request; S's reply half succeeds.",
                [send(M(type=1, raw=[1])),
                 recv(buffer=ub(UB_S, 0x1000)),
@@ -211,7 +211,7 @@ def mk_tests():
                result="invalid", setup=SU(memory=[umem_s]),
                flags=["MixedBuffers", "ResultRouting", "Untouched"], requires=["tls-buffer", "user-buffer"],
                source="kernel-semantics.md §5.2 step 4; §5.3; §5.4"))
-    t.append(T("header-raw-client-user-buffer-self-inconsistent",
+    t.append(T("header-raw-kernel-client-user-buffer-self-inconsistent",
                "C's user-buffer header claims 1023 raw words (0x1004 bytes > 0x1000): InvalidCombination from C's own size check, not MessageTooLarge.",
                [send(hexs=le(0, 1023), buffer=ub(UB_C, 0x1000)),
                 poll(msg=ZERO),
@@ -219,7 +219,7 @@ def mk_tests():
                result="invalid", setup=SU(memory=[umem_c]),
                flags=["CheckOrder", "Boundary", "ResultRouting"], requires=["tls-buffer", "user-buffer"],
                source="kernel-semantics.md §4.3 steps 2 and 4 (order)"))
-    t.append(T("header-raw-server-check-before-fit",
+    t.append(T("header-raw-kernel-server-check-before-fit",
                "S's header is self-inconsistent (RawCount 63) and C's request is too large for S's TLS: the destination check (step 1) wins, InvalidCombination.",
                [send(M(type=5, raw=raw(100)), buffer=ub(UB_C, 0x1000)),
                 poll(hexs=le(0, 63)),
@@ -228,7 +228,7 @@ def mk_tests():
                result="invalid", setup=SU(memory=[umem_c]),
                flags=["CheckOrder", "ResultRouting", "Untouched"], requires=["tls-buffer", "user-buffer"],
                source="kernel-semantics.md §4.3 steps 1 and 4 (order)", scenario="7"))
-    t.append(T("header-raw-server-offset-check-before-fit",
+    t.append(T("header-raw-kernel-server-offset-check-before-fit",
                "S's ReceiveListOffset is 1 (below its raw end) and C's request is too large for S's TLS: the offset check (step 3) wins, InvalidCombination.",
                [send(M(type=5, raw=raw(100)), buffer=ub(UB_C, 0x1000)),
                 poll(hexs=le(0, 1 << 20)),
@@ -243,7 +243,7 @@ def mk_tests():
 
     # ------------------------------------------------------------------ replies
     t = []
-    t.append(T("header-raw-reply-overwrites-only-reply-words",
+    t.append(T("header-raw-kernel-reply-overwrites-only-reply-words",
                "S replies tag 0x5678 with RawCount 2: C's words 0..3 are the reply, words 4..7 still hold C's request.",
                [send(M(type=0x1234, raw=[1, 2, 3, 4, 5, 6])),
                 recv(),
@@ -251,7 +251,7 @@ def mk_tests():
                 client("Success"),
                 words([0x5678, 2, 0x11, 0x22, 3, 4, 5, 6], thread="C")],
                source="kernel-semantics.md §8 #3; §5.2 steps 8, 12; §5.3", scenario="3"))
-    t.append(T("header-raw-reply-reserved-header-bits-verbatim",
+    t.append(T("header-raw-kernel-reply-reserved-header-bits-verbatim",
                "A reply's header word 1 (reserved bits 14..19 set, ReceiveListCount 1) reaches C bit-identical.",
                [send(M(type=1)),
                 recv(),
@@ -259,7 +259,7 @@ def mk_tests():
                 client("Success"),
                 words([0x5678, 0x000FC401, 9], thread="C")],
                source="kernel-semantics.md §5.2 step 8; §2.2", scenario="3"))
-    t.append(T("header-raw-reply-62-raw-words-fill-tls",
+    t.append(T("header-raw-kernel-reply-62-raw-words-fill-tls",
                "A reply of RawCount 62 fills C's TLS exactly.",
                [send(M(type=1)),
                 recv(),
@@ -267,7 +267,7 @@ def mk_tests():
                 client("Success"),
                 xmsg(M(type=0x62, raw=raw(62, 100)), thread="C")],
                flags=["Boundary"], source="kernel-semantics.md §5.2 steps 1, 4", scenario="3"))
-    t.append(T("header-raw-reply-self-inconsistent",
+    t.append(T("header-raw-kernel-reply-self-inconsistent",
                "S's reply header claims 63 raw words in TLS: C gets InvalidCombination with its buffer untouched; S's reply half succeeds.",
                [send(M(type=1, raw=[1])),
                 recv(),
@@ -276,7 +276,7 @@ def mk_tests():
                 words([1, 1, 1], thread="C")],
                result="invalid", flags=["Boundary", "ResultRouting", "Untouched", "SunriseDivergence"],
                source="kernel-semantics.md §5.2 step 1; §5.3; §5.4"))
-    t.append(T("header-raw-reply-client-header-rewritten-inconsistent",
+    t.append(T("header-raw-kernel-reply-client-header-rewritten-inconsistent",
                "After S received, C's buffer is rewritten to claim 63 raw words; the reply fails the destination check with InvalidCombination and S's reply half succeeds.",
                [send(M(type=1, raw=[1])),
                 recv(),
@@ -291,7 +291,7 @@ def mk_tests():
 
     # ------------------------------------------------------------------ server header self-consistency
     t = []
-    t.append(T("header-raw-server-header-oversized-recv-list",
+    t.append(T("header-raw-kernel-server-header-oversized-recv-list",
                "S's prepared header has ReceiveListCount 15 and ReceiveListOffset 0x3f0 (message far beyond 0x100): C gets InvalidCombination, S keeps waiting with its header untouched.",
                [send(M(type=1, raw=[1])),
                 poll(hexs=le(0, (15 << 10) | (0x3F0 << 20)), comment="word 1 = 0x3f003c00"),
@@ -300,7 +300,7 @@ def mk_tests():
                result="invalid", flags=["ResultRouting", "Untouched", "SunriseDivergence"],
                requires=["tls-buffer", "receive-list-offset"],
                source="kernel-semantics.md §8 #7; §4.3 step 1", scenario="7"))
-    t.append(T("header-raw-server-header-raw-63",
+    t.append(T("header-raw-kernel-server-header-raw-63",
                "S's prepared header claims RawCount 63: InvalidCombination to C, S keeps waiting.",
                [fill_tls("S"),
                 send(M(type=1, raw=[1])),
@@ -309,7 +309,7 @@ def mk_tests():
                 xmem("S", "$tls.S", le(0, 63).replace(" ", "") + "aa" * 0xF8)],
                result="invalid", flags=["Boundary", "ResultRouting", "Untouched"],
                source="kernel-semantics.md §4.3 step 1", scenario="7"))
-    t.append(T("header-raw-server-header-recv-list-count-15",
+    t.append(T("header-raw-kernel-server-header-recv-list-count-15",
                "S's header has RawCount 40 and ReceiveListCount 15 (13 entries after word 42: 0x110 bytes): InvalidCombination to C.",
                [send(M(type=1, raw=[1])),
                 poll(hexs=le(0, 40 | (15 << 10))),
@@ -317,7 +317,7 @@ def mk_tests():
                 words([0, 40 | (15 << 10)], thread="S")],
                result="invalid", flags=["ResultRouting", "Untouched"],
                source="kernel-semantics.md §4.3 step 1; §2.9", scenario="7"))
-    t.append(T("header-raw-server-header-special-counts",
+    t.append(T("header-raw-kernel-server-header-special-counts",
                "S's header has a special header with 15 copy and 15 move slots and RawCount 40 (E = 73 words): InvalidCombination to C.",
                [send(M(type=1, raw=[1])),
                 poll(hexs=le(0, 40 | W31, (15 << 1) | (15 << 5))),
@@ -325,7 +325,7 @@ def mk_tests():
                 words([0, 40 | W31, (15 << 1) | (15 << 5)], thread="S")],
                result="invalid", flags=["ResultRouting", "Untouched"],
                source="kernel-semantics.md §4.3 step 1; §2.9", scenario="7"))
-    t.append(T("header-raw-server-user-buffer-recv-list-fits",
+    t.append(T("header-raw-kernel-server-user-buffer-recv-list-fits",
                "The header of scenario 7 with offset 0x300 fits S's 0x1000 user buffer (size 0xc68): C's request is received normally.",
                [send(M(type=1, raw=[1, 2])),
                 recv(hexs=le(0, (15 << 10) | (0x300 << 20)), buffer=ub(UB_S, 0x1000)),
@@ -335,7 +335,7 @@ def mk_tests():
                setup=SU(memory=[mem("S", UB_S, 0x1000)]), flags=["MixedBuffers", "Boundary"],
                requires=["tls-buffer", "user-buffer", "receive-list-offset"],
                source="kernel-semantics.md §4.3 steps 1, 3", scenario="7"))
-    t.append(T("header-raw-server-recv-list-offset-below-raw-end",
+    t.append(T("header-raw-kernel-server-recv-list-offset-below-raw-end",
                "S's ReceiveListOffset is 1, below its own raw end 2: C gets InvalidCombination, S keeps waiting with its buffer untouched.",
                [fill_tls("S"),
                 send(M(type=1, raw=[1])),
@@ -345,7 +345,7 @@ def mk_tests():
                result="invalid", flags=["ResultRouting", "Untouched", "SunriseDivergence"],
                requires=["tls-buffer", "receive-list-offset"],
                source="kernel-semantics.md §8 #8; §3.1; §4.3 step 3", scenario="8"))
-    t.append(T("header-raw-server-recv-list-offset-below-own-raw-data",
+    t.append(T("header-raw-kernel-server-recv-list-offset-below-own-raw-data",
                "S's header has RawCount 4 (E = 6) and ReceiveListOffset 3: InvalidCombination to C.",
                [send(M(type=1, raw=[1])),
                 poll(hexs=le(0, 4 | (3 << 20))),
@@ -354,7 +354,7 @@ def mk_tests():
                result="invalid", flags=["ResultRouting", "Untouched"],
                requires=["tls-buffer", "receive-list-offset"],
                source="kernel-semantics.md §3.1; §4.3 step 3", scenario="8"))
-    t.append(T("header-raw-server-recv-list-offset-below-raw-end-single-buffer",
+    t.append(T("header-raw-kernel-server-recv-list-offset-below-raw-end-single-buffer",
                "The offset check applies whatever the mode: ReceiveListCount 2 with ReceiveListOffset 1 also gives InvalidCombination.",
                [send(M(type=1, raw=[1])),
                 poll(hexs=le(0, (2 << 10) | (1 << 20), 0, 0)),
@@ -362,7 +362,7 @@ def mk_tests():
                result="invalid", flags=["ResultRouting"], requires=["tls-buffer", "receive-list-offset"],
                source="kernel-semantics.md §3.1 ('checked whenever the field is non-zero, regardless of mode')",
                scenario="8"))
-    t.append(T("header-raw-server-recv-list-offset-equal-raw-end",
+    t.append(T("header-raw-kernel-server-recv-list-offset-equal-raw-end",
                "ReceiveListOffset equal to S's raw end (2) is valid: the request is received.",
                [send(M(type=1, raw=[7])),
                 recv(hexs=le(0, 2 << 20)),
