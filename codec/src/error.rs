@@ -199,6 +199,127 @@ pub enum Error {
         /// Bytes the buffer holds.
         available: usize,
     },
+    /// CMIF (wire-format.md §2.1, §2.10): the raw data is too small for the CMIF
+    /// headers. The raw data always budgets 16 bytes of padding, so a CMIF message
+    /// needs `16 + 16` bytes of raw data (`16 + 16 + 16` with a domain header),
+    /// whatever the padding before the aligned payload start actually is.
+    CmifRawTooSmall {
+        /// Raw-data bytes needed (padding budget plus headers).
+        needed: usize,
+        /// Raw-data bytes the message holds.
+        available: usize,
+    },
+    /// CMIF (§2.2): the header at the aligned payload start does not carry the
+    /// expected magic (`SFCI` in a request, `SFCO` in a response).
+    CmifBadMagic {
+        /// The magic expected (0x49434653 "SFCI" or 0x4F434653 "SFCO").
+        expected: u32,
+        /// The word found there.
+        found: u32,
+    },
+    /// CMIF (§1.5): a request's tag is not 4, 5, 6 or 7 (Request, Control and their
+    /// with-context forms). Tag 2 (Close) has no CMIF body.
+    CmifBadTag {
+        /// The tag.
+        tag: u16,
+    },
+    /// CMIF domain (§2.5): the domain header's type is neither 1 (SendMessage) nor
+    /// 2 (Close).
+    CmifDomainUnknownType {
+        /// The type byte.
+        value: u8,
+    },
+    /// CMIF domain (§2.5): a SendMessage's `data_size` is below 16, too small for the
+    /// SFCI header it must hold.
+    CmifDomainDataTooSmall {
+        /// The `data_size` field.
+        data_size: u16,
+    },
+    /// CMIF domain (§2.5): `data_size` reaches past the CMIF region of the raw data
+    /// (the raw data minus its 16-byte padding budget, after the domain header).
+    CmifDomainDataOutOfBounds {
+        /// The `data_size` field.
+        data_size: u16,
+        /// Bytes available after the domain header.
+        available: usize,
+    },
+    /// CMIF domain (§2.5, §2.6): the object ids (in-objects after `data_size`, or a
+    /// response's out-objects after its out data) reach past the CMIF region.
+    CmifDomainObjectsOutOfBounds {
+        /// The number of object ids.
+        count: u32,
+        /// Bytes needed after the domain header (data and ids).
+        needed: usize,
+        /// Bytes available after the domain header.
+        available: usize,
+    },
+    /// CMIF (§2.6, §2.7): a domain header was asked for on a control request (tag 5
+    /// or 7); control requests never carry one, even on a domain session.
+    CmifDomainOnControl {
+        /// The tag.
+        tag: u16,
+    },
+    /// CMIF domain (§2.5): a value given to the builder does not fit its domain
+    /// header field (`domain.num_in_objects` is a u8, `domain.data_size` a u16).
+    CmifDomainValueTooLarge {
+        /// The field, as in the message JSON (`domain.data_size`).
+        field: &'static str,
+        /// The value needed.
+        value: usize,
+        /// The largest value the field holds.
+        max: usize,
+    },
+    /// CMIF (§2.3): the u16 out-pointer size table reaches past the end of the raw
+    /// data.
+    CmifSizeTableOutOfBounds {
+        /// The table's byte offset from the start of the raw data (`T`).
+        offset: usize,
+        /// Entries asked for.
+        count: usize,
+        /// Raw-data bytes the message holds.
+        available: usize,
+    },
+    /// TIPC (§3, §1.5): a request's tag is below 15: tags 16 and above are methods
+    /// (`tag − 16`), 15 is CloseSession.
+    TipcBadTag {
+        /// The tag.
+        tag: u16,
+    },
+    /// TIPC (§3): a method id above 0xFFEF, whose tag (`id + 16`) would not fit 16 bits.
+    TipcCommandIdTooLarge {
+        /// The method id given.
+        command_id: u32,
+    },
+    /// TIPC (§3): a section a TIPC request never carries (X descriptors, W
+    /// descriptors, a receive list); the libstratosphere server compares the header
+    /// exactly and refuses it with InvalidMessageFormat 0x1E23.
+    TipcSectionNotAllowed {
+        /// The section (`x`, `w` or `c`).
+        section: Section,
+        /// Its count (for `c`, the `recv_list_count` field).
+        count: usize,
+    },
+    /// TIPC (§3): a header field that must be zero in a TIPC request
+    /// (`recv_list_offset`, `reserved.header1`, `reserved.special`).
+    TipcFieldNotZero {
+        /// The field.
+        field: Field,
+        /// Its value (reserved bits in their own positions).
+        value: u32,
+    },
+    /// TIPC (§3, §1.5): a CloseSession (tag 15) whose header is not exactly
+    /// `{tag 15, everything else 0}`.
+    TipcCloseNotBare {
+        /// Header word 0.
+        word0: u32,
+        /// Header word 1.
+        word1: u32,
+    },
+    /// TIPC (§3): a reply's raw data has no result word.
+    TipcRawTooSmall {
+        /// Raw-data bytes the reply holds.
+        available: usize,
+    },
 }
 
 impl Error {
@@ -206,7 +327,14 @@ impl Error {
     /// vectors' `error.kind`): `truncated`, `recv_list_offset_inside_message`,
     /// `value_too_large`, `bits_outside_field`, `too_many_items`, `raw_data_not_words`,
     /// `recv_list_entries_mismatch`, `special_reserved_without_special_header`,
-    /// `buffer_too_small`.
+    /// `buffer_too_small`; for the layers above HIPC (modules [`crate::cmif`] and
+    /// [`crate::tipc`]): `cmif_raw_too_small`, `cmif_bad_magic`, `cmif_bad_tag`,
+    /// `cmif_domain_unknown_type`, `cmif_domain_data_too_small`,
+    /// `cmif_domain_data_out_of_bounds`, `cmif_domain_objects_out_of_bounds`,
+    /// `cmif_domain_on_control`, `cmif_domain_value_too_large`,
+    /// `cmif_size_table_out_of_bounds`, `tipc_bad_tag`, `tipc_command_id_too_large`,
+    /// `tipc_section_not_allowed`, `tipc_field_not_zero`, `tipc_close_not_bare`,
+    /// `tipc_raw_too_small`.
     pub const fn kind(&self) -> &'static str {
         match self {
             Error::Truncated { .. } => "truncated",
@@ -218,6 +346,22 @@ impl Error {
             Error::RecvListEntriesMismatch { .. } => "recv_list_entries_mismatch",
             Error::SpecialReservedWithoutSpecialHeader => "special_reserved_without_special_header",
             Error::BufferTooSmall { .. } => "buffer_too_small",
+            Error::CmifRawTooSmall { .. } => "cmif_raw_too_small",
+            Error::CmifBadMagic { .. } => "cmif_bad_magic",
+            Error::CmifBadTag { .. } => "cmif_bad_tag",
+            Error::CmifDomainUnknownType { .. } => "cmif_domain_unknown_type",
+            Error::CmifDomainDataTooSmall { .. } => "cmif_domain_data_too_small",
+            Error::CmifDomainDataOutOfBounds { .. } => "cmif_domain_data_out_of_bounds",
+            Error::CmifDomainObjectsOutOfBounds { .. } => "cmif_domain_objects_out_of_bounds",
+            Error::CmifDomainOnControl { .. } => "cmif_domain_on_control",
+            Error::CmifDomainValueTooLarge { .. } => "cmif_domain_value_too_large",
+            Error::CmifSizeTableOutOfBounds { .. } => "cmif_size_table_out_of_bounds",
+            Error::TipcBadTag { .. } => "tipc_bad_tag",
+            Error::TipcCommandIdTooLarge { .. } => "tipc_command_id_too_large",
+            Error::TipcSectionNotAllowed { .. } => "tipc_section_not_allowed",
+            Error::TipcFieldNotZero { .. } => "tipc_field_not_zero",
+            Error::TipcCloseNotBare { .. } => "tipc_close_not_bare",
+            Error::TipcRawTooSmall { .. } => "tipc_raw_too_small",
         }
     }
 
@@ -236,6 +380,25 @@ impl Error {
             }
             Error::SpecialReservedWithoutSpecialHeader => Some(Section::SpecialHeader),
             Error::BufferTooSmall { .. } => None,
+            Error::CmifRawTooSmall { .. }
+            | Error::CmifBadMagic { .. }
+            | Error::CmifDomainUnknownType { .. }
+            | Error::CmifDomainDataTooSmall { .. }
+            | Error::CmifDomainDataOutOfBounds { .. }
+            | Error::CmifDomainObjectsOutOfBounds { .. }
+            | Error::CmifDomainValueTooLarge { .. }
+            | Error::CmifSizeTableOutOfBounds { .. }
+            | Error::TipcRawTooSmall { .. } => Some(Section::RawData),
+            Error::CmifBadTag { .. }
+            | Error::CmifDomainOnControl { .. }
+            | Error::TipcBadTag { .. }
+            | Error::TipcCommandIdTooLarge { .. }
+            | Error::TipcCloseNotBare { .. } => Some(Section::Header),
+            Error::TipcSectionNotAllowed { section, .. } => Some(*section),
+            Error::TipcFieldNotZero { field, .. } => match field {
+                Field::SpecialReserved => Some(Section::SpecialHeader),
+                _ => Some(Section::Header),
+            },
         }
     }
 
@@ -245,6 +408,11 @@ impl Error {
             Error::ValueTooLarge { field, .. } | Error::BitsOutsideField { field, .. } => {
                 Some(*field)
             }
+            Error::TipcFieldNotZero { field, .. } => Some(FieldPath {
+                section: None,
+                index: None,
+                field: *field,
+            }),
             _ => None,
         }
     }
@@ -368,8 +536,117 @@ impl fmt::Display for Error {
                 f,
                 "buffer too small: the message needs {needed:#x} bytes, the buffer holds {available:#x}"
             ),
+            Error::CmifRawTooSmall { needed, available } => write!(
+                f,
+                "cmif: the raw data holds {available:#x} bytes, the CMIF headers need {needed:#x} \
+                 (16 bytes of padding budget plus the headers)"
+            ),
+            Error::CmifBadMagic { expected, found } => write!(
+                f,
+                "cmif: bad magic {found:#010x} {} at the aligned payload start, expected {expected:#010x} {}{}",
+                MagicText(found),
+                MagicText(expected),
+                match (expected, found) {
+                    (crate::cmif::IN_MAGIC, crate::cmif::OUT_MAGIC) =>
+                        " (this looks like a response)",
+                    (crate::cmif::OUT_MAGIC, crate::cmif::IN_MAGIC) =>
+                        " (this looks like a request)",
+                    _ => "",
+                }
+            ),
+            Error::CmifBadTag { tag } => write!(
+                f,
+                "cmif: tag {tag} ({}) is not a CMIF request (expected 4, 5, 6 or 7)",
+                crate::tag_name(tag)
+            ),
+            Error::CmifDomainUnknownType { value } => write!(
+                f,
+                "cmif: domain.type {value} is neither 1 (SendMessage) nor 2 (Close)"
+            ),
+            Error::CmifDomainDataTooSmall { data_size } => write!(
+                f,
+                "cmif: domain.data_size {data_size} is too small for the 16-byte SFCI header of a SendMessage"
+            ),
+            Error::CmifDomainDataOutOfBounds {
+                data_size,
+                available,
+            } => write!(
+                f,
+                "cmif: domain.data_size {data_size:#x} reaches past the raw data: {available:#x} bytes \
+                 follow the domain header (padding budget excluded)"
+            ),
+            Error::CmifDomainObjectsOutOfBounds {
+                count,
+                needed,
+                available,
+            } => write!(
+                f,
+                "cmif: {count} domain object ids reach past the raw data: data and ids need {needed:#x} bytes \
+                 after the domain header, {available:#x} are there (padding budget excluded)"
+            ),
+            Error::CmifDomainOnControl { tag } => write!(
+                f,
+                "cmif: a control request (tag {tag}) never carries a domain header"
+            ),
+            Error::CmifDomainValueTooLarge { field, value, max } => write!(
+                f,
+                "cmif: {field}: value {value:#x} does not fit (largest is {max:#x})"
+            ),
+            Error::CmifSizeTableOutOfBounds {
+                offset,
+                count,
+                available,
+            } => write!(
+                f,
+                "cmif: the out-pointer size table ({count} u16 at raw-data offset {offset:#x}) reaches past \
+                 the raw data ({available:#x} bytes)"
+            ),
+            Error::TipcBadTag { tag } => write!(
+                f,
+                "tipc: tag {tag} is not a TIPC request (methods are tag 16 and above, 15 is CloseSession)"
+            ),
+            Error::TipcCommandIdTooLarge { command_id } => write!(
+                f,
+                "tipc: command_id {command_id:#x} does not fit (the tag is command_id + 16; largest is 0xffef)"
+            ),
+            Error::TipcSectionNotAllowed { section, count } => write!(
+                f,
+                "tipc: a TIPC request carries no {section} (count {count}; the server compares the header exactly)"
+            ),
+            Error::TipcFieldNotZero { field, value } => write!(
+                f,
+                "tipc: {} must be 0 in a TIPC request, found {value:#x}",
+                field.name()
+            ),
+            Error::TipcCloseNotBare { word0, word1 } => write!(
+                f,
+                "tipc: a CloseSession must be exactly the header words 0x0000000f 0x00000000, found \
+                 {word0:#010x} {word1:#010x}"
+            ),
+            Error::TipcRawTooSmall { available } => write!(
+                f,
+                "tipc: a reply needs a result word, the raw data holds {available} bytes"
+            ),
         }
     }
 }
 
 impl core::error::Error for Error {}
+
+/// A magic word as its four ASCII characters, quoted, when printable.
+struct MagicText(u32);
+
+impl fmt::Display for MagicText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let bytes = self.0.to_le_bytes();
+        if bytes.iter().all(|b| b.is_ascii_graphic()) {
+            f.write_str("\"")?;
+            for b in bytes {
+                write!(f, "{}", char::from(b))?;
+            }
+            f.write_str("\"")
+        } else {
+            f.write_str("(not ASCII)")
+        }
+    }
+}

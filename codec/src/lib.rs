@@ -60,6 +60,7 @@
 #![deny(missing_docs)]
 
 mod buffer;
+pub mod cmif;
 mod dissect;
 mod error;
 pub mod field;
@@ -70,6 +71,7 @@ mod pointer;
 mod receive_list;
 mod repr;
 mod tag;
+pub mod tipc;
 
 pub use buffer::{BufferAttribute, BufferDescriptor};
 pub use dissect::Dissection;

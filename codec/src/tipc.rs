@@ -1,0 +1,294 @@
+//! TIPC, the lighter protocol of newer Horizon services (wire-format.md §3), on top
+//! of the HIPC view and never mixed into it.
+//!
+//! No CMIF anything: no padding, no SFCI/SFCO header, no domains, no control
+//! requests. The tag is the method id plus 16 (15 closes the session), the raw data
+//! is the in-arguments, and a reply echoes the request's tag and starts its raw data
+//! with a result word.
+//!
+//! # Decisions where the specification leaves a choice
+//!
+//! * **The stricter header rules** of the only TIPC server (libstratosphere compares
+//!   the two header words as one 64-bit value, and the special header word, with the
+//!   header it expects) are checked by [`Request::new_checked`] as far as they do not
+//!   depend on the method's signature: no X and no W descriptors, receive-list count
+//!   0, receive-list offset 0, reserved bits 0 ([`Error::TipcSectionNotAllowed`],
+//!   [`Error::TipcFieldNotZero`]). The counts a signature fixes (PID bit, copy handles,
+//!   A, B, raw size) are the server's business. [`RequestRepr::emit`] refuses the same
+//!   things.
+//! * **CloseSession** (tag 15) must be exactly the two header words `0x0000000f
+//!   0x00000000` ([`Error::TipcCloseNotBare`]).
+//! * **A reply** is viewed by [`Response::new_checked`]: any tag (libnx ignores it),
+//!   at least one raw word (the result). Handles and the PID bit are not checked
+//!   (libstratosphere never sets the PID bit in a reply; the kernel forbids A/B/W).
+//! * The method id is a `u16` on the wire (`tag − 16`), at most 0xFFEF.
+//!
+//! ```
+//! use hipc::{Message, MessageRepr, tipc};
+//! // wire-format.md §6 Ex 6: sm GetServiceHandle("fsp-srv"), method 1.
+//! let mut buf = [0u8; 0x20];
+//! let len = tipc::RequestRepr { command_id: 1, payload: b"fsp-srv\0" }
+//!     .emit(&MessageRepr::EMPTY, &mut buf)?;
+//! assert_eq!(&buf[..len], &[0x11, 0, 0, 0, 2, 0, 0, 0, b'f', b's', b'p', b'-', b's', b'r', b'v', 0]);
+//! let msg = Message::new_checked(&buf[..len])?;
+//! let req = tipc::Request::new_checked(&msg)?;
+//! assert_eq!(req.command_id(), Some(1));
+//! assert_eq!(req.payload(), b"fsp-srv\0");
+//! # Ok::<(), hipc::Error>(())
+//! ```
+
+use crate::cmif::{check_raw_len, emit_with_raw, put};
+use crate::error::{Error, Field, Section};
+use crate::layout::HEADER_SIZE;
+use crate::message::Message;
+use crate::repr::MessageRepr;
+
+/// The CloseSession tag.
+pub const CLOSE_TAG: u16 = 15;
+/// Method tags are the method id plus this.
+pub const METHOD_TAG_OFFSET: u16 = 16;
+/// The largest method id (its tag is 0xFFFF).
+pub const COMMAND_ID_MAX: u32 = (u16::MAX - METHOD_TAG_OFFSET) as u32;
+
+/// A checked view of a TIPC request: a method call, or CloseSession.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Request<'a> {
+    tag: u16,
+    payload: &'a [u8],
+}
+
+impl<'a> Request<'a> {
+    /// Views `message` as a TIPC request.
+    ///
+    /// Errors: [`Error::TipcBadTag`] (tag below 15), [`Error::TipcCloseNotBare`],
+    /// [`Error::TipcSectionNotAllowed`] (X, W, receive list),
+    /// [`Error::TipcFieldNotZero`] (receive-list offset, reserved bits), in that order.
+    pub fn new_checked<T: AsRef<[u8]>>(message: &'a Message<T>) -> Result<Self, Error> {
+        let header = message.header();
+        let tag = header.tag();
+        if tag < CLOSE_TAG {
+            return Err(Error::TipcBadTag { tag });
+        }
+        if tag == CLOSE_TAG {
+            let (word0, word1) = (header.word0.get(), header.word1.get());
+            if word0 != u32::from(CLOSE_TAG) || word1 != 0 {
+                return Err(Error::TipcCloseNotBare { word0, word1 });
+            }
+            return Ok(Request { tag, payload: &[] });
+        }
+        let special_reserved = message.special_header().map_or(0, |s| s.reserved());
+        check_strict(
+            header.x_count(),
+            header.w_count(),
+            header.recv_list_count(),
+            header.recv_list_offset(),
+            header.reserved(),
+            special_reserved,
+        )?;
+        Ok(Request {
+            tag,
+            payload: message.raw(),
+        })
+    }
+
+    /// The tag.
+    pub fn tag(&self) -> u16 {
+        self.tag
+    }
+    /// Whether this is CloseSession (tag 15).
+    pub fn is_close(&self) -> bool {
+        self.tag == CLOSE_TAG
+    }
+    /// The method id (`tag − 16`); `None` for CloseSession.
+    pub fn command_id(&self) -> Option<u16> {
+        self.tag.checked_sub(METHOD_TAG_OFFSET)
+    }
+    /// The in-arguments: the whole raw data (empty for CloseSession).
+    pub fn payload(&self) -> &'a [u8] {
+        self.payload
+    }
+}
+
+/// The header rules of a TIPC method request (§3), in a fixed order.
+fn check_strict(
+    x: usize,
+    w: usize,
+    recv_list_count: u8,
+    recv_list_offset: u16,
+    header_reserved: u32,
+    special_reserved: u32,
+) -> Result<(), Error> {
+    if x != 0 {
+        return Err(Error::TipcSectionNotAllowed {
+            section: Section::X,
+            count: x,
+        });
+    }
+    if w != 0 {
+        return Err(Error::TipcSectionNotAllowed {
+            section: Section::W,
+            count: w,
+        });
+    }
+    if recv_list_count != 0 {
+        return Err(Error::TipcSectionNotAllowed {
+            section: Section::ReceiveList,
+            count: usize::from(recv_list_count),
+        });
+    }
+    let fields = [
+        (Field::RecvListOffset, u32::from(recv_list_offset)),
+        (Field::HeaderReserved, header_reserved),
+        (Field::SpecialReserved, special_reserved),
+    ];
+    for (field, value) in fields {
+        if value != 0 {
+            return Err(Error::TipcFieldNotZero { field, value });
+        }
+    }
+    Ok(())
+}
+
+/// A checked view of a TIPC reply: the result word, then the out data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Response<'a> {
+    tag: u16,
+    result: u32,
+    payload: &'a [u8],
+}
+
+impl<'a> Response<'a> {
+    /// Views `message` as a TIPC reply. Errors: [`Error::TipcRawTooSmall`] (no result
+    /// word).
+    pub fn new_checked<T: AsRef<[u8]>>(message: &'a Message<T>) -> Result<Self, Error> {
+        let raw = message.raw();
+        let (result, payload) = match raw.split_first_chunk::<4>() {
+            Some((result, payload)) => (u32::from_le_bytes(*result), payload),
+            None => {
+                return Err(Error::TipcRawTooSmall {
+                    available: raw.len(),
+                });
+            }
+        };
+        Ok(Response {
+            tag: message.header().tag(),
+            result,
+            payload,
+        })
+    }
+    /// The tag (the request's, echoed).
+    pub fn tag(&self) -> u16 {
+        self.tag
+    }
+    /// The method id the tag names (`tag − 16`), when the tag is 16 or more.
+    pub fn command_id(&self) -> Option<u16> {
+        self.tag.checked_sub(METHOD_TAG_OFFSET)
+    }
+    /// The result (raw word 0).
+    pub fn result(&self) -> u32 {
+        self.result
+    }
+    /// The out data: the raw data after the result word.
+    pub fn payload(&self) -> &'a [u8] {
+        self.payload
+    }
+}
+
+/// A TIPC method request to build: tag `command_id + 16`, raw data = the payload
+/// padded with zeros to whole words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RequestRepr<'a> {
+    /// The method id (at most 0xFFEF).
+    pub command_id: u32,
+    /// The in-arguments.
+    pub payload: &'a [u8],
+}
+
+impl RequestRepr<'_> {
+    /// The tag. Errors: [`Error::TipcCommandIdTooLarge`].
+    pub fn tag(&self) -> Result<u16, Error> {
+        u16::try_from(self.command_id)
+            .ok()
+            .and_then(|id| id.checked_add(METHOD_TAG_OFFSET))
+            .ok_or(Error::TipcCommandIdTooLarge {
+                command_id: self.command_id,
+            })
+    }
+
+    /// Emits a whole message: `message`'s handles and A/B descriptors, this tag and raw
+    /// data (the `tag` and `raw` of `message` are ignored). Errors:
+    /// [`Error::TipcCommandIdTooLarge`], the header rules of [`Request::new_checked`]
+    /// ([`Error::TipcSectionNotAllowed`], [`Error::TipcFieldNotZero`]), then those of
+    /// [`MessageRepr::emit`].
+    pub fn emit(&self, message: &MessageRepr<'_>, buf: &mut [u8]) -> Result<usize, Error> {
+        let tag = self.tag()?;
+        check_strict(
+            message.x.len(),
+            message.w.len(),
+            message.recv_list_count,
+            message.recv_list_offset,
+            message.header_reserved,
+            message.special_reserved,
+        )?;
+        let raw_len = self.payload.len().div_ceil(4).saturating_mul(4);
+        check_raw_len(raw_len)?;
+        emit_with_raw(message, tag, raw_len, buf, |_, area| {
+            area.fill(0);
+            put(area, 0, self.payload);
+        })
+    }
+}
+
+/// CloseSession: the two header words `0x0000000f 0x00000000`, nothing else.
+///
+/// ```
+/// let mut buf = [0xffu8; 8];
+/// assert_eq!(hipc::tipc::emit_close(&mut buf)?, 8);
+/// assert_eq!(buf, [15, 0, 0, 0, 0, 0, 0, 0]);
+/// # Ok::<(), hipc::Error>(())
+/// ```
+pub fn emit_close(buf: &mut [u8]) -> Result<usize, Error> {
+    let available = buf.len();
+    let out = buf.get_mut(..HEADER_SIZE).ok_or(Error::BufferTooSmall {
+        needed: HEADER_SIZE,
+        available,
+    })?;
+    out.fill(0);
+    put(out, 0, &u32::from(CLOSE_TAG).to_le_bytes());
+    Ok(HEADER_SIZE)
+}
+
+/// A TIPC reply to build: the result word, then the out data padded to whole words.
+/// The tag must be the request's (a convention the client does not check).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ResponseRepr<'a> {
+    /// The result (0 = success).
+    pub result: u32,
+    /// The out data.
+    pub payload: &'a [u8],
+}
+
+impl ResponseRepr<'_> {
+    /// Emits a whole reply with `tag` (echo the request's): `message`'s handles (out
+    /// objects are move handles), this raw data. Errors: those of
+    /// [`MessageRepr::emit`], and [`Error::TooManyItems`] for too much data.
+    pub fn emit(
+        &self,
+        tag: u16,
+        message: &MessageRepr<'_>,
+        buf: &mut [u8],
+    ) -> Result<usize, Error> {
+        let raw_len = self
+            .payload
+            .len()
+            .div_ceil(4)
+            .saturating_mul(4)
+            .saturating_add(4);
+        check_raw_len(raw_len)?;
+        emit_with_raw(message, tag, raw_len, buf, |_, area| {
+            area.fill(0);
+            put(area, 0, &self.result.to_le_bytes());
+            put(area, 4, self.payload);
+        })
+    }
+}
