@@ -6,6 +6,7 @@ pub mod cli;
 pub mod hex;
 pub mod kernel;
 pub mod message_json;
+pub mod record;
 pub mod model;
 pub mod report;
 pub mod runner;
