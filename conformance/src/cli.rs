@@ -12,6 +12,9 @@ use std::process::ExitCode;
 
 pub mod decode;
 pub mod encode;
+pub mod faults;
+pub mod record;
+pub mod run;
 
 /// A conversion of one input (hex text, a JSON line) into one output block.
 pub trait Convert {

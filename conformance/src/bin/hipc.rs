@@ -1,4 +1,4 @@
-//! The `hipc` command: decode and encode HIPC messages (more subcommands to come).
+//! The `hipc` command: decode and encode HIPC messages, run and record vectors.
 //!
 //! Thin by design: argument parsing only; every subcommand lives in
 //! `hipc_conformance::cli`. To add one, add a variant holding its `clap::Args` struct
@@ -7,9 +7,9 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use hipc_conformance::cli::{decode, encode};
+use hipc_conformance::cli::{decode, encode, faults, record, run};
 
-/// Decode, encode and check Horizon IPC (HIPC) messages.
+/// Decode, encode and check Horizon IPC (HIPC) messages; replay conformance vectors.
 #[derive(Debug, Parser)]
 #[command(name = "hipc", version)]
 struct Cli {
@@ -21,11 +21,17 @@ struct Cli {
 enum Command {
     Decode(decode::DecodeArgs),
     Encode(encode::EncodeArgs),
+    Run(run::RunArgs),
+    Faults(faults::FaultsArgs),
+    Record(record::RecordArgs),
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Decode(args) => decode::run(&args),
         Command::Encode(args) => encode::run(&args),
+        Command::Run(args) => run::run(&args),
+        Command::Faults(args) => faults::run(&args),
+        Command::Record(args) => record::run(&args),
     }
 }
