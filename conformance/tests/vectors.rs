@@ -1,2 +1,75 @@
-//! Placeholder: replaced by the libtest-mimic vector runner.
-fn main() {}
+//! The vector corpus (`vectors/` at the workspace root) as `cargo test` tests: one
+//! libtest trial per vector, named `<file-stem>::<id>`, run against the reference
+//! model kernel. A test the model skips (a missing capability) is reported ignored,
+//! with the reason; a malformed file or test is a failing trial named
+//! after the file (and the test id when known).
+//!
+//! `cargo test -p hipc-conformance --test vectors -- pid` runs the vectors whose name
+//! contains `pid`; `-- --list` lists them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_docs
+)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use hipc_conformance::cli::run::run_one;
+use hipc_conformance::kernel::Kernel;
+use hipc_conformance::model::ModelKernel;
+use hipc_conformance::report::plain;
+use hipc_conformance::runner::Status;
+use hipc_conformance::vector::{LoadError, load_corpus};
+use libtest_mimic::{Arguments, Completion, Failed, Trial};
+
+fn stem(file: &str) -> String {
+    Path::new(file)
+        .file_stem()
+        .map_or_else(|| file.to_owned(), |s| s.to_string_lossy().into_owned())
+}
+
+fn load_error_trial(error: LoadError) -> Trial {
+    let name = match &error.test_id {
+        Some(id) => format!("{}::{id}", stem(&error.file)),
+        None => format!("{}::(file)", stem(&error.file)),
+    };
+    Trial::test(name, move || {
+        Err(Failed::from(plain::load_error_block(&error)))
+    })
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let vectors: PathBuf = manifest.parent().unwrap_or(manifest).join("vectors");
+    let (files, errors) = load_corpus(&[vectors]);
+    let mut trials = Vec::new();
+    for file in files {
+        let file = Arc::new(file);
+        let file_stem = stem(&file.path);
+        for test in file.tests() {
+            let name = format!("{file_stem}::{}", test.id());
+            let (file, test) = (Arc::clone(&file), test.clone());
+            trials.push(Trial::ignorable_test(name, move || {
+                // A model per trial: trials run on several threads.
+                let mut kernel = ModelKernel::new();
+                let info = kernel.info();
+                let outcome = run_one(&mut kernel, &info, &file, &test);
+                match outcome.status {
+                    Status::Passed => Ok(Completion::Completed),
+                    Status::Skipped => {
+                        Ok(Completion::ignored_with(outcome.reason.unwrap_or_default()))
+                    }
+                    Status::Failed => Err(Failed::from(plain::failure_block(&outcome))),
+                }
+            }));
+        }
+    }
+    for error in errors {
+        trials.push(load_error_trial(error));
+    }
+    libtest_mimic::run(&args, trials).exit();
+}
