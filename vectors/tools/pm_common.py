@@ -9,6 +9,7 @@ a kernel.
 """
 
 import json
+import struct
 from pathlib import Path
 
 KS = "kernel-semantics.md"
@@ -31,6 +32,11 @@ def h(v):
 def D(seed, n):
     """A recognisable byte string: seed<<4, seed<<4 + 1, ... (mod 256)."""
     return bytes(((seed << 4) + i) & 0xFF for i in range(n))
+
+
+def le(*ws):
+    """Hex of 32-bit little-endian words (for buffers the message JSON cannot express)."""
+    return " ".join(struct.pack("<I", w & 0xFFFFFFFF).hex() for w in ws)
 
 
 def rep(byte, n):
