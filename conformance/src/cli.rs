@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 pub mod decode;
 pub mod encode;
+pub mod serve_model;
 pub mod faults;
 pub mod record;
 pub mod run;

@@ -368,4 +368,15 @@ pub trait Kernel {
     fn thread_object(&mut self, thread: ThreadRef) -> ObjectId;
     /// Whether the event a handle names in `process` is signaled (async completion).
     fn event_signaled(&mut self, process: ProcessRef, handle: Handle) -> Result<bool, KernelError>;
+
+    /// Takes the adapter fault recorded since the last call, if any: a kernel process
+    /// that crashed, hung, wrote garbage or answered out of order, or an error from an
+    /// operation whose signature cannot carry one (`send_sync_request`,
+    /// `close_handle`, `handle_object`, ...; those then return a placeholder value).
+    /// The runner calls it after each test (and may after each step) and reports the
+    /// fault against that test instead of the placeholder's mismatch. In-process
+    /// kernels cannot fault this way: the default returns `None`.
+    fn take_fault(&mut self) -> Option<KernelError> {
+        None
+    }
 }

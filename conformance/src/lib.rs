@@ -3,11 +3,13 @@
 //! command.
 
 pub mod cli;
+pub mod expect;
 pub mod hex;
 pub mod kernel;
 pub mod message_json;
 pub mod record;
 pub mod model;
+pub mod protocol;
 pub mod report;
 pub mod runner;
 pub mod vector;

@@ -7,6 +7,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use hipc_conformance::cli::serve_model;
 use hipc_conformance::cli::{decode, encode, faults, record, run};
 
 /// Decode, encode and check Horizon IPC (HIPC) messages; replay conformance vectors.
@@ -21,6 +22,7 @@ struct Cli {
 enum Command {
     Decode(decode::DecodeArgs),
     Encode(encode::EncodeArgs),
+    ServeModel(serve_model::ServeModelArgs),
     Run(run::RunArgs),
     Faults(faults::FaultsArgs),
     Record(record::RecordArgs),
@@ -30,6 +32,7 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Decode(args) => decode::run(&args),
         Command::Encode(args) => encode::run(&args),
+        Command::ServeModel(args) => serve_model::run(&args),
         Command::Run(args) => run::run(&args),
         Command::Faults(args) => faults::run(&args),
         Command::Record(args) => record::run(&args),

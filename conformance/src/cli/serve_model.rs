@@ -1,0 +1,54 @@
+//! `hipc serve-model`: the reference model kernel behind the out-of-process protocol.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use crate::kernel::Kernel;
+use crate::model::{Fault, ModelKernel};
+use crate::protocol::server::serve;
+
+/// Serve the reference model kernel over the out-of-process kernel protocol
+/// (`hipc-kernel/1`, conformance/PROTOCOL.md) on stdin/stdout, until stdin ends.
+///
+/// It is the protocol's own test (`hipc run --kernel-cmd "hipc serve-model"` must
+/// give exactly the results of `hipc run --kernel model`) and a reference
+/// implementation to compare an adapter's exchanges with.
+#[derive(Debug, Clone, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct ServeModelArgs {
+    /// Serve the model with one deliberate bug (`hipc faults` lists them).
+    #[arg(long, value_name = "NAME", conflicts_with = "ams")]
+    pub fault: Option<String>,
+    /// Serve the model with Atmosphère's behaviour (the `model-ams` kernel).
+    #[arg(long)]
+    pub ams: bool,
+}
+
+/// Runs `hipc serve-model`.
+pub fn run(args: &ServeModelArgs) -> ExitCode {
+    let mut kernel: Box<dyn Kernel> = match (&args.fault, args.ams) {
+        (Some(name), _) => match Fault::from_name(name) {
+            Some(fault) => Box::new(ModelKernel::with_fault(fault)),
+            None => {
+                let _ = writeln!(
+                    io::stderr(),
+                    "error: unknown fault {name:?} (`hipc faults` lists the faults)"
+                );
+                return ExitCode::from(2);
+            }
+        },
+        (None, true) => Box::new(ModelKernel::atmosphere()),
+        (None, false) => Box::new(ModelKernel::new()),
+    };
+    let stdin = io::stdin();
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match serve(kernel.as_mut(), &mut stdin.lock(), &mut out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(io::stderr(), "error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

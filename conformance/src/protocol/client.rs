@@ -1,0 +1,801 @@
+//! The runner's side of the protocol: [`ProcessKernel`], a [`Kernel`] whose every
+//! operation is a request to a child process.
+//!
+//! Robustness: a reader thread turns the child's stdout into lines on a channel, so
+//! every operation waits at most the configured timeout. A child that exits, stops
+//! answering, writes something that is not an answer, or answers another request id
+//! is killed (with its whole process group) and marked down; the failing operation
+//! returns [`KernelError`] (or a placeholder value, for the operations that cannot
+//! return one) and records a fault that [`Kernel::take_fault`] hands to the runner,
+//! with the tail of the child's stderr. The next [`Kernel::reset`] starts a fresh
+//! process, so the run goes on with the next vector.
+
+use std::collections::VecDeque;
+use std::fmt::Write as _;
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::{
+    AsyncAnswer, HelloAnswer, Op, PROTOCOL, ResultAnswer, SendAnswer, SessionAnswer, StatusAnswer,
+    WaitAnswer, request_line,
+};
+use crate::hex;
+use crate::kernel::{
+    Capability, EventKind, Handle, Kernel, KernelError, KernelInfo, MemoryInfo, MemoryRegion,
+    MessageBuffer, ObjectId, ProcessRef, ProcessSpec, RequestStatus, ResultCode, SendOutcome,
+    SessionHandles, ThreadRef, WaitOutcome,
+};
+
+/// The default per-operation timeout.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The least time a fresh process gets to answer `hello`.
+pub const MIN_STARTUP_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest answer line accepted (a longer one is garbage).
+pub const MAX_LINE: u64 = 64 << 20;
+/// How much of the child's stderr is kept for reports.
+const STDERR_TAIL: usize = 4096;
+
+/// The placeholder result code returned by operations that cannot return an error
+/// when the kernel process failed (not a Horizon result, so it never matches).
+pub const FAULT_RESULT: ResultCode = ResultCode(0xFFFF_FFFF);
+
+/// How to run an out-of-process kernel.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ProcessKernelConfig {
+    /// The command line, run with `sh -c` (so quoting, variables and `cd dir &&` work).
+    pub command: String,
+    /// How long one operation may take.
+    pub timeout: Duration,
+}
+
+impl ProcessKernelConfig {
+    /// `command` with the default timeout.
+    pub fn new(command: impl Into<String>) -> Self {
+        ProcessKernelConfig {
+            command: command.into(),
+            timeout: DEFAULT_TIMEOUT,
+        }
+    }
+}
+
+enum ReadEvent {
+    Line(Vec<u8>),
+    Eof,
+    Error(String),
+}
+
+#[derive(Default)]
+struct StderrTail {
+    bytes: VecDeque<u8>,
+    done: bool,
+}
+
+struct Running {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    lines: Receiver<ReadEvent>,
+    stderr: Arc<Mutex<StderrTail>>,
+}
+
+impl Running {
+    fn spawn(command: &str) -> io::Result<Running> {
+        let mut cmd = shell(command);
+        cmd.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::CommandExt;
+            cmd.process_group(0);
+        }
+        let mut child = cmd.spawn()?;
+        let stdin = child.stdin.take();
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| io::Error::other("no stdout pipe"))?;
+        let stderr_pipe = child.stderr.take();
+        let (tx, lines) = channel();
+        thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            loop {
+                let mut line = Vec::new();
+                let event = match (&mut reader).take(MAX_LINE).read_until(b'\n', &mut line) {
+                    Ok(0) => ReadEvent::Eof,
+                    Ok(_) if !line.ends_with(b"\n") && line.len() as u64 >= MAX_LINE => {
+                        ReadEvent::Error(format!("an answer line longer than {MAX_LINE} bytes"))
+                    }
+                    Ok(_) => ReadEvent::Line(line),
+                    Err(e) => ReadEvent::Error(format!("reading its stdout: {e}")),
+                };
+                let last = !matches!(event, ReadEvent::Line(_));
+                if tx.send(event).is_err() || last {
+                    return;
+                }
+            }
+        });
+        let stderr = Arc::new(Mutex::new(StderrTail::default()));
+        let tail = Arc::clone(&stderr);
+        thread::spawn(move || {
+            if let Some(mut pipe) = stderr_pipe {
+                let mut buf = [0u8; 4096];
+                while let Ok(n) = pipe.read(&mut buf) {
+                    let Some(chunk) = buf.get(..n).filter(|c| !c.is_empty()) else {
+                        break;
+                    };
+                    if let Ok(mut tail) = tail.lock() {
+                        tail.bytes.extend(chunk);
+                        let excess = tail.bytes.len().saturating_sub(STDERR_TAIL);
+                        tail.bytes.drain(..excess);
+                    }
+                }
+            }
+            if let Ok(mut tail) = tail.lock() {
+                tail.done = true;
+            }
+        });
+        Ok(Running {
+            child,
+            stdin,
+            lines,
+            stderr,
+        })
+    }
+
+    /// The last lines of the child's stderr, waiting up to `wait` for it to close.
+    fn stderr_tail(&self, wait: Duration) -> String {
+        let deadline = Instant::now() + wait;
+        loop {
+            let done = self.stderr.lock().map(|t| t.done).unwrap_or(true);
+            if done || Instant::now() >= deadline {
+                break;
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+        let bytes: Vec<u8> = self
+            .stderr
+            .lock()
+            .map(|t| t.bytes.iter().copied().collect())
+            .unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes);
+        let lines: Vec<&str> = text.lines().collect();
+        let start = lines.len().saturating_sub(20);
+        lines.get(start..).unwrap_or_default().join("\n")
+    }
+
+    /// Waits up to `wait` for the child to exit by itself.
+    fn wait_exit(&mut self, wait: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + wait;
+        loop {
+            match self.child.try_wait() {
+                Ok(Some(status)) => return Some(status),
+                Ok(None) if Instant::now() < deadline => thread::sleep(Duration::from_millis(10)),
+                _ => return None,
+            }
+        }
+    }
+
+    /// Kills the child's process group and reaps the child.
+    fn kill(&mut self) {
+        self.stdin = None;
+        #[cfg(unix)]
+        {
+            // `kill -KILL -- -PGID`: the child leads its own process group
+            // (`process_group(0)`), so this also ends anything it started. Through
+            // `sh` because the crate forbids `unsafe` (no direct `kill(2)`).
+            let _ = Command::new("sh")
+                .arg("-c")
+                .arg(format!("kill -KILL -- -{} 2>/dev/null", self.child.id()))
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        // Closing stdin asks the kernel to exit; give it a moment, then kill.
+        self.stdin = None;
+        if self.wait_exit(Duration::from_millis(500)).is_none() {
+            self.kill();
+        }
+    }
+}
+
+#[cfg(unix)]
+fn shell(command: &str) -> Command {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c").arg(command);
+    cmd
+}
+
+#[cfg(not(unix))]
+fn shell(command: &str) -> Command {
+    let mut cmd = Command::new("cmd");
+    cmd.arg("/C").arg(command);
+    cmd
+}
+
+fn describe_status(status: Option<ExitStatus>) -> String {
+    match status {
+        None => "still running; killed".to_owned(),
+        Some(status) => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::process::ExitStatusExt;
+                if let Some(signal) = status.signal() {
+                    return format!("killed by signal {signal}");
+                }
+            }
+            match status.code() {
+                Some(code) => format!("exit status {code}"),
+                None => status.to_string(),
+            }
+        }
+    }
+}
+
+/// Why a call failed.
+enum CallError {
+    /// The kernel answered with `error`: the process is fine.
+    Answered(String),
+    /// The process failed and was killed; the text says how.
+    Fault(String),
+}
+
+/// A kernel in a child process speaking `hipc-kernel/1` (see the module docs).
+pub struct ProcessKernel {
+    config: ProcessKernelConfig,
+    info: KernelInfo,
+    running: Option<Running>,
+    next_id: u64,
+    fault: Option<KernelError>,
+    down: Option<String>,
+    warnings: Vec<String>,
+    starts: usize,
+}
+
+impl std::fmt::Debug for ProcessKernel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProcessKernel")
+            .field("config", &self.config)
+            .field("info", &self.info)
+            .field("running", &self.running.is_some())
+            .field("starts", &self.starts)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ProcessKernel {
+    /// Starts the command and performs the handshake.
+    pub fn start(config: ProcessKernelConfig) -> Result<ProcessKernel, KernelError> {
+        let mut kernel = ProcessKernel {
+            config,
+            info: KernelInfo {
+                name: String::new(),
+                version: String::new(),
+                capabilities: Vec::new(),
+            },
+            running: None,
+            next_id: 0,
+            fault: None,
+            down: None,
+            warnings: Vec::new(),
+            starts: 0,
+        };
+        kernel.info = kernel.launch()?;
+        Ok(kernel)
+    }
+
+    /// How many times the process was started (1 + restarts).
+    pub fn starts(&self) -> usize {
+        self.starts
+    }
+
+    /// Remarks from the handshakes (unknown capability names), for the user.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// Spawns the command and performs the handshake; returns the kernel's info.
+    fn launch(&mut self) -> Result<KernelInfo, KernelError> {
+        let running = Running::spawn(&self.config.command).map_err(|e| {
+            KernelError(format!(
+                "cannot start kernel command `{}`: {e}",
+                self.config.command
+            ))
+        })?;
+        self.running = Some(running);
+        self.down = None;
+        self.starts += 1;
+        let hello = Op::Hello {
+            protocol: PROTOCOL.to_owned(),
+        };
+        let timeout = self.config.timeout.max(MIN_STARTUP_TIMEOUT);
+        let answer: HelloAnswer = match self.call_with(&hello, timeout) {
+            Ok(value) => self.shape(&hello, value).map_err(|e| match e {
+                CallError::Answered(m) | CallError::Fault(m) => m,
+            }),
+            Err(CallError::Answered(m)) => Err(format!("the kernel refused the handshake: {m}")),
+            Err(CallError::Fault(m)) => Err(m),
+        }
+        .map_err(|m| {
+            self.shut_down();
+            KernelError(format!(
+                "kernel command `{}` failed the handshake: {m}",
+                self.config.command
+            ))
+        })?;
+        if answer.protocol != PROTOCOL {
+            self.shut_down();
+            return Err(KernelError(format!(
+                "kernel command `{}` speaks {:?}, this runner {PROTOCOL:?}",
+                self.config.command, answer.protocol
+            )));
+        }
+        let mut capabilities = Vec::new();
+        for name in &answer.capabilities {
+            match Capability::from_name(name) {
+                Some(c) if !capabilities.contains(&c) => capabilities.push(c),
+                Some(_) => {}
+                None => {
+                    let warning = format!("the kernel declares unknown capability {name:?}");
+                    if !self.warnings.contains(&warning) {
+                        self.warnings.push(warning);
+                    }
+                }
+            }
+        }
+        capabilities.sort();
+        let info = KernelInfo {
+            name: answer.name,
+            version: answer.version,
+            capabilities,
+        };
+        if self.starts > 1 && info != self.info {
+            self.shut_down();
+            return Err(KernelError(format!(
+                "the restarted kernel describes itself differently: {info:?}, first {:?}",
+                self.info
+            )));
+        }
+        Ok(info)
+    }
+
+    fn shut_down(&mut self) {
+        if let Some(mut running) = self.running.take() {
+            running.kill();
+        }
+    }
+
+    /// Marks the process down after `what` happened during `op`, killing it, and
+    /// returns the fault text (with the stderr tail).
+    fn fail(&mut self, op: &Op, id: u64, what: String, exited: bool) -> String {
+        let mut text = format!("kernel process {what} during {} (request {id})", op.name());
+        if let Some(mut running) = self.running.take() {
+            let status = if exited {
+                running.wait_exit(Duration::from_millis(1000))
+            } else {
+                None
+            };
+            if status.is_none() {
+                running.kill();
+            }
+            let _ = write!(text, " [{}]", describe_status(status));
+            let tail = running.stderr_tail(Duration::from_millis(500));
+            if !tail.is_empty() {
+                let _ = write!(text, "\nlast lines of its stderr:\n{tail}");
+            }
+        }
+        let first_line = text.lines().next().unwrap_or_default().to_owned();
+        self.down = Some(first_line);
+        text
+    }
+
+    fn call_with(&mut self, op: &Op, timeout: Duration) -> Result<Value, CallError> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let Some(running) = self.running.as_mut() else {
+            let why = self
+                .down
+                .clone()
+                .unwrap_or_else(|| "not running".to_owned());
+            return Err(CallError::Fault(format!(
+                "kernel process is down ({why}); {} not sent",
+                op.name()
+            )));
+        };
+        let mut line = request_line(id, op);
+        line.push('\n');
+        let sent = match running.stdin.as_mut() {
+            Some(stdin) => stdin
+                .write_all(line.as_bytes())
+                .and_then(|()| stdin.flush()),
+            None => Err(io::Error::other("stdin closed")),
+        };
+        if let Err(e) = sent {
+            let what = format!("could not be written to ({e}): it exited");
+            return Err(CallError::Fault(self.fail(op, id, what, true)));
+        }
+        let event = running.lines.recv_timeout(timeout);
+        let text = match event {
+            Ok(ReadEvent::Line(bytes)) => bytes,
+            Ok(ReadEvent::Eof) | Err(RecvTimeoutError::Disconnected) => {
+                let what = "exited (closed its stdout)".to_owned();
+                return Err(CallError::Fault(self.fail(op, id, what, true)));
+            }
+            Ok(ReadEvent::Error(e)) => {
+                let what = format!("sent garbage: {e}");
+                return Err(CallError::Fault(self.fail(op, id, what, false)));
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                let what = format!("did not answer within {} ms (hung?)", timeout.as_millis());
+                return Err(CallError::Fault(self.fail(op, id, what, false)));
+            }
+        };
+        let shown = || {
+            let s = String::from_utf8_lossy(&text);
+            let s = s.trim_end();
+            if s.chars().count() > 200 {
+                format!("{}...", s.chars().take(200).collect::<String>())
+            } else {
+                s.to_owned()
+            }
+        };
+        let value: Value = match serde_json::from_slice(&text) {
+            Ok(value) => value,
+            Err(e) => {
+                let what = format!("sent garbage (not JSON: {e}): {}", shown());
+                return Err(CallError::Fault(self.fail(op, id, what, false)));
+            }
+        };
+        let Some(map) = value.as_object() else {
+            let what = format!("sent garbage (not a JSON object): {}", shown());
+            return Err(CallError::Fault(self.fail(op, id, what, false)));
+        };
+        match map.get("id").and_then(Value::as_u64) {
+            Some(got) if got == id => {}
+            Some(got) => {
+                let what = format!("answered out of order (id {got}, expected {id})");
+                return Err(CallError::Fault(self.fail(op, id, what, false)));
+            }
+            None => {
+                let what = format!("sent an answer without an integer id: {}", shown());
+                return Err(CallError::Fault(self.fail(op, id, what, false)));
+            }
+        }
+        let unknown = map
+            .keys()
+            .find(|k| !matches!(k.as_str(), "id" | "ok" | "error"));
+        match (map.get("ok"), map.get("error"), unknown) {
+            (Some(ok), None, None) => Ok(ok.clone()),
+            (None, Some(Value::String(error)), None) => Err(CallError::Answered(error.clone())),
+            _ => {
+                let what = format!(
+                    "sent a malformed answer (exactly one of \"ok\" and \"error\" (a string) expected): {}",
+                    shown()
+                );
+                Err(CallError::Fault(self.fail(op, id, what, false)))
+            }
+        }
+    }
+
+    /// Reads an `ok` value as `T`; a wrong shape is garbage (the process is killed).
+    fn shape<T: DeserializeOwned>(&mut self, op: &Op, value: Value) -> Result<T, CallError> {
+        let shown = value.to_string();
+        serde_json::from_value(value).map_err(|e| {
+            let id = self.next_id.saturating_sub(1);
+            let what = format!("sent a malformed {} answer ({e}): {shown}", op.name());
+            CallError::Fault(self.fail(op, id, what, false))
+        })
+    }
+
+    /// One operation: its typed answer, or the error text (a fault is recorded).
+    fn request<T: DeserializeOwned>(&mut self, op: Op) -> Result<T, KernelError> {
+        let result = self
+            .call_with(&op, self.config.timeout)
+            .and_then(|value| self.shape(&op, value));
+        match result {
+            Ok(value) => Ok(value),
+            Err(CallError::Answered(message)) => Err(KernelError(message)),
+            Err(CallError::Fault(message)) => {
+                self.record(message.clone());
+                Err(KernelError(message))
+            }
+        }
+    }
+
+    /// An operation whose trait signature has no error: on any error, records a
+    /// fault and returns `placeholder`.
+    fn infallible<T: DeserializeOwned>(&mut self, op: Op, placeholder: T) -> T {
+        let name = op.name();
+        match self.request(op) {
+            Ok(value) => value,
+            Err(KernelError(message)) => {
+                if self.fault.is_none() {
+                    self.record(format!("{name} failed: {message}"));
+                }
+                placeholder
+            }
+        }
+    }
+
+    fn record(&mut self, message: String) {
+        if self.fault.is_none() {
+            self.fault = Some(KernelError(message));
+        }
+    }
+}
+
+impl Kernel for ProcessKernel {
+    fn info(&mut self) -> KernelInfo {
+        self.info.clone()
+    }
+
+    fn reset(&mut self) -> Result<(), KernelError> {
+        if self.running.is_none() {
+            self.launch()?;
+        }
+        self.request::<Value>(Op::Reset {}).map(|_| ())
+    }
+
+    fn create_process(&mut self, spec: &ProcessSpec) -> Result<ProcessRef, KernelError> {
+        self.request(Op::CreateProcess {
+            name: spec.name.clone(),
+            pid: spec.pid,
+            handle_capacity: spec.handle_capacity.map(|n| n as u64),
+            alias_region_size: spec.alias_region_size,
+        })
+    }
+
+    fn main_thread(&mut self, process: ProcessRef) -> Result<ThreadRef, KernelError> {
+        self.request(Op::MainThread { process })
+    }
+
+    fn create_thread(&mut self, process: ProcessRef) -> Result<ThreadRef, KernelError> {
+        self.request(Op::CreateThread { process })
+    }
+
+    fn map_memory(
+        &mut self,
+        process: ProcessRef,
+        region: &MemoryRegion,
+    ) -> Result<(), KernelError> {
+        self.request::<Value>(Op::MapMemory {
+            process,
+            address: region.address,
+            size: region.size,
+            state: region.state,
+            permission: region.permission,
+            attributes: region.attributes,
+            contents: hex::encode(&region.contents),
+        })
+        .map(|_| ())
+    }
+
+    fn create_event(
+        &mut self,
+        process: ProcessRef,
+        kind: EventKind,
+    ) -> Result<Handle, KernelError> {
+        self.request(Op::CreateEvent { process, kind })
+    }
+
+    fn create_session(
+        &mut self,
+        server: ProcessRef,
+        client: ProcessRef,
+    ) -> Result<SessionHandles, KernelError> {
+        let answer: SessionAnswer = self.request(Op::CreateSession { server, client })?;
+        Ok(SessionHandles {
+            server: answer.server,
+            client: answer.client,
+        })
+    }
+
+    fn send_sync_request(
+        &mut self,
+        thread: ThreadRef,
+        session: Handle,
+        buffer: MessageBuffer,
+    ) -> SendOutcome {
+        let placeholder = SendAnswer::Returned {
+            result: FAULT_RESULT.0,
+        };
+        let op = Op::SendSyncRequest {
+            thread,
+            session,
+            buffer,
+        };
+        match self.infallible(op, placeholder) {
+            SendAnswer::Pending => SendOutcome::Pending,
+            SendAnswer::Returned { result } => SendOutcome::Returned(ResultCode(result)),
+        }
+    }
+
+    fn send_async_request(
+        &mut self,
+        thread: ThreadRef,
+        session: Handle,
+        address: u64,
+        size: u64,
+    ) -> Result<Result<Handle, ResultCode>, KernelError> {
+        let answer: AsyncAnswer = self.request(Op::SendAsyncRequest {
+            thread,
+            session,
+            address,
+            size,
+        })?;
+        match (answer.result, answer.event) {
+            (0, Some(event)) => Ok(Ok(event)),
+            (0, None) => {
+                let message =
+                    "send_async_request answered success without an event handle".to_owned();
+                self.record(message.clone());
+                Err(KernelError(message))
+            }
+            (result, _) => Ok(Err(ResultCode(result))),
+        }
+    }
+
+    fn reply_and_receive(
+        &mut self,
+        thread: ThreadRef,
+        handles: &[Handle],
+        reply_target: Handle,
+        timeout_ns: i64,
+        buffer: MessageBuffer,
+    ) -> WaitOutcome {
+        let placeholder = WaitAnswer {
+            result: FAULT_RESULT.0,
+            out_index: None,
+        };
+        let op = Op::ReplyAndReceive {
+            thread,
+            handles: handles.to_vec(),
+            reply_target,
+            timeout_ns,
+            buffer,
+        };
+        let answer = self.infallible(op, placeholder);
+        WaitOutcome {
+            result: ResultCode(answer.result),
+            out_index: answer.out_index,
+        }
+    }
+
+    fn close_handle(&mut self, process: ProcessRef, handle: Handle) -> ResultCode {
+        let placeholder = ResultAnswer {
+            result: FAULT_RESULT.0,
+        };
+        ResultCode(
+            self.infallible(Op::CloseHandle { process, handle }, placeholder)
+                .result,
+        )
+    }
+
+    fn request_status(&mut self, thread: ThreadRef) -> RequestStatus {
+        let placeholder = StatusAnswer::Completed {
+            result: FAULT_RESULT.0,
+        };
+        match self.infallible(Op::RequestStatus { thread }, placeholder) {
+            StatusAnswer::Idle => RequestStatus::Idle,
+            StatusAnswer::Pending => RequestStatus::Pending,
+            StatusAnswer::Completed { result } => RequestStatus::Completed(ResultCode(result)),
+        }
+    }
+
+    fn process_id(&mut self, process: ProcessRef) -> u64 {
+        self.infallible(Op::ProcessId { process }, u64::MAX)
+    }
+
+    fn tls_address(&mut self, thread: ThreadRef) -> u64 {
+        self.infallible(Op::TlsAddress { thread }, u64::MAX)
+    }
+
+    fn read_memory(
+        &mut self,
+        process: ProcessRef,
+        address: u64,
+        len: usize,
+    ) -> Result<Vec<u8>, KernelError> {
+        let text: String = self.request(Op::ReadMemory {
+            process,
+            address,
+            len: len as u64,
+        })?;
+        match hex::decode(&text) {
+            Ok(bytes) if bytes.len() == len => Ok(bytes),
+            Ok(bytes) => {
+                let message = format!(
+                    "read_memory answered {} bytes, {len} were asked for",
+                    bytes.len()
+                );
+                self.record(message.clone());
+                Err(KernelError(message))
+            }
+            Err(e) => {
+                let message = format!("read_memory answered bad hex: {e}");
+                self.record(message.clone());
+                Err(KernelError(message))
+            }
+        }
+    }
+
+    fn write_memory(
+        &mut self,
+        process: ProcessRef,
+        address: u64,
+        bytes: &[u8],
+    ) -> Result<(), KernelError> {
+        self.request::<Value>(Op::WriteMemory {
+            process,
+            address,
+            bytes: hex::encode(bytes),
+        })
+        .map(|_| ())
+    }
+
+    fn user_can_access(
+        &mut self,
+        process: ProcessRef,
+        address: u64,
+        len: usize,
+        write: bool,
+    ) -> bool {
+        let op = Op::UserCanAccess {
+            process,
+            address,
+            len: len as u64,
+            write,
+        };
+        self.infallible(op, false)
+    }
+
+    fn query_memory(
+        &mut self,
+        process: ProcessRef,
+        address: u64,
+    ) -> Result<MemoryInfo, KernelError> {
+        self.request(Op::QueryMemory { process, address })
+    }
+
+    fn ipc_mappings(&mut self, process: ProcessRef) -> Result<Vec<MemoryInfo>, KernelError> {
+        self.request(Op::IpcMappings { process })
+    }
+
+    fn handle_object(&mut self, process: ProcessRef, handle: Handle) -> Option<ObjectId> {
+        self.infallible(Op::HandleObject { process, handle }, None)
+    }
+
+    fn handle_count(&mut self, process: ProcessRef) -> usize {
+        self.infallible(Op::HandleCount { process }, usize::MAX)
+    }
+
+    fn process_object(&mut self, process: ProcessRef) -> ObjectId {
+        self.infallible(Op::ProcessObject { process }, ObjectId(u64::MAX))
+    }
+
+    fn thread_object(&mut self, thread: ThreadRef) -> ObjectId {
+        self.infallible(Op::ThreadObject { thread }, ObjectId(u64::MAX))
+    }
+
+    fn event_signaled(&mut self, process: ProcessRef, handle: Handle) -> Result<bool, KernelError> {
+        self.request(Op::EventSignaled { process, handle })
+    }
+
+    fn take_fault(&mut self) -> Option<KernelError> {
+        self.fault.take()
+    }
+}

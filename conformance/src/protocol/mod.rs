@@ -1,0 +1,466 @@
+//! The out-of-process kernel protocol `hipc-kernel/1` (conformance/PROTOCOL.md): a
+//! kernel written in any language runs as a child process and answers the
+//! [`Kernel`](crate::kernel::Kernel) operations as JSON lines on its stdin/stdout.
+//!
+//! * [`Op`]: one request per trait operation, plus the `hello` handshake;
+//! * the answer shapes ([`HelloAnswer`], [`SendAnswer`], [`StatusAnswer`], ...);
+//! * [`client::ProcessKernel`]: the runner's side, a `Kernel` that spawns the command,
+//!   times operations out, and restarts the process after a crash, a hang or garbage;
+//! * [`server::serve`]: the kernel's side for any in-process `Kernel`, used by
+//!   `hipc serve-model`;
+//! * [`outcome_with_fault`]: how a fault recorded during a test becomes that test's
+//!   failure.
+//!
+//! Wire shapes: a request is `{"id": N, "op": "NAME", ...arguments}`, an answer
+//! `{"id": N, "ok": VALUE}` or `{"id": N, "error": "text"}`. Integers are JSON
+//! integers (u64 exact), byte strings are lowercase hex.
+
+pub mod client;
+pub mod server;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::kernel::{
+    EventKind, Handle, KernelError, MemoryAttributes, MemoryState, MessageBuffer, Permission,
+    ProcessRef, ThreadRef,
+};
+use crate::runner::{Failure, Status, TestOutcome};
+
+/// The protocol name and version both sides send in the handshake.
+pub const PROTOCOL: &str = "hipc-kernel/1";
+
+/// One request: everything but the `id`. Serialized with `"op"` as the tag, the
+/// arguments as sibling keys. Unknown keys are refused.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Op {
+    /// The handshake: the first request on a fresh process.
+    Hello {
+        /// [`PROTOCOL`].
+        protocol: String,
+    },
+    /// [`Kernel::reset`](crate::kernel::Kernel::reset).
+    Reset {},
+    /// [`Kernel::create_process`](crate::kernel::Kernel::create_process).
+    CreateProcess {
+        /// The vector's name for it.
+        name: String,
+        /// A requested process id, or null.
+        pid: Option<u64>,
+        /// Handle-table capacity, or null for the default.
+        handle_capacity: Option<u64>,
+        /// Alias region size, or null for the default.
+        alias_region_size: Option<u64>,
+    },
+    /// [`Kernel::main_thread`](crate::kernel::Kernel::main_thread).
+    MainThread {
+        /// The process.
+        process: ProcessRef,
+    },
+    /// [`Kernel::create_thread`](crate::kernel::Kernel::create_thread).
+    CreateThread {
+        /// The process.
+        process: ProcessRef,
+    },
+    /// [`Kernel::map_memory`](crate::kernel::Kernel::map_memory).
+    MapMemory {
+        /// The process.
+        process: ProcessRef,
+        /// Start (page-aligned).
+        address: u64,
+        /// Size (a page multiple).
+        size: u64,
+        /// Memory state.
+        state: MemoryState,
+        /// User permission.
+        permission: Permission,
+        /// Attributes (every key present).
+        attributes: MemoryAttributes,
+        /// Initial contents from `address`, hex; the rest is zero.
+        contents: String,
+    },
+    /// [`Kernel::create_event`](crate::kernel::Kernel::create_event).
+    CreateEvent {
+        /// The process that gets the handle.
+        process: ProcessRef,
+        /// `event` or `interrupt_event`.
+        kind: EventKind,
+    },
+    /// [`Kernel::create_session`](crate::kernel::Kernel::create_session).
+    CreateSession {
+        /// The server process.
+        server: ProcessRef,
+        /// The client process.
+        client: ProcessRef,
+    },
+    /// [`Kernel::send_sync_request`](crate::kernel::Kernel::send_sync_request).
+    SendSyncRequest {
+        /// The client thread.
+        thread: ThreadRef,
+        /// The client session handle.
+        session: Handle,
+        /// `"tls"` or `{"user": {"address", "size"}}`.
+        buffer: MessageBuffer,
+    },
+    /// [`Kernel::send_async_request`](crate::kernel::Kernel::send_async_request).
+    SendAsyncRequest {
+        /// The client thread.
+        thread: ThreadRef,
+        /// The client session handle.
+        session: Handle,
+        /// User buffer address.
+        address: u64,
+        /// User buffer size.
+        size: u64,
+    },
+    /// [`Kernel::reply_and_receive`](crate::kernel::Kernel::reply_and_receive).
+    ReplyAndReceive {
+        /// The server thread.
+        thread: ThreadRef,
+        /// The handles to wait on.
+        handles: Vec<Handle>,
+        /// The session to reply on, 0 for none.
+        reply_target: Handle,
+        /// Timeout in ns; negative = forever.
+        timeout_ns: i64,
+        /// The message buffer.
+        buffer: MessageBuffer,
+    },
+    /// [`Kernel::close_handle`](crate::kernel::Kernel::close_handle).
+    CloseHandle {
+        /// The process.
+        process: ProcessRef,
+        /// The handle.
+        handle: Handle,
+    },
+    /// [`Kernel::request_status`](crate::kernel::Kernel::request_status).
+    RequestStatus {
+        /// The client thread.
+        thread: ThreadRef,
+    },
+    /// [`Kernel::process_id`](crate::kernel::Kernel::process_id).
+    ProcessId {
+        /// The process.
+        process: ProcessRef,
+    },
+    /// [`Kernel::tls_address`](crate::kernel::Kernel::tls_address).
+    TlsAddress {
+        /// The thread.
+        thread: ThreadRef,
+    },
+    /// [`Kernel::read_memory`](crate::kernel::Kernel::read_memory).
+    ReadMemory {
+        /// The process.
+        process: ProcessRef,
+        /// Start address.
+        address: u64,
+        /// Bytes to read.
+        len: u64,
+    },
+    /// [`Kernel::write_memory`](crate::kernel::Kernel::write_memory).
+    WriteMemory {
+        /// The process.
+        process: ProcessRef,
+        /// Start address.
+        address: u64,
+        /// The bytes, hex.
+        bytes: String,
+    },
+    /// [`Kernel::user_can_access`](crate::kernel::Kernel::user_can_access).
+    UserCanAccess {
+        /// The process.
+        process: ProcessRef,
+        /// Start address.
+        address: u64,
+        /// Length.
+        len: u64,
+        /// Write (true) or read (false) access.
+        write: bool,
+    },
+    /// [`Kernel::query_memory`](crate::kernel::Kernel::query_memory).
+    QueryMemory {
+        /// The process.
+        process: ProcessRef,
+        /// The address.
+        address: u64,
+    },
+    /// [`Kernel::ipc_mappings`](crate::kernel::Kernel::ipc_mappings).
+    IpcMappings {
+        /// The process.
+        process: ProcessRef,
+    },
+    /// [`Kernel::handle_object`](crate::kernel::Kernel::handle_object).
+    HandleObject {
+        /// The process.
+        process: ProcessRef,
+        /// The handle.
+        handle: Handle,
+    },
+    /// [`Kernel::handle_count`](crate::kernel::Kernel::handle_count).
+    HandleCount {
+        /// The process.
+        process: ProcessRef,
+    },
+    /// [`Kernel::process_object`](crate::kernel::Kernel::process_object).
+    ProcessObject {
+        /// The process.
+        process: ProcessRef,
+    },
+    /// [`Kernel::thread_object`](crate::kernel::Kernel::thread_object).
+    ThreadObject {
+        /// The thread.
+        thread: ThreadRef,
+    },
+    /// [`Kernel::event_signaled`](crate::kernel::Kernel::event_signaled).
+    EventSignaled {
+        /// The process.
+        process: ProcessRef,
+        /// The event handle.
+        handle: Handle,
+    },
+}
+
+impl Op {
+    /// The `"op"` name (`"send_sync_request"`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Op::Hello { .. } => "hello",
+            Op::Reset {} => "reset",
+            Op::CreateProcess { .. } => "create_process",
+            Op::MainThread { .. } => "main_thread",
+            Op::CreateThread { .. } => "create_thread",
+            Op::MapMemory { .. } => "map_memory",
+            Op::CreateEvent { .. } => "create_event",
+            Op::CreateSession { .. } => "create_session",
+            Op::SendSyncRequest { .. } => "send_sync_request",
+            Op::SendAsyncRequest { .. } => "send_async_request",
+            Op::ReplyAndReceive { .. } => "reply_and_receive",
+            Op::CloseHandle { .. } => "close_handle",
+            Op::RequestStatus { .. } => "request_status",
+            Op::ProcessId { .. } => "process_id",
+            Op::TlsAddress { .. } => "tls_address",
+            Op::ReadMemory { .. } => "read_memory",
+            Op::WriteMemory { .. } => "write_memory",
+            Op::UserCanAccess { .. } => "user_can_access",
+            Op::QueryMemory { .. } => "query_memory",
+            Op::IpcMappings { .. } => "ipc_mappings",
+            Op::HandleObject { .. } => "handle_object",
+            Op::HandleCount { .. } => "handle_count",
+            Op::ProcessObject { .. } => "process_object",
+            Op::ThreadObject { .. } => "thread_object",
+            Op::EventSignaled { .. } => "event_signaled",
+        }
+    }
+}
+
+/// The request line for `op` with `id`: `{"id":N,"op":...}` (no newline).
+pub fn request_line(id: u64, op: &Op) -> String {
+    // An `Op` always serializes to a non-empty object starting with `{"op":`.
+    let body = serde_json::to_string(op).unwrap_or_else(|_| String::from("{}"));
+    match body.strip_prefix('{') {
+        Some(rest) => format!("{{\"id\":{id},{rest}"),
+        None => format!("{{\"id\":{id}}}"),
+    }
+}
+
+/// Parses a request line into its id (when one could be read) and its op.
+pub fn parse_request(line: &str) -> (Option<u64>, Result<Op, String>) {
+    let mut value: Value = match serde_json::from_str(line) {
+        Ok(value) => value,
+        Err(e) => return (None, Err(format!("not a JSON object: {e}"))),
+    };
+    let Some(map) = value.as_object_mut() else {
+        return (None, Err("not a JSON object".to_owned()));
+    };
+    let id = match map.remove("id") {
+        Some(Value::Number(n)) if n.as_u64().is_some() => n.as_u64(),
+        Some(other) => return (None, Err(format!("\"id\" must be an integer, got {other}"))),
+        None => return (None, Err("missing key \"id\"".to_owned())),
+    };
+    (
+        id,
+        serde_json::from_value::<Op>(value).map_err(|e| e.to_string()),
+    )
+}
+
+/// The answer line for request `id` (no newline): `{"id":N,"ok":VALUE}` or
+/// `{"id":N,"error":"text"}`; `id` null when the request's id could not be read.
+pub fn answer_line(id: Option<u64>, answer: Result<Value, String>) -> String {
+    let id = id.map_or(Value::Null, Value::from);
+    let value = match answer {
+        Ok(ok) => serde_json::json!({"id": id, "ok": ok}),
+        Err(error) => serde_json::json!({"id": id, "error": error}),
+    };
+    value.to_string()
+}
+
+/// The answer to `hello`.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HelloAnswer {
+    /// [`PROTOCOL`].
+    pub protocol: String,
+    /// The kernel's name.
+    pub name: String,
+    /// Its version.
+    pub version: String,
+    /// Capability names (vectors/README.md "Capabilities").
+    pub capabilities: Vec<String>,
+}
+
+/// The answer to `send_sync_request`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case", deny_unknown_fields)]
+pub enum SendAnswer {
+    /// The client thread is blocked.
+    Pending,
+    /// The syscall returned at once.
+    Returned {
+        /// Its result.
+        result: u32,
+    },
+}
+
+/// The answer to `request_status`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case", deny_unknown_fields)]
+pub enum StatusAnswer {
+    /// No request sent.
+    Idle,
+    /// Blocked.
+    Pending,
+    /// Returned.
+    Completed {
+        /// The result the client's syscall returned.
+        result: u32,
+    },
+}
+
+/// The answer to `reply_and_receive`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaitAnswer {
+    /// The result.
+    pub result: u32,
+    /// The out index, or null when not written.
+    pub out_index: Option<i32>,
+}
+
+/// The answer to `close_handle`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultAnswer {
+    /// The result.
+    pub result: u32,
+}
+
+/// The answer to `send_async_request`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AsyncAnswer {
+    /// The result (0 = success, then `event` is the new event handle).
+    pub result: u32,
+    /// The event handle on success, null otherwise.
+    pub event: Option<Handle>,
+}
+
+/// The answer to `create_session`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionAnswer {
+    /// The server session handle (in the server process).
+    pub server: Handle,
+    /// The client session handle (in the client process).
+    pub client: Handle,
+}
+
+/// `outcome`, turned into a failure when the kernel recorded `fault` during the test
+/// (see [`crate::kernel::Kernel::take_fault`]). The runner's step and op are kept
+/// when it had already failed (the first failing step is where the placeholder
+/// value surfaced); the reason, field and values become the fault's. Without a
+/// fault the outcome is returned unchanged.
+pub fn outcome_with_fault(mut outcome: TestOutcome, fault: Option<KernelError>) -> TestOutcome {
+    let Some(KernelError(message)) = fault else {
+        return outcome;
+    };
+    let (first, rest) = match message.split_once('\n') {
+        Some((first, rest)) => (first.to_owned(), Some(rest.to_owned())),
+        None => (message.clone(), None),
+    };
+    let (step, op) = match (&outcome.status, &outcome.failure) {
+        (Status::Failed, Some(failure)) => (failure.step, failure.op.clone()),
+        _ => (None, None),
+    };
+    outcome.status = Status::Failed;
+    outcome.reason = Some(format!("kernel fault: {first}"));
+    outcome.failure = Some(Failure {
+        step,
+        op,
+        field: "kernel".into(),
+        expected: "an answer to every operation".into(),
+        actual: first,
+        detail: rest,
+        expected_bytes: None,
+        actual_bytes: None,
+    });
+    outcome
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+    use super::*;
+
+    #[test]
+    fn request_lines_round_trip() {
+        let op = Op::SendSyncRequest {
+            thread: ThreadRef(3),
+            session: 0x1234,
+            buffer: MessageBuffer::Tls,
+        };
+        let line = request_line(7, &op);
+        assert_eq!(
+            line,
+            r#"{"id":7,"op":"send_sync_request","thread":3,"session":4660,"buffer":"tls"}"#
+        );
+        assert_eq!(parse_request(&line), (Some(7), Ok(op)));
+        let reset = request_line(1, &Op::Reset {});
+        assert_eq!(reset, r#"{"id":1,"op":"reset"}"#);
+        assert_eq!(parse_request(&reset), (Some(1), Ok(Op::Reset {})));
+        let user = Op::ReplyAndReceive {
+            thread: ThreadRef(1),
+            handles: vec![1, 2],
+            reply_target: 0,
+            timeout_ns: -1,
+            buffer: MessageBuffer::User {
+                address: 0x1000,
+                size: 0x2000,
+            },
+        };
+        let line = request_line(9, &user);
+        assert!(line.contains(r#""buffer":{"user":{"address":4096,"size":8192}}"#));
+        assert_eq!(parse_request(&line).1, Ok(user));
+    }
+
+    #[test]
+    fn bad_requests() {
+        assert!(parse_request("nope").1.is_err());
+        assert_eq!(parse_request(r#"{"op":"reset"}"#).0, None);
+        let (id, op) = parse_request(r#"{"id":4,"op":"reset","extra":1}"#);
+        assert_eq!(id, Some(4));
+        assert!(op.is_err());
+        assert!(parse_request(r#"{"id":4,"op":"fly"}"#).1.is_err());
+    }
+
+    #[test]
+    fn answers() {
+        let ok: Value = serde_json::from_str(&answer_line(Some(3), Ok(Value::Null))).unwrap();
+        assert_eq!(ok, serde_json::json!({"id": 3, "ok": null}));
+        let err: Value = serde_json::from_str(&answer_line(None, Err("bad".into()))).unwrap();
+        assert_eq!(err, serde_json::json!({"id": null, "error": "bad"}));
+        let send: SendAnswer =
+            serde_json::from_str(r#"{"status":"returned","result":58369}"#).unwrap();
+        assert_eq!(send, SendAnswer::Returned { result: 0xE401 });
+    }
+}

@@ -1,0 +1,228 @@
+//! The kernel's side of the protocol for any in-process [`Kernel`]: read requests,
+//! perform them, write answers (what `hipc serve-model` runs).
+
+use std::io::{self, BufRead, Write};
+
+use serde_json::Value;
+
+use super::{
+    AsyncAnswer, HelloAnswer, Op, PROTOCOL, ResultAnswer, SendAnswer, SessionAnswer, StatusAnswer,
+    WaitAnswer, answer_line, parse_request,
+};
+use crate::hex;
+use crate::kernel::{Kernel, KernelError, MemoryRegion, ProcessSpec, RequestStatus, SendOutcome};
+
+fn to_value<T: serde::Serialize>(value: T) -> Result<Value, String> {
+    serde_json::to_value(value).map_err(|e| e.to_string())
+}
+
+fn kernel_result<T: serde::Serialize>(result: Result<T, KernelError>) -> Result<Value, String> {
+    result.map_err(|e| e.0).and_then(to_value)
+}
+
+fn usize_of(value: u64, what: &str) -> Result<usize, String> {
+    usize::try_from(value).map_err(|_| format!("{what} {value} is too large"))
+}
+
+/// Performs one request on `kernel`: the `ok` value or the `error` text.
+pub fn perform(kernel: &mut dyn Kernel, op: Op) -> Result<Value, String> {
+    let answer = match op {
+        Op::Hello { protocol } => {
+            if protocol != PROTOCOL {
+                return Err(format!(
+                    "unsupported protocol {protocol:?} (this kernel speaks {PROTOCOL:?})"
+                ));
+            }
+            let info = kernel.info();
+            to_value(HelloAnswer {
+                protocol: PROTOCOL.to_owned(),
+                name: info.name,
+                version: info.version,
+                capabilities: info
+                    .capabilities
+                    .iter()
+                    .map(|c| c.name().to_owned())
+                    .collect(),
+            })
+        }
+        Op::Reset {} => kernel_result(kernel.reset()),
+        Op::CreateProcess {
+            name,
+            pid,
+            handle_capacity,
+            alias_region_size,
+        } => {
+            let handle_capacity = match handle_capacity {
+                Some(n) => Some(usize_of(n, "handle_capacity")?),
+                None => None,
+            };
+            kernel_result(kernel.create_process(&ProcessSpec {
+                name,
+                pid,
+                handle_capacity,
+                alias_region_size,
+            }))
+        }
+        Op::MainThread { process } => kernel_result(kernel.main_thread(process)),
+        Op::CreateThread { process } => kernel_result(kernel.create_thread(process)),
+        Op::MapMemory {
+            process,
+            address,
+            size,
+            state,
+            permission,
+            attributes,
+            contents,
+        } => {
+            let contents = hex::decode(&contents).map_err(|e| format!("contents: {e}"))?;
+            kernel_result(kernel.map_memory(
+                process,
+                &MemoryRegion {
+                    address,
+                    size,
+                    state,
+                    permission,
+                    attributes,
+                    contents,
+                },
+            ))
+        }
+        Op::CreateEvent { process, kind } => kernel_result(kernel.create_event(process, kind)),
+        Op::CreateSession { server, client } => kernel
+            .create_session(server, client)
+            .map_err(|e| e.0)
+            .and_then(|s| {
+                to_value(SessionAnswer {
+                    server: s.server,
+                    client: s.client,
+                })
+            }),
+        Op::SendSyncRequest {
+            thread,
+            session,
+            buffer,
+        } => to_value(match kernel.send_sync_request(thread, session, buffer) {
+            SendOutcome::Pending => SendAnswer::Pending,
+            SendOutcome::Returned(r) => SendAnswer::Returned { result: r.0 },
+        }),
+        Op::SendAsyncRequest {
+            thread,
+            session,
+            address,
+            size,
+        } => kernel
+            .send_async_request(thread, session, address, size)
+            .map_err(|e| e.0)
+            .and_then(|r| {
+                to_value(match r {
+                    Ok(event) => AsyncAnswer {
+                        result: 0,
+                        event: Some(event),
+                    },
+                    Err(result) => AsyncAnswer {
+                        result: result.0,
+                        event: None,
+                    },
+                })
+            }),
+        Op::ReplyAndReceive {
+            thread,
+            handles,
+            reply_target,
+            timeout_ns,
+            buffer,
+        } => {
+            let w = kernel.reply_and_receive(thread, &handles, reply_target, timeout_ns, buffer);
+            to_value(WaitAnswer {
+                result: w.result.0,
+                out_index: w.out_index,
+            })
+        }
+        Op::CloseHandle { process, handle } => to_value(ResultAnswer {
+            result: kernel.close_handle(process, handle).0,
+        }),
+        Op::RequestStatus { thread } => to_value(match kernel.request_status(thread) {
+            RequestStatus::Idle => StatusAnswer::Idle,
+            RequestStatus::Pending => StatusAnswer::Pending,
+            RequestStatus::Completed(r) => StatusAnswer::Completed { result: r.0 },
+        }),
+        Op::ProcessId { process } => to_value(kernel.process_id(process)),
+        Op::TlsAddress { thread } => to_value(kernel.tls_address(thread)),
+        Op::ReadMemory {
+            process,
+            address,
+            len,
+        } => {
+            let len = usize_of(len, "len")?;
+            kernel
+                .read_memory(process, address, len)
+                .map(|bytes| Value::from(hex::encode(&bytes)))
+                .map_err(|e| e.0)
+        }
+        Op::WriteMemory {
+            process,
+            address,
+            bytes,
+        } => {
+            let bytes = hex::decode(&bytes).map_err(|e| format!("bytes: {e}"))?;
+            kernel_result(kernel.write_memory(process, address, &bytes))
+        }
+        Op::UserCanAccess {
+            process,
+            address,
+            len,
+            write,
+        } => {
+            let len = usize_of(len, "len")?;
+            to_value(kernel.user_can_access(process, address, len, write))
+        }
+        Op::QueryMemory { process, address } => {
+            kernel_result(kernel.query_memory(process, address))
+        }
+        Op::IpcMappings { process } => kernel_result(kernel.ipc_mappings(process)),
+        Op::HandleObject { process, handle } => to_value(kernel.handle_object(process, handle)),
+        Op::HandleCount { process } => to_value(kernel.handle_count(process)),
+        Op::ProcessObject { process } => to_value(kernel.process_object(process)),
+        Op::ThreadObject { thread } => to_value(kernel.thread_object(thread)),
+        Op::EventSignaled { process, handle } => {
+            kernel_result(kernel.event_signaled(process, handle))
+        }
+    };
+    // An in-process kernel may still record a fault for an operation whose
+    // signature cannot carry an error: the answer becomes that error.
+    match kernel.take_fault() {
+        Some(fault) => Err(fault.0),
+        None => answer,
+    }
+}
+
+/// Answers requests from `input` on `output`, one line each, until `input` ends.
+/// A line that is not a request gets an `error` answer (with `"id": null` when its id
+/// could not be read) and serving goes on. Returns an I/O error of either stream.
+pub fn serve<R: BufRead, W: Write>(
+    kernel: &mut dyn Kernel,
+    input: &mut R,
+    output: &mut W,
+) -> io::Result<()> {
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if input.read_line(&mut line)? == 0 {
+            return Ok(());
+        }
+        let text = line.trim_end_matches(['\n', '\r']);
+        if text.trim().is_empty() {
+            continue;
+        }
+        let (id, op) = parse_request(text);
+        let answer = match (id, op) {
+            (Some(id), Ok(op)) => (Some(id), perform(kernel, op)),
+            (id, Err(e)) => (id, Err(format!("bad request: {e}"))),
+            (None, Ok(_)) => (None, Err("bad request: missing id".to_owned())),
+        };
+        let mut out = answer_line(answer.0, answer.1);
+        out.push('\n');
+        output.write_all(out.as_bytes())?;
+        output.flush()?;
+    }
+}
