@@ -27,6 +27,8 @@ pub const USAGE_ERROR: u8 = 2;
 ///   model          the reference model kernel (default)
 ///   model:FAULT    the model with one deliberate bug (`hipc faults` lists them)
 ///   model-ams      the model with Atmosphère's behaviour where kernels differ
+/// or, with --kernel-cmd "CMD ARGS", any kernel in another process speaking the
+/// hipc-kernel/1 protocol (conformance/PROTOCOL.md; `hipc serve-model` is one).
 ///
 /// The plain report lists each failure (test id, file, step, the field that
 /// differs, expected and actual values, an annotated hex dump of the bytes), load
@@ -61,6 +63,9 @@ pub struct RunArgs {
     /// List every test in the plain report: passes, and each skip with its reason.
     #[arg(long, short)]
     pub verbose: bool,
+    /// `--kernel-cmd`, `--kernel-timeout`, `--expect` (the out-of-process protocol).
+    #[command(flatten)]
+    pub process: crate::protocol::options::KernelProcessArgs,
 }
 
 /// A kernel `--kernel` can name.
@@ -140,7 +145,8 @@ pub fn run_one(
     test: &Test,
 ) -> TestOutcome {
     match catch_unwind(AssertUnwindSafe(|| run_test(kernel, info, file, test))) {
-        Ok(outcome) => outcome,
+        // A fault of an out-of-process kernel during the test fails it.
+        Ok(outcome) => crate::protocol::options::finish_test(kernel, outcome),
         Err(payload) => {
             let message = panic_message(payload.as_ref());
             TestOutcome {
@@ -225,8 +231,18 @@ pub fn run(args: &RunArgs) -> ExitCode {
     if let Some(missing) = paths.iter().find(|p| !Path::exists(p)) {
         return usage_error(&format!("{}: no such file or directory", missing.display()));
     }
-    let mut kernel = choice.build();
-    let entries = run_corpus(kernel.as_mut(), &paths, &args.filters);
+    let expect = match args.process.load_expect() {
+        Ok(expect) => expect,
+        Err(message) => return usage_error(&message),
+    };
+    let mut kernel = match args.process.build_kernel() {
+        Ok(kernel) => kernel.unwrap_or_else(|| choice.build()),
+        Err(message) => return usage_error(&message),
+    };
+    let mut entries = run_corpus(kernel.as_mut(), &paths, &args.filters);
+    if let Some(expect) = &expect {
+        let _ = writeln!(io::stderr(), "{}", expect.apply(&mut entries));
+    }
     let summary = Summary::of_entries(&entries);
     if let Some(junit) = &args.junit {
         let written = report::junit::render(&entries)

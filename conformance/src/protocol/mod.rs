@@ -16,6 +16,7 @@
 //! integers (u64 exact), byte strings are lowercase hex.
 
 pub mod client;
+pub mod options;
 pub mod server;
 
 use serde::{Deserialize, Serialize};
