@@ -15,6 +15,7 @@
 use hipc::{Error, Message};
 
 use super::diff::{diff_messages, first_difference, name_byte, show_byte};
+use super::json_error::NamedError;
 use super::outcome::{Status, TestOutcome};
 use super::problem::{Mismatch, Problem, vector_error};
 use crate::hex;
@@ -132,11 +133,15 @@ fn check_valid(test: &CodecTest, bytes: Option<&[u8]>) -> Checked {
         Err(e) => {
             return Err((
                 "encode",
-                Mismatch::new("error", "the message encodes", describe_json_error(&e))
-                    .detail(format!(
-                        "a valid test: encoding message should give bytes but fails: {e}"
-                    ))
-                    .into(),
+                Mismatch::new(
+                    "error",
+                    "the message encodes",
+                    describe_json_error(&e, value),
+                )
+                .detail(format!(
+                    "a valid test: encoding message should give bytes but fails: {e}"
+                ))
+                .into(),
             ));
         }
     };
@@ -213,7 +218,7 @@ fn check_invalid(test: &CodecTest, bytes: Option<&[u8]>) -> Checked {
                 ))
             }
             Err(e) => {
-                compare_error(expected, &ActualError::from_codec(&e)).map_err(|p| ("decode", p))
+                compare_error(expected, &NamedError::from_codec(&e)).map_err(|p| ("decode", p))
             }
         },
         (None, Some(value)) => {
@@ -231,59 +236,14 @@ fn check_invalid(test: &CodecTest, bytes: Option<&[u8]>) -> Checked {
                         .bytes(None, Some(got))
                         .into(),
                 )),
-                Err(e) => {
-                    compare_error(expected, &ActualError::from_json(&e)).map_err(|p| ("encode", p))
-                }
+                Err(e) => compare_error(expected, &NamedError::from_json(&e, value))
+                    .map_err(|p| ("encode", p)),
             }
         }
     }
 }
 
-/// An error as vectors name it.
-struct ActualError {
-    kind: String,
-    section: Option<String>,
-    field: Option<String>,
-    text: String,
-}
-
-impl ActualError {
-    fn from_codec(e: &Error) -> Self {
-        ActualError {
-            kind: e.kind().into(),
-            section: e.section().map(|s| s.name().to_string()),
-            field: e.field().map(|f| f.to_string()),
-            text: e.to_string(),
-        }
-    }
-
-    fn from_json(e: &JsonError) -> Self {
-        match e {
-            JsonError::Codec(e) => Self::from_codec(e),
-            JsonError::Syntax(text) => ActualError {
-                kind: "json".into(),
-                section: None,
-                field: None,
-                text: text.clone(),
-            },
-            JsonError::Invalid { path, .. } => ActualError {
-                kind: "json".into(),
-                // The top-level key the path starts with, as for codec field errors
-                // (`x[1].address` is in section `x`).
-                section: (!path.is_empty()).then(|| {
-                    path.split(['.', '['])
-                        .next()
-                        .unwrap_or(path.as_str())
-                        .to_string()
-                }),
-                field: (!path.is_empty()).then(|| path.clone()),
-                text: e.to_string(),
-            },
-        }
-    }
-}
-
-fn compare_error(expected: &ExpectedError, actual: &ActualError) -> Result<(), Problem> {
+fn compare_error(expected: &ExpectedError, actual: &NamedError) -> Result<(), Problem> {
     let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".into());
     let detail = || format!("the error is: {}", actual.text);
     if expected.kind != actual.kind {
@@ -327,8 +287,8 @@ fn describe_error(e: &Error) -> String {
     format!("error {}: {e}", e.kind())
 }
 
-fn describe_json_error(e: &JsonError) -> String {
-    let a = ActualError::from_json(e);
+fn describe_json_error(e: &JsonError, value: &serde_json::Value) -> String {
+    let a = NamedError::from_json(e, value);
     format!("error {}: {}", a.kind, a.text)
 }
 

@@ -17,6 +17,7 @@ pub(crate) fn diff_messages(
     expected: &MessageJson,
     actual: &MessageJson,
 ) -> Option<Mismatch> {
+    let (expected, actual) = (&normalize(expected), &normalize(actual));
     if expected == actual {
         return None;
     }
@@ -26,6 +27,16 @@ pub(crate) fn diff_messages(
         // Unreachable in practice (equal JSON means equal messages); still say something.
         Some(Mismatch::new(root, expected.to_json(), actual.to_json()))
     })
+}
+
+/// The message JSON at its defaults: `special_header` is implied (so `true` and
+/// `false` mean the same) when a PID or handles are present (message-json.md).
+fn normalize(m: &MessageJson) -> MessageJson {
+    let mut m = m.clone();
+    if m.pid.is_some() || !m.copy_handles.is_empty() || !m.move_handles.is_empty() {
+        m.special_header = false;
+    }
+    m
 }
 
 /// The value an absent optional key stands for, shaped like the present one.

@@ -8,9 +8,14 @@
 
 pub mod codec;
 mod diff;
+mod json_error;
+mod observe;
 pub mod outcome;
+mod pattern;
 mod problem;
 pub mod scenario;
+mod setup;
+mod symbols;
 
 pub use codec::run_codec_test;
 pub use outcome::{Failure, Status, TestOutcome};

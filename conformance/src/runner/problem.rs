@@ -38,7 +38,6 @@ impl Mismatch {
         self
     }
 
-    #[allow(dead_code)] // used by the kernel runner (next commit)
     pub(crate) fn maybe_detail(mut self, detail: Option<String>) -> Self {
         if detail.is_some() {
             self.detail = detail;
@@ -157,7 +156,6 @@ impl Problem {
 
 /// An integer as the runner shows it: decimal below 10, else hex (`0x10002`);
 /// negative values in decimal.
-#[allow(dead_code)] // used by the kernel runner (next commit)
 pub(crate) fn show(v: i128) -> String {
     if (0..10).contains(&v) {
         v.to_string()

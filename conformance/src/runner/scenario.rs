@@ -1,24 +1,572 @@
 //! Running a kernel scenario (vectors/README.md "Kernel tests").
+//!
+//! A test is skipped when the kernel lacks a capability it `requires` or declares
+//! one it `excludes`. Otherwise the runner resets the kernel, performs the set-up
+//! ([`super::setup`]), then the steps in order; the first step whose expectation does
+//! not hold ends the test, and the failure names the step, the decoded field and both
+//! values. This file performs the set-up, the inputs and the syscall steps; the
+//! observation steps (`expect_*`, `count_handles`) are in [`super::observe`].
+//!
+//! Decisions where the README leaves room:
+//!
+//! * A syscall step without `expect` checks nothing about the call ("A test that
+//!   omits the `expect` of a syscall step checks nothing"); inside an `expect`
+//!   object an omitted `result` means Success.
+//! * `bind_event` and `count_handles` bind like an expectation: an unbound symbol
+//!   takes the value, a bound one must equal it.
+//! * A step giving both `message` and `hex` is a vector error, as is an expectation
+//!   that does not apply to its op (`"idle"` for `send`, `out_index` for `close`).
 
 use super::outcome::{Status, TestOutcome};
-use crate::kernel::{Kernel, KernelInfo};
-use crate::vector::{FileKind, KernelTest, VectorFile};
+use super::pattern::encode_input;
+use super::problem::{Mismatch, Problem, show, vector_error};
+use super::setup::{World, perform_setup};
+use super::symbols::{Origin, Symbols};
+use crate::hex;
+use crate::kernel::{
+    Handle, Kernel, KernelInfo, MessageBuffer, ProcessRef, ResultCode, SendOutcome, ThreadRef,
+};
+use crate::vector::{
+    BufferDecl, CallExpect, Expr, FileKind, KernelTest, MessagePattern, ResultExpr, ReturnExpect,
+    Step, VectorFile,
+};
 
-/// Runs one kernel scenario against `kernel`.
+/// Runs one kernel scenario against `kernel`, whose name and capabilities are `info`.
 pub fn run_kernel_test(
-    _kernel: &mut dyn Kernel,
-    _info: &KernelInfo,
+    kernel: &mut dyn Kernel,
+    info: &KernelInfo,
     file: &VectorFile,
     test: &KernelTest,
 ) -> TestOutcome {
-    TestOutcome {
+    let mut outcome = TestOutcome {
         file: file.path.clone(),
         id: test.id.clone(),
         kind: FileKind::Kernel,
         verdict: Some(test.result),
         comment: test.comment.clone(),
-        status: Status::Failed,
-        reason: Some("kernel scenarios are not implemented yet".into()),
+        status: Status::Passed,
+        reason: None,
         failure: None,
+    };
+    if let Some(reason) = skip_reason(info, test) {
+        outcome.status = Status::Skipped;
+        outcome.reason = Some(reason);
+        return outcome;
+    }
+    if let Err((place, step, op, problem)) = run(kernel, test) {
+        let (failure, reason) = problem.into_failure(&place, step, op);
+        outcome.status = Status::Failed;
+        outcome.reason = Some(reason);
+        outcome.failure = Some(failure);
+    }
+    outcome
+}
+
+/// Why the test does not run on this kernel, if it does not.
+fn skip_reason(info: &KernelInfo, test: &KernelTest) -> Option<String> {
+    let mut missing: Vec<&str> = test
+        .requires
+        .iter()
+        .filter(|c| !info.capabilities.contains(c))
+        .map(|c| c.name())
+        .collect();
+    missing.dedup();
+    let mut present: Vec<&str> = test
+        .excludes
+        .iter()
+        .filter(|c| info.capabilities.contains(c))
+        .map(|c| c.name())
+        .collect();
+    present.dedup();
+    let mut reasons = Vec::new();
+    if !missing.is_empty() {
+        reasons.push(format!(
+            "kernel {} lacks required capabilit{}: {}",
+            info.name,
+            if missing.len() == 1 { "y" } else { "ies" },
+            missing.join(", ")
+        ));
+    }
+    if !present.is_empty() {
+        reasons.push(format!(
+            "kernel {} declares excluded capabilit{}: {}",
+            info.name,
+            if present.len() == 1 { "y" } else { "ies" },
+            present.join(", ")
+        ));
+    }
+    (!reasons.is_empty()).then(|| reasons.join("; "))
+}
+
+type RunError = (String, Option<usize>, Option<&'static str>, Problem);
+
+fn run(kernel: &mut dyn Kernel, test: &KernelTest) -> Result<(), RunError> {
+    // A fault left over from an earlier test belongs to that test, not this one.
+    let _ = kernel.take_fault();
+    kernel
+        .reset()
+        .map_err(|e| ("reset".to_string(), None, Some("reset"), Problem::Kernel(e)))?;
+    let mut symbols = Symbols::new();
+    let world = perform_setup(kernel, &test.setup, &mut symbols);
+    let world = match kernel.take_fault() {
+        Some(fault) => Err(Problem::Kernel(fault)),
+        None => world,
+    }
+    .map_err(|p| ("set-up".to_string(), None, Some("setup"), p))?;
+    let mut run = Run {
+        kernel,
+        world,
+        symbols,
+        step: 0,
+    };
+    for (i, step) in test.steps.iter().enumerate() {
+        run.step = i;
+        let result = run.step(step);
+        // An adapter fault outranks what the step saw (placeholder values).
+        let result = match run.kernel.take_fault() {
+            Some(fault) => Err(Problem::Kernel(fault)),
+            None => result,
+        };
+        result.map_err(|p| {
+            (
+                format!("step {i} ({})", step.op()),
+                Some(i),
+                Some(step.op()),
+                p,
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// The state of a scenario in progress.
+pub(super) struct Run<'k> {
+    pub(super) kernel: &'k mut dyn Kernel,
+    pub(super) world: World,
+    pub(super) symbols: Symbols,
+    /// The index of the step being run.
+    pub(super) step: usize,
+}
+
+/// A message buffer resolved to addresses.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Buffer {
+    pub(super) kind: MessageBuffer,
+    pub(super) process: ProcessRef,
+    pub(super) address: u64,
+    pub(super) size: u64,
+}
+
+/// The TLS message buffer size.
+pub(super) const TLS_SIZE: u64 = 0x100;
+
+impl Run<'_> {
+    fn step(&mut self, step: &Step) -> Result<(), Problem> {
+        match step {
+            Step::Send {
+                thread,
+                session,
+                buffer,
+                message,
+                hex,
+                expect,
+                ..
+            } => {
+                let (thread, process) = self.world.thread("thread", thread)?;
+                let session: Handle = self.symbols.value("session", session)?;
+                let buffer = self.buffer(thread, process, buffer)?;
+                self.write_input(process, buffer.address, message.as_ref(), hex.as_deref())?;
+                let outcome = self.kernel.send_sync_request(thread, session, buffer.kind);
+                match expect {
+                    None => Ok(()),
+                    Some(CallExpect::Idle) => Err(vector_error(
+                        "expect",
+                        "\"idle\" applies to expect_client only; send expects \"pending\" or {\"result\": ...}",
+                    )),
+                    Some(CallExpect::Pending) => match outcome {
+                        SendOutcome::Pending => Ok(()),
+                        SendOutcome::Returned(code) => Err(Mismatch::new(
+                            "result",
+                            "pending (the client blocks)",
+                            format!("returned {code}"),
+                        )
+                        .detail(
+                            "the request should have been queued, but the syscall returned at once",
+                        )
+                        .into()),
+                    },
+                    Some(CallExpect::Returned(r)) => {
+                        no_out_index(r)?;
+                        match outcome {
+                            SendOutcome::Pending => Err(Mismatch::new(
+                                "result",
+                                self.show_result(r.result.as_ref()),
+                                "pending (the client blocked)",
+                            )
+                            .detail("the syscall should have returned at once, but the request was queued")
+                            .into()),
+                            SendOutcome::Returned(code) => self.expect_result(r.result.as_ref(), code),
+                        }
+                    }
+                }
+            }
+            Step::SendAsync {
+                thread,
+                session,
+                buffer,
+                message,
+                hex,
+                bind_event,
+                expect,
+                ..
+            } => {
+                let (thread, process) = self.world.thread("thread", thread)?;
+                let session: Handle = self.symbols.value("session", session)?;
+                let buffer = self.buffer(thread, process, buffer)?;
+                let MessageBuffer::User { address, size } = buffer.kind else {
+                    return Err(vector_error(
+                        "buffer",
+                        "send_async needs a user buffer ({\"address\": ..., \"size\": ...})",
+                    ));
+                };
+                self.write_input(process, address, message.as_ref(), hex.as_deref())?;
+                let result = self
+                    .kernel
+                    .send_async_request(thread, session, address, size)?;
+                let code = match result {
+                    Ok(_) => ResultCode::SUCCESS,
+                    Err(code) => code,
+                };
+                match expect {
+                    None => {}
+                    Some(CallExpect::Returned(r)) => {
+                        no_out_index(r)?;
+                        self.expect_result(r.result.as_ref(), code)?;
+                    }
+                    Some(_) => {
+                        return Err(vector_error(
+                            "expect",
+                            "send_async expects {\"result\": ...}",
+                        ));
+                    }
+                }
+                if let (Some(name), Ok(handle)) = (bind_event, result) {
+                    self.bind("bind_event", name, u64::from(handle), "event handle")?;
+                }
+                Ok(())
+            }
+            Step::ReplyAndReceive {
+                thread,
+                handles,
+                reply_target,
+                timeout,
+                buffer,
+                message,
+                hex,
+                expect,
+                ..
+            } => {
+                let (thread, process) = self.world.thread("thread", thread)?;
+                let handle_values = handles
+                    .iter()
+                    .enumerate()
+                    .map(|(i, h)| self.symbols.value::<Handle>(&format!("handles[{i}]"), h))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let reply_target: Handle = match reply_target {
+                    Some(e) => self.symbols.value("reply_target", e)?,
+                    None => 0,
+                };
+                let timeout: i64 = match timeout {
+                    Some(e) => self.symbols.value("timeout", e)?,
+                    None => 0,
+                };
+                let buffer = self.buffer(thread, process, buffer)?;
+                self.write_input(process, buffer.address, message.as_ref(), hex.as_deref())?;
+                let outcome = self.kernel.reply_and_receive(
+                    thread,
+                    &handle_values,
+                    reply_target,
+                    timeout,
+                    buffer.kind,
+                );
+                let r = match expect {
+                    None => return Ok(()),
+                    Some(CallExpect::Returned(r)) => r,
+                    Some(_) => {
+                        return Err(vector_error(
+                            "expect",
+                            "reply_and_receive expects {\"result\": ..., \"out_index\": ...}",
+                        ));
+                    }
+                };
+                self.expect_result(r.result.as_ref(), outcome.result)?;
+                let which = |i: i32| -> Option<String> {
+                    let index = usize::try_from(i).ok()?;
+                    let h = handles.get(index)?;
+                    Some(format!("handles[{index}] is {}", self.symbols.describe(h)))
+                };
+                match (&r.out_index, outcome.out_index) {
+                    (None, _) | (Some(None), None) => Ok(()),
+                    (Some(None), Some(i)) => {
+                        Err(Mismatch::new("out_index", "not written", i.to_string())
+                            .maybe_detail(which(i))
+                            .into())
+                    }
+                    (Some(Some(Expr::Any)), None) | (Some(Some(_)), None) => {
+                        let e = r.out_index.clone().flatten().unwrap_or(Expr::Any);
+                        Err(Mismatch::new("out_index", e.to_string(), "not written")
+                            .detail("the kernel did not write an out index")
+                            .into())
+                    }
+                    (Some(Some(e)), Some(i)) => {
+                        let step = self.step;
+                        let detail = which(i);
+                        self.symbols
+                            .expect(e, i128::from(i), || Origin::Step {
+                                step,
+                                field: "out_index".into(),
+                            })
+                            .map_err(|m| {
+                                let detail =
+                                    [m.detail, detail].into_iter().flatten().collect::<Vec<_>>();
+                                Mismatch::new("out_index", m.expected, i.to_string())
+                                    .maybe_detail((!detail.is_empty()).then(|| detail.join("; ")))
+                                    .into()
+                            })
+                    }
+                }
+            }
+            Step::Close {
+                process,
+                handle,
+                expect,
+                ..
+            } => {
+                let process = self.world.process("process", process)?;
+                let h: Handle = self.symbols.value("handle", handle)?;
+                let code = self.kernel.close_handle(process, h);
+                match expect {
+                    None => Ok(()),
+                    Some(CallExpect::Returned(r)) => {
+                        no_out_index(r)?;
+                        self.expect_result(r.result.as_ref(), code)
+                    }
+                    Some(_) => Err(vector_error("expect", "close expects {\"result\": ...}")),
+                }
+            }
+            Step::Write {
+                thread,
+                buffer,
+                process,
+                address,
+                message,
+                hex,
+                ..
+            } => {
+                let (process, address) = match (thread, process, address) {
+                    (Some(thread), None, None) => {
+                        let (t, p) = self.world.thread("thread", thread)?;
+                        let b = self.buffer(t, p, &buffer.clone().unwrap_or_default())?;
+                        (p, b.address)
+                    }
+                    (None, Some(process), Some(address)) => {
+                        if buffer.is_some() {
+                            return Err(vector_error(
+                                "buffer",
+                                "a buffer belongs to a thread: give \"thread\" with it",
+                            ));
+                        }
+                        (
+                            self.world.process("process", process)?,
+                            self.symbols.value("address", address)?,
+                        )
+                    }
+                    _ => {
+                        return Err(vector_error(
+                            "",
+                            "write takes \"thread\" (and \"buffer\"), or \"process\" and \"address\"",
+                        ));
+                    }
+                };
+                if message.is_none() && hex.is_none() {
+                    return Err(vector_error("", "write needs \"message\" or \"hex\""));
+                }
+                self.write_input(process, address, message.as_ref(), hex.as_deref())
+            }
+            _ => self.observe(step),
+        }
+    }
+
+    /// Resolves a step's buffer for a thread.
+    pub(super) fn buffer(
+        &mut self,
+        thread: ThreadRef,
+        process: ProcessRef,
+        decl: &BufferDecl,
+    ) -> Result<Buffer, Problem> {
+        match decl {
+            BufferDecl::Tls => Ok(Buffer {
+                kind: MessageBuffer::Tls,
+                process,
+                address: self.kernel.tls_address(thread),
+                size: TLS_SIZE,
+            }),
+            BufferDecl::User { address, size } => {
+                let address = self.symbols.value("buffer.address", address)?;
+                let size = self.symbols.value("buffer.size", size)?;
+                Ok(Buffer {
+                    kind: MessageBuffer::User { address, size },
+                    process,
+                    address,
+                    size,
+                })
+            }
+        }
+    }
+
+    /// Writes a step's input (`message` or `hex`) at `address`, before its syscall.
+    fn write_input(
+        &mut self,
+        process: ProcessRef,
+        address: u64,
+        message: Option<&MessagePattern>,
+        hex: Option<&str>,
+    ) -> Result<(), Problem> {
+        let bytes = match (message, hex) {
+            (None, None) => return Ok(()),
+            (Some(_), Some(_)) => {
+                return Err(vector_error("hex", "give \"message\" or \"hex\", not both"));
+            }
+            (Some(m), None) => encode_input(m, &self.symbols)?,
+            (None, Some(h)) => {
+                hex::decode(h).map_err(|e| vector_error("hex", format!("bad hex: {e}")))?
+            }
+        };
+        self.kernel.write_memory(process, address, &bytes)?;
+        Ok(())
+    }
+
+    /// Displays an expected result.
+    pub(super) fn show_result(&self, expected: Option<&ResultExpr>) -> String {
+        match expected {
+            None => ResultCode::SUCCESS.to_string(),
+            Some(ResultExpr::Code(c)) => c.to_string(),
+            Some(ResultExpr::Expr(e)) => match self.symbols.resolve(e) {
+                Ok(v) => match u32::try_from(v) {
+                    Ok(v) => format!("{e} = {}", ResultCode(v)),
+                    Err(_) => format!("{e} = {}", show(v)),
+                },
+                Err(_) => e.to_string(),
+            },
+        }
+    }
+
+    /// Checks a result (absent: Success), field `result`.
+    pub(super) fn expect_result(
+        &mut self,
+        expected: Option<&ResultExpr>,
+        actual: ResultCode,
+    ) -> Result<(), Problem> {
+        self.check_result("result", expected, actual, |s| s.to_string())
+    }
+
+    /// Checks a result under `field`, displaying both sides through `wrap`.
+    pub(super) fn check_result(
+        &mut self,
+        field: &str,
+        expected: Option<&ResultExpr>,
+        actual: ResultCode,
+        wrap: impl Fn(&str) -> String,
+    ) -> Result<(), Problem> {
+        let ok = match expected {
+            None => actual == ResultCode::SUCCESS,
+            Some(ResultExpr::Code(c)) => actual == *c,
+            Some(ResultExpr::Expr(e)) => {
+                let step = self.step;
+                let shown = self.show_result(expected);
+                return self
+                    .symbols
+                    .expect(e, i128::from(actual.0), || Origin::Step {
+                        step,
+                        field: field.to_string(),
+                    })
+                    .map_err(|m| {
+                        Mismatch::new(field, wrap(&shown), wrap(&actual.to_string()))
+                            .maybe_detail(m.detail)
+                            .into()
+                    });
+            }
+        };
+        if ok {
+            return Ok(());
+        }
+        Err(Mismatch::new(
+            field,
+            wrap(&self.show_result(expected)),
+            wrap(&actual.to_string()),
+        )
+        .maybe_detail(result_meaning(actual).map(|text| format!("{actual} means {text}")))
+        .into())
+    }
+
+    /// Binds (or checks) a symbol the step names, such as `bind_event`.
+    pub(super) fn bind(
+        &mut self,
+        field: &str,
+        name: &str,
+        value: u64,
+        what: &str,
+    ) -> Result<(), Problem> {
+        let name = name.strip_prefix('$').unwrap_or(name);
+        let step = self.step;
+        let expr = Expr::Sym {
+            name: name.to_string(),
+            offset: 0,
+        };
+        self.symbols
+            .expect(&expr, i128::from(value), || Origin::Step {
+                step,
+                field: field.to_string(),
+            })
+            .map_err(|m| {
+                Mismatch::new(field, m.expected, show(i128::from(value)))
+                    .maybe_detail(m.detail)
+                    .detail(format!("${name} is already bound; the {what} differs"))
+                    .into()
+            })
     }
 }
+
+/// The kernel-semantics.md §6.1 meaning of a result, for explanations.
+fn result_meaning(code: ResultCode) -> Option<&'static str> {
+    (!code.is_success() && code.name().is_some()).then_some(match code {
+        ResultCode::INVALID_HANDLE => "a bad session, copy/move or wait handle",
+        ResultCode::INVALID_COMBINATION => {
+            "an invalid combination (size > buffer, bad receive-list offset, move handle in a request, map-alias in a reply, attribute 2)"
+        }
+        ResultCode::INVALID_CURRENT_MEMORY => {
+            "a memory state, permission, attribute or range check failing"
+        }
+        ResultCode::SESSION_CLOSED => "the other end closed",
+        ResultCode::TIMED_OUT => "the wait timed out (nothing to receive)",
+        ResultCode::OUT_OF_RESOURCE => "no receive-list slot for a pointer, or request exhaustion",
+        ResultCode::MESSAGE_TOO_LARGE => "a destination buffer smaller than the message",
+        ResultCode::RECEIVE_LIST_BROKEN => {
+            "a receive that failed after overwriting the server's receive list"
+        }
+        _ => "a kernel result",
+    })
+}
+
+fn no_out_index(r: &ReturnExpect) -> Result<(), Problem> {
+    if r.out_index.is_some() {
+        return Err(vector_error(
+            "expect.out_index",
+            "out_index applies to reply_and_receive only",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -202,7 +202,7 @@ fn json_shape_errors_are_kind_json() {
     let o = run(&test(
         "invalid",
         &format!(
-            r#""message": {json}, "error": {{"kind": "json", "section": "x", "field": "x[0]"}}"#
+            r#""message": {json}, "error": {{"kind": "json", "section": "x", "field": "x[0].size"}}"#
         ),
     ));
     assert_eq!(o.status, Status::Passed, "{o:?}");

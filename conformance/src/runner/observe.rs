@@ -1,0 +1,629 @@
+//! The observation steps of a scenario: `expect_client`, `expect_message`,
+//! `expect_words`, `expect_memory`, `expect_handle`, `count_handles`,
+//! `expect_handle_count`, `expect_mapping`, `expect_no_ipc_mappings`,
+//! `expect_access` and `expect_event` (vectors/README.md "Steps"). Each failure
+//! names the decoded field (`client.status`, `message.copy_handles[1]`, `words[4]`,
+//! `memory[0x10000020]`, `handle.valid`, `handle.object`, `handle_count`,
+//! `mapping.state`, `mapping.permission`, `mapping.attributes.locked`,
+//! `mapping.page_offset`, `mapping.contents[0x10]`, `ipc_mappings`, `access`,
+//! `event.signaled`).
+
+use hipc::Message;
+
+use super::diff::first_difference;
+use super::pattern::{expected_message, match_message};
+use super::problem::{Mismatch, Problem, show, vector_error};
+use super::scenario::{Run, TLS_SIZE};
+use super::symbols::Origin;
+use crate::kernel::{
+    MemoryAttributes, MemoryInfo, ObjectId, Permission, ProcessRef, RequestStatus,
+};
+use crate::message_json::MessageJson;
+use crate::vector::{BufferDecl, CallExpect, Expr, ObjectRef, Step};
+
+/// The most bytes read for one `expect_message` (a message never exceeds
+/// 0x2000 + 13 * 8 bytes, even with the largest receive-list offset).
+const MAX_MESSAGE_READ: u64 = 0x4000;
+
+/// Where an observation reads.
+struct Place {
+    process: ProcessRef,
+    address: u64,
+    /// The buffer's size, when the place is a buffer.
+    size: u64,
+    /// Whether it is a thread's message buffer (else a process and an address).
+    is_buffer: bool,
+    /// In words, for reports: `the TLS buffer of C`.
+    what: String,
+}
+
+fn permission_name(p: Permission) -> &'static str {
+    match p {
+        Permission::None => "none",
+        Permission::R => "r",
+        Permission::Rw => "rw",
+        Permission::Rx => "rx",
+    }
+}
+
+fn show_info(info: &MemoryInfo) -> String {
+    format!(
+        "block {:#x}..{:#x} {:?} {}{}",
+        info.base,
+        info.base.saturating_add(info.size),
+        info.state,
+        permission_name(info.permission),
+        if info.attributes.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", attribute_names(&info.attributes))
+        }
+    )
+}
+
+fn attribute_flags(a: &MemoryAttributes) -> [(&'static str, bool); 5] {
+    [
+        ("locked", a.locked),
+        ("ipc_locked", a.ipc_locked),
+        ("device_shared", a.device_shared),
+        ("uncached", a.uncached),
+        ("permission_locked", a.permission_locked),
+    ]
+}
+
+fn attribute_names(a: &MemoryAttributes) -> String {
+    let set: Vec<&str> = attribute_flags(a)
+        .into_iter()
+        .filter(|(_, v)| *v)
+        .map(|(n, _)| n)
+        .collect();
+    if set.is_empty() {
+        "none".into()
+    } else {
+        set.join("+")
+    }
+}
+
+fn show_status(s: RequestStatus) -> String {
+    match s {
+        RequestStatus::Idle => "idle".into(),
+        RequestStatus::Pending => "pending".into(),
+        RequestStatus::Completed(code) => format!("returned {code}"),
+    }
+}
+
+impl Run<'_> {
+    /// Runs an observation step.
+    pub(super) fn observe(&mut self, step: &Step) -> Result<(), Problem> {
+        match step {
+            Step::ExpectClient { thread, status, .. } => {
+                let (t, _) = self.world.thread("thread", thread)?;
+                let actual = self.kernel.request_status(t);
+                match (status, actual) {
+                    (CallExpect::Pending, RequestStatus::Pending)
+                    | (CallExpect::Idle, RequestStatus::Idle) => Ok(()),
+                    (CallExpect::Returned(r), RequestStatus::Completed(code)) => {
+                        if r.out_index.is_some() {
+                            return Err(vector_error(
+                                "status.out_index",
+                                "out_index applies to reply_and_receive only",
+                            ));
+                        }
+                        self.check_result("client.status", r.result.as_ref(), code, |s| {
+                            format!("returned {s}")
+                        })
+                    }
+                    (expected, actual) => {
+                        let expected = match expected {
+                            CallExpect::Pending => "pending".to_string(),
+                            CallExpect::Idle => "idle".to_string(),
+                            CallExpect::Returned(r) => {
+                                format!("returned {}", self.show_result(r.result.as_ref()))
+                            }
+                        };
+                        Err(Mismatch::new("client.status", expected, show_status(actual))
+                            .detail(format!(
+                                "the synchronous request of thread {thread} (idle: none sent; pending: blocked in SendSyncRequest; returned: the syscall's result)"
+                            ))
+                            .into())
+                    }
+                }
+            }
+            Step::ExpectMessage {
+                thread,
+                buffer,
+                process,
+                address,
+                size,
+                message,
+                ..
+            } => {
+                let place = self.place(thread, buffer, process, address, Some(size))?;
+                self.expect_message(&place, message)
+            }
+            Step::ExpectWords {
+                thread,
+                buffer,
+                process,
+                address,
+                offset,
+                words,
+                ..
+            } => {
+                let place = self.place(thread, buffer, process, address, None)?;
+                let offset: u64 = match offset {
+                    Some(e) => self.symbols.value("offset", e)?,
+                    None => 0,
+                };
+                self.expect_words(&place, offset, words)
+            }
+            Step::ExpectMemory {
+                process,
+                address,
+                hex,
+                ..
+            } => {
+                let p = self.world.process("process", process)?;
+                let address: u64 = self.symbols.value("address", address)?;
+                let want = crate::hex::decode(hex)
+                    .map_err(|e| vector_error("hex", format!("bad hex: {e}")))?;
+                let got = self.kernel.read_memory(p, address, want.len())?;
+                let detail = format!("the {} bytes at {address:#x} in {process}", want.len());
+                compare_bytes(
+                    &want,
+                    &got,
+                    |off| format!("memory[{:#x}]", address.wrapping_add(off as u64)),
+                    detail,
+                )
+            }
+            Step::ExpectHandle {
+                process,
+                handle,
+                valid,
+                same_object_as,
+                ..
+            } => self.expect_handle(process, handle, *valid, same_object_as.as_ref()),
+            Step::CountHandles { process, bind, .. } => {
+                let p = self.world.process("process", process)?;
+                let count = self.kernel.handle_count(p) as u64;
+                self.bind("handle_count", bind, count, "handle count")
+            }
+            Step::ExpectHandleCount { process, count, .. } => {
+                let p = self.world.process("process", process)?;
+                let actual = self.kernel.handle_count(p);
+                let step = self.step;
+                let actual_i = i128::try_from(actual).unwrap_or(i128::MAX);
+                self.symbols
+                    .expect(count, actual_i, || Origin::Step {
+                        step,
+                        field: "handle_count".into(),
+                    })
+                    .map_err(|m| {
+                        Mismatch::new("handle_count", m.expected, actual.to_string())
+                            .maybe_detail(m.detail)
+                            .into()
+                    })
+            }
+            Step::ExpectMapping {
+                process,
+                address,
+                state,
+                permission,
+                attributes,
+                page_offset,
+                hex,
+                ..
+            } => {
+                let p = self.world.process("process", process)?;
+                let address: u64 = self.symbols.value("address", address)?;
+                if state.is_some() || permission.is_some() || attributes.is_some() {
+                    let info = self.kernel.query_memory(p, address)?;
+                    let about = || format!("{address:#x} in {process}: {}", show_info(&info));
+                    if let Some(s) = state {
+                        if *s != info.state {
+                            return Err(Mismatch::new(
+                                "mapping.state",
+                                format!("{s:?}"),
+                                format!("{:?}", info.state),
+                            )
+                            .detail(about())
+                            .into());
+                        }
+                    }
+                    if let Some(perm) = permission {
+                        if *perm != info.permission {
+                            return Err(Mismatch::new(
+                                "mapping.permission",
+                                permission_name(*perm),
+                                permission_name(info.permission),
+                            )
+                            .detail(about())
+                            .into());
+                        }
+                    }
+                    if let Some(a) = attributes {
+                        for ((name, e), (_, g)) in attribute_flags(a)
+                            .into_iter()
+                            .zip(attribute_flags(&info.attributes))
+                        {
+                            if e != g {
+                                return Err(Mismatch::new(
+                                    format!("mapping.attributes.{name}"),
+                                    e.to_string(),
+                                    g.to_string(),
+                                )
+                                .detail(about())
+                                .into());
+                            }
+                        }
+                    }
+                }
+                if let Some(e) = page_offset {
+                    let actual = address & 0xfff;
+                    let step = self.step;
+                    self.symbols
+                        .expect(e, i128::from(actual), || Origin::Step {
+                            step,
+                            field: "mapping.page_offset".into(),
+                        })
+                        .map_err(|m| {
+                            Mismatch::new("mapping.page_offset", m.expected, show(i128::from(actual)))
+                                .detail(format!(
+                                    "the mapping is at {address:#x}: a buffer keeps its offset within the page{}",
+                                    m.detail.map(|d| format!("; {d}")).unwrap_or_default()
+                                ))
+                        })?;
+                }
+                if let Some(hex) = hex {
+                    let want = crate::hex::decode(hex)
+                        .map_err(|e| vector_error("hex", format!("bad hex: {e}")))?;
+                    let got = self.kernel.read_memory(p, address, want.len())?;
+                    let detail = format!(
+                        "the {} bytes mapped at {address:#x} in {process}",
+                        want.len()
+                    );
+                    compare_bytes(
+                        &want,
+                        &got,
+                        |off| format!("mapping.contents[{off:#x}]"),
+                        detail,
+                    )?;
+                }
+                Ok(())
+            }
+            Step::ExpectNoIpcMappings { process, .. } => {
+                let p = self.world.process("process", process)?;
+                let list = self.kernel.ipc_mappings(p)?;
+                if list.is_empty() {
+                    return Ok(());
+                }
+                let shown: Vec<String> = list.iter().map(show_info).collect();
+                Err(Mismatch::new("ipc_mappings", "none", shown.join("; "))
+                    .detail(format!(
+                        "{process} should have no block left in an IPC state (Ipc, NonSecureIpc, NonDeviceIpc)"
+                    ))
+                    .into())
+            }
+            Step::ExpectAccess {
+                process,
+                address,
+                size,
+                write,
+                allowed,
+                ..
+            } => {
+                let p = self.world.process("process", process)?;
+                let address: u64 = self.symbols.value("address", address)?;
+                let len: usize = self.symbols.value("size", size)?;
+                let actual = self.kernel.user_can_access(p, address, len, *write);
+                if actual == *allowed {
+                    return Ok(());
+                }
+                let show_allowed = |b: bool| if b { "allowed" } else { "refused" };
+                Err(
+                    Mismatch::new("access", show_allowed(*allowed), show_allowed(actual))
+                        .detail(format!(
+                            "a user-mode {} of {} bytes at {address:#x} in {process}",
+                            if *write { "write" } else { "read" },
+                            show(len as i128)
+                        ))
+                        .into(),
+                )
+            }
+            Step::ExpectEvent {
+                process,
+                handle,
+                signaled,
+                ..
+            } => {
+                let p = self.world.process("process", process)?;
+                let h: u32 = self.symbols.value("handle", handle)?;
+                let actual = self.kernel.event_signaled(p, h)?;
+                if actual == *signaled {
+                    return Ok(());
+                }
+                Err(
+                    Mismatch::new("event.signaled", signaled.to_string(), actual.to_string())
+                        .detail(format!(
+                            "the event {} in {process}",
+                            self.symbols.describe(handle)
+                        ))
+                        .into(),
+                )
+            }
+            other => Err(vector_error(
+                "op",
+                format!("{} is not an observation", other.op()),
+            )),
+        }
+    }
+
+    /// Resolves where an observation reads: a thread's buffer, or a process and an
+    /// address (with `size`, default 0x100, when the step has one).
+    fn place(
+        &mut self,
+        thread: &Option<String>,
+        buffer: &Option<BufferDecl>,
+        process: &Option<String>,
+        address: &Option<Expr>,
+        size: Option<&Option<Expr>>,
+    ) -> Result<Place, Problem> {
+        match (thread, process, address) {
+            (Some(name), None, None) => {
+                let has_size = size.is_some_and(Option::is_some);
+                if has_size {
+                    return Err(vector_error(
+                        "size",
+                        "size goes with process and address; a thread's buffer has its own size",
+                    ));
+                }
+                let (t, p) = self.world.thread("thread", name)?;
+                let decl = buffer.clone().unwrap_or_default();
+                let b = self.buffer(t, p, &decl)?;
+                let what = match decl {
+                    BufferDecl::Tls => format!("the TLS buffer of {name}"),
+                    BufferDecl::User { .. } => {
+                        format!("the user buffer of {name} at {:#x}", b.address)
+                    }
+                };
+                Ok(Place {
+                    process: b.process,
+                    address: b.address,
+                    size: b.size,
+                    is_buffer: true,
+                    what,
+                })
+            }
+            (None, Some(name), Some(address)) => {
+                if buffer.is_some() {
+                    return Err(vector_error(
+                        "buffer",
+                        "a buffer belongs to a thread: give \"thread\" with it",
+                    ));
+                }
+                let p = self.world.process("process", name)?;
+                let address: u64 = self.symbols.value("address", address)?;
+                let size: u64 = match size {
+                    Some(Some(e)) => self.symbols.value("size", e)?,
+                    _ => TLS_SIZE,
+                };
+                Ok(Place {
+                    process: p,
+                    address,
+                    size,
+                    is_buffer: false,
+                    what: format!("{address:#x} in {name}"),
+                })
+            }
+            _ => Err(vector_error(
+                "",
+                "give \"thread\" (and \"buffer\"), or \"process\" and \"address\"",
+            )),
+        }
+    }
+
+    fn expect_message(
+        &mut self,
+        place: &Place,
+        pattern: &crate::vector::MessagePattern,
+    ) -> Result<(), Problem> {
+        let len = usize::try_from(place.size.min(MAX_MESSAGE_READ)).unwrap_or(0x100);
+        let bytes = self.kernel.read_memory(place.process, place.address, len)?;
+        let msg = match Message::new_checked(&bytes[..]) {
+            Ok(msg) => msg,
+            Err(e) => {
+                return Err(Mismatch::new(
+                    "message",
+                    "a message that decodes",
+                    format!("error {}: {e}", e.kind()),
+                )
+                .detail(format!("the bytes of {} do not decode", place.what))
+                .bytes(None, Some(bytes.clone()))
+                .into());
+            }
+        };
+        let actual = MessageJson::from_message(&msg);
+        let actual_bytes = bytes.get(..msg.message_len()).unwrap_or(&bytes).to_vec();
+        match match_message(pattern, &actual, &mut self.symbols, self.step) {
+            Ok(()) => Ok(()),
+            Err(Problem::Mismatch(m)) => {
+                let expected = expected_message(pattern, &self.symbols, &actual);
+                let mut m = *m;
+                let context = format!("the message in {}", place.what);
+                m.detail = Some(match m.detail {
+                    Some(d) => format!("{context}: {d}"),
+                    None => context,
+                });
+                m.expected_bytes = expected.to_bytes().ok();
+                m.actual_bytes = Some(actual_bytes);
+                Err(Problem::Mismatch(Box::new(m)))
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    fn expect_words(&mut self, place: &Place, offset: u64, words: &[Expr]) -> Result<(), Problem> {
+        let start = offset.saturating_mul(4);
+        let len = (words.len() as u64).saturating_mul(4);
+        if place.is_buffer && start.saturating_add(len) > place.size {
+            return Err(vector_error(
+                "words",
+                format!(
+                    "words {offset}..{} lie outside {} ({} bytes)",
+                    offset.saturating_add(words.len() as u64),
+                    place.what,
+                    show(i128::from(place.size))
+                ),
+            ));
+        }
+        let bytes = self.kernel.read_memory(
+            place.process,
+            place.address.wrapping_add(start),
+            usize::try_from(len).unwrap_or(0),
+        )?;
+        let actual: Vec<u32> = bytes
+            .chunks_exact(4)
+            .map(|c| <[u8; 4]>::try_from(c).map_or(0, u32::from_le_bytes))
+            .collect();
+        let step = self.step;
+        for (i, e) in words.iter().enumerate() {
+            let index = offset.saturating_add(i as u64);
+            let field = format!("words[{index}]");
+            let a = actual.get(i).copied().unwrap_or(0);
+            if let Err(m) = self.symbols.expect(e, i128::from(a), || Origin::Step {
+                step,
+                field: field.clone(),
+            }) {
+                let expected: Vec<u8> = words
+                    .iter()
+                    .zip(actual.iter().copied().chain(std::iter::repeat(0)))
+                    .flat_map(|(e, a)| {
+                        u32::try_from(self.symbols.resolve_or(e, i128::from(a)))
+                            .unwrap_or(a)
+                            .to_le_bytes()
+                    })
+                    .collect();
+                let context = format!("word {index} of {}", place.what);
+                return Err(Mismatch::new(field, m.expected, show(i128::from(a)))
+                    .detail(match m.detail {
+                        Some(d) => format!("{context}: {d}"),
+                        None => context,
+                    })
+                    .bytes(Some(expected), Some(bytes))
+                    .into());
+            }
+        }
+        Ok(())
+    }
+
+    fn expect_handle(
+        &mut self,
+        process: &str,
+        handle: &Expr,
+        valid: bool,
+        same: Option<&ObjectRef>,
+    ) -> Result<(), Problem> {
+        let p = self.world.process("process", process)?;
+        let h: u32 = self.symbols.value("handle", handle)?;
+        let object = self.kernel.handle_object(p, h);
+        let name = self.symbols.describe(handle);
+        if object.is_some() != valid {
+            return Err(Mismatch::new(
+                "handle.valid",
+                valid.to_string(),
+                object.is_some().to_string(),
+            )
+            .detail(format!(
+                "{name} in {process} should {}be a valid handle",
+                if valid { "" } else { "not " }
+            ))
+            .into());
+        }
+        let Some(same) = same else {
+            return Ok(());
+        };
+        let Some(object) = object else {
+            return Err(vector_error(
+                "same_object_as",
+                "a handle expected to be invalid names no object",
+            ));
+        };
+        let (target, what) = self.object_of(same)?;
+        let show_object = |o: Option<ObjectId>| match o {
+            Some(ObjectId(id)) => format!("object {id}"),
+            None => "no object".to_string(),
+        };
+        if target == Some(object) {
+            return Ok(());
+        }
+        Err(Mismatch::new(
+            "handle.object",
+            format!("{} ({what})", show_object(target)),
+            show_object(Some(object)),
+        )
+        .detail(format!(
+            "{name} in {process} should name the same object as {what}{}",
+            if target.is_none() {
+                " (which names no object: that handle is invalid)"
+            } else {
+                ""
+            }
+        ))
+        .into())
+    }
+
+    /// The object a `same_object_as` names, and how to say it.
+    fn object_of(&mut self, r: &ObjectRef) -> Result<(Option<ObjectId>, String), Problem> {
+        match (&r.process, &r.handle, &r.process_object, &r.thread_object) {
+            (Some(process), Some(handle), None, None) => {
+                let p = self.world.process("same_object_as.process", process)?;
+                let h: u32 = self.symbols.value("same_object_as.handle", handle)?;
+                let what = format!("{} in {process}", self.symbols.describe(handle));
+                Ok((self.kernel.handle_object(p, h), what))
+            }
+            (None, None, Some(process), None) => {
+                let p = self
+                    .world
+                    .process("same_object_as.process_object", process)?;
+                Ok((
+                    Some(self.kernel.process_object(p)),
+                    format!("process {process}"),
+                ))
+            }
+            (None, None, None, Some(thread)) => {
+                let (t, _) = self.world.thread("same_object_as.thread_object", thread)?;
+                Ok((
+                    Some(self.kernel.thread_object(t)),
+                    format!("thread {thread}"),
+                ))
+            }
+            _ => Err(vector_error(
+                "same_object_as",
+                "give {\"process\", \"handle\"}, {\"process_object\"} or {\"thread_object\"}",
+            )),
+        }
+    }
+}
+
+/// Compares expected and actual bytes, naming the first differing byte with `name`
+/// (given its offset).
+fn compare_bytes(
+    want: &[u8],
+    got: &[u8],
+    name: impl Fn(usize) -> String,
+    detail: String,
+) -> Result<(), Problem> {
+    let Some(off) = first_difference(want, got) else {
+        return Ok(());
+    };
+    let byte = |b: &[u8]| {
+        b.get(off).map_or_else(
+            || "nothing (short read)".to_string(),
+            |b| format!("{b:#04x}"),
+        )
+    };
+    Err(Mismatch::new(name(off), byte(want), byte(got))
+        .detail(detail)
+        .bytes(Some(want.to_vec()), Some(got.to_vec()))
+        .into())
+}

@@ -1,0 +1,832 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::collections::BTreeMap;
+
+use super::*;
+use crate::kernel::{
+    Capability, EventKind, KernelError, MemoryAttributes, MemoryInfo, MemoryRegion, MemoryState,
+    ObjectId, Permission, ProcessSpec, RequestStatus, SessionHandles, WaitOutcome,
+};
+use crate::runner::{Failure, load_error_outcome, run_test};
+use crate::vector::{Test, load_str};
+
+/// A stub kernel: sparse memory per process, a handle table mapping handles to
+/// object ids, canned syscall results, and a log of every call.
+struct Fake {
+    calls: Vec<String>,
+    memory: BTreeMap<(u64, u64), u8>,
+    processes: u64,
+    /// Thread id -> process id.
+    threads: Vec<u64>,
+    handles: BTreeMap<(u64, u32), u64>,
+    next_handle: u32,
+    next_object: u64,
+    send: SendOutcome,
+    status: RequestStatus,
+    wait: WaitOutcome,
+    /// Written into the receiving thread's TLS by reply_and_receive.
+    receive: Option<Vec<u8>>,
+    /// Handles added to the server's table by reply_and_receive: (handle, same
+    /// object as this (process, handle)).
+    receive_handles: Vec<(u32, (u64, u32))>,
+    signaled: bool,
+    mappings: Vec<MemoryInfo>,
+    fail_events: bool,
+}
+
+impl Default for Fake {
+    fn default() -> Self {
+        Fake {
+            calls: Vec::new(),
+            memory: BTreeMap::new(),
+            processes: 0,
+            threads: Vec::new(),
+            handles: BTreeMap::new(),
+            next_handle: 0x10002,
+            next_object: 1,
+            send: SendOutcome::Pending,
+            status: RequestStatus::Idle,
+            wait: WaitOutcome {
+                result: ResultCode::SUCCESS,
+                out_index: Some(0),
+            },
+            receive: None,
+            receive_handles: Vec::new(),
+            signaled: false,
+            mappings: Vec::new(),
+            fail_events: false,
+        }
+    }
+}
+
+fn tls(thread: u64) -> u64 {
+    0x1000_0000 + thread * 0x1000
+}
+
+impl Fake {
+    fn new_handle(&mut self, process: u64) -> u32 {
+        let h = self.next_handle;
+        self.next_handle += 2;
+        self.handles.insert((process, h), self.next_object);
+        self.next_object += 1;
+        h
+    }
+    fn read(&self, process: u64, address: u64, len: usize) -> Vec<u8> {
+        (0..len as u64)
+            .map(|i| {
+                self.memory
+                    .get(&(process, address + i))
+                    .copied()
+                    .unwrap_or(0)
+            })
+            .collect()
+    }
+}
+
+impl Kernel for Fake {
+    fn info(&mut self) -> KernelInfo {
+        info()
+    }
+    fn reset(&mut self) -> Result<(), KernelError> {
+        self.calls.push("reset".into());
+        Ok(())
+    }
+    fn create_process(&mut self, spec: &ProcessSpec) -> Result<ProcessRef, KernelError> {
+        self.calls.push(format!("create_process {}", spec.name));
+        self.processes += 1;
+        self.threads.push(self.processes);
+        Ok(ProcessRef(self.processes))
+    }
+    fn main_thread(&mut self, process: ProcessRef) -> Result<ThreadRef, KernelError> {
+        let t = self.threads.iter().position(|&p| p == process.0).unwrap();
+        Ok(ThreadRef(t as u64))
+    }
+    fn create_thread(&mut self, process: ProcessRef) -> Result<ThreadRef, KernelError> {
+        self.threads.push(process.0);
+        Ok(ThreadRef(self.threads.len() as u64 - 1))
+    }
+    fn map_memory(
+        &mut self,
+        process: ProcessRef,
+        region: &MemoryRegion,
+    ) -> Result<(), KernelError> {
+        self.calls.push(format!(
+            "map_memory {:#x}+{:#x}",
+            region.address, region.size
+        ));
+        for (i, b) in region.contents.iter().enumerate() {
+            self.memory
+                .insert((process.0, region.address + i as u64), *b);
+        }
+        Ok(())
+    }
+    fn create_event(&mut self, process: ProcessRef, _: EventKind) -> Result<Handle, KernelError> {
+        if self.fail_events {
+            return Err(KernelError("events are not supported".into()));
+        }
+        Ok(self.new_handle(process.0))
+    }
+    fn create_session(
+        &mut self,
+        server: ProcessRef,
+        client: ProcessRef,
+    ) -> Result<SessionHandles, KernelError> {
+        Ok(SessionHandles {
+            server: self.new_handle(server.0),
+            client: self.new_handle(client.0),
+        })
+    }
+    fn send_sync_request(
+        &mut self,
+        thread: ThreadRef,
+        session: Handle,
+        _: MessageBuffer,
+    ) -> SendOutcome {
+        self.calls.push(format!("send {} {session:#x}", thread.0));
+        self.send
+    }
+    fn send_async_request(
+        &mut self,
+        thread: ThreadRef,
+        session: Handle,
+        address: u64,
+        size: u64,
+    ) -> Result<Result<Handle, ResultCode>, KernelError> {
+        self.calls.push(format!(
+            "send_async {} {session:#x} {address:#x} {size:#x}",
+            thread.0
+        ));
+        let p = self.threads[thread.0 as usize];
+        Ok(Ok(self.new_handle(p)))
+    }
+    fn reply_and_receive(
+        &mut self,
+        thread: ThreadRef,
+        handles: &[Handle],
+        reply_target: Handle,
+        timeout_ns: i64,
+        _: MessageBuffer,
+    ) -> WaitOutcome {
+        self.calls.push(format!(
+            "reply_and_receive {} {handles:x?} {reply_target:#x} {timeout_ns}",
+            thread.0
+        ));
+        let p = self.threads[thread.0 as usize];
+        if let Some(bytes) = self.receive.clone() {
+            for (i, b) in bytes.iter().enumerate() {
+                self.memory.insert((p, tls(thread.0) + i as u64), *b);
+            }
+        }
+        for (h, source) in self.receive_handles.clone() {
+            let object = self.handles[&source];
+            self.handles.insert((p, h), object);
+        }
+        self.wait
+    }
+    fn close_handle(&mut self, process: ProcessRef, handle: Handle) -> ResultCode {
+        match self.handles.remove(&(process.0, handle)) {
+            Some(_) => ResultCode::SUCCESS,
+            None => ResultCode::INVALID_HANDLE,
+        }
+    }
+    fn request_status(&mut self, _: ThreadRef) -> RequestStatus {
+        self.status
+    }
+    fn process_id(&mut self, process: ProcessRef) -> u64 {
+        0x50 + process.0
+    }
+    fn tls_address(&mut self, thread: ThreadRef) -> u64 {
+        tls(thread.0)
+    }
+    fn read_memory(
+        &mut self,
+        process: ProcessRef,
+        address: u64,
+        len: usize,
+    ) -> Result<Vec<u8>, KernelError> {
+        Ok(self.read(process.0, address, len))
+    }
+    fn write_memory(
+        &mut self,
+        process: ProcessRef,
+        address: u64,
+        bytes: &[u8],
+    ) -> Result<(), KernelError> {
+        self.calls.push(format!(
+            "write {} {address:#x} {}",
+            process.0,
+            crate::hex::encode(bytes)
+        ));
+        for (i, b) in bytes.iter().enumerate() {
+            self.memory.insert((process.0, address + i as u64), *b);
+        }
+        Ok(())
+    }
+    fn user_can_access(&mut self, _: ProcessRef, address: u64, _: usize, write: bool) -> bool {
+        !(write && address >= 0x4000_0000)
+    }
+    fn query_memory(&mut self, _: ProcessRef, address: u64) -> Result<MemoryInfo, KernelError> {
+        Ok(MemoryInfo {
+            base: address & !0xfff,
+            size: 0x1000,
+            state: MemoryState::Ipc,
+            permission: Permission::Rw,
+            attributes: MemoryAttributes::default(),
+        })
+    }
+    fn ipc_mappings(&mut self, _: ProcessRef) -> Result<Vec<MemoryInfo>, KernelError> {
+        Ok(self.mappings.clone())
+    }
+    fn handle_object(&mut self, process: ProcessRef, handle: Handle) -> Option<ObjectId> {
+        self.handles.get(&(process.0, handle)).map(|&o| ObjectId(o))
+    }
+    fn handle_count(&mut self, process: ProcessRef) -> usize {
+        self.handles.keys().filter(|(p, _)| *p == process.0).count()
+    }
+    fn process_object(&mut self, process: ProcessRef) -> ObjectId {
+        ObjectId(1000 + process.0)
+    }
+    fn thread_object(&mut self, thread: ThreadRef) -> ObjectId {
+        ObjectId(2000 + thread.0)
+    }
+    fn event_signaled(&mut self, _: ProcessRef, _: Handle) -> Result<bool, KernelError> {
+        Ok(self.signaled)
+    }
+}
+
+fn info() -> KernelInfo {
+    KernelInfo {
+        name: "fake".into(),
+        version: "0".into(),
+        capabilities: vec![
+            Capability::TlsBuffer,
+            Capability::CopyHandles,
+            Capability::AmsPidPassthrough,
+        ],
+    }
+}
+
+/// A kernel file holding one test with these keys (besides id, comment, flags, result).
+fn file(keys: &str) -> VectorFile {
+    let text = format!(
+        r#"{{"schema": "hipc-vectors/1", "kind": "kernel", "topic": "t", "description": "d",
+           "source": {{"spec": ["kernel-semantics.md"]}}, "notes": {{}},
+           "groups": [{{"name": "g", "tests": [
+             {{"id": "k-1", "comment": "c", "flags": [], "result": "valid", {keys}}}]}}]}}"#
+    );
+    let file = load_str("k.json", &text).unwrap();
+    assert!(file.errors.is_empty(), "{:?}", file.errors);
+    file
+}
+
+fn run_on(kernel: &mut dyn Kernel, keys: &str) -> TestOutcome {
+    let file = file(keys);
+    let test = file.tests().next().unwrap().clone();
+    let info = kernel.info();
+    run_test(kernel, &info, &file, &test)
+}
+
+fn failure(o: &TestOutcome) -> &Failure {
+    assert_eq!(o.status, Status::Failed, "{o:?}");
+    o.failure.as_ref().unwrap()
+}
+
+const SETUP: &str = r#""setup": {"processes": [{"name": "C"}, {"name": "S"}],
+    "events": [{"name": "ev", "process": "C", "kind": "event"}],
+    "sessions": [{"name": "s", "server": "S", "client": "C"}]}"#;
+
+/// A request with one copy handle, as the server receives it (handle 0x30000).
+fn received() -> Vec<u8> {
+    crate::message_json::MessageJson {
+        tag: 4,
+        copy_handles: vec![0x30000],
+        raw_words: vec![7],
+        ..Default::default()
+    }
+    .to_bytes()
+    .unwrap()
+}
+
+#[test]
+fn capabilities_select_tests() {
+    let mut k = Fake::default();
+    let o = run_on(
+        &mut k,
+        r#""requires": ["async", "user-buffer", "tls-buffer"], "setup": {}, "steps": []"#,
+    );
+    assert_eq!(o.status, Status::Skipped);
+    assert_eq!(
+        o.reason.as_deref(),
+        Some("kernel fake lacks required capabilities: async, user-buffer")
+    );
+    assert!(
+        k.calls.is_empty(),
+        "a skipped test does not touch the kernel"
+    );
+    let o = run_on(
+        &mut k,
+        r#""excludes": ["ams-pid-passthrough"], "setup": {}, "steps": []"#,
+    );
+    assert_eq!(o.status, Status::Skipped);
+    assert!(
+        o.reason
+            .as_deref()
+            .unwrap()
+            .contains("excluded capability: ams-pid-passthrough")
+    );
+    let o = run_on(
+        &mut k,
+        r#""requires": ["tls-buffer"], "excludes": ["async"], "setup": {}, "steps": []"#,
+    );
+    assert_eq!(o.status, Status::Passed, "{o:?}");
+    assert_eq!(k.calls, vec!["reset"]);
+}
+
+#[test]
+fn a_request_is_written_sent_received_and_its_handle_checked() {
+    let mut k = Fake {
+        receive: Some(received()),
+        receive_handles: vec![(0x30000, (1, 0x10002))],
+        ..Fake::default()
+    };
+    let o = run_on(
+        &mut k,
+        &format!(
+            r#"{SETUP}, "steps": [
+            {{"op": "send", "thread": "C", "session": "$s.client",
+              "message": {{"type": 4, "copy_handles": ["$ev"], "raw_words": [7]}}, "expect": "pending"}},
+            {{"op": "reply_and_receive", "thread": "S", "handles": ["$s.server"],
+              "expect": {{"result": "Success", "out_index": 0}}}},
+            {{"op": "expect_message", "thread": "S", "message": {{"type": 4, "pid": null,
+              "copy_handles": ["$h1"], "move_handles": [], "x": [], "raw_words": [7], "c": []}}}},
+            {{"op": "expect_handle", "process": "S", "handle": "$h1", "valid": true,
+              "same_object_as": {{"process": "C", "handle": "$ev"}}}},
+            {{"op": "expect_handle", "process": "S", "handle": "0x1234", "valid": false}},
+            {{"op": "expect_client", "thread": "C", "status": "idle"}}
+        ]"#
+        ),
+    );
+    assert_eq!(o.status, Status::Passed, "{o:?}");
+    // The request was written to C's TLS before the send.
+    let write = k
+        .calls
+        .iter()
+        .position(|c| c.starts_with("write 1 0x10000000 04000000"))
+        .unwrap();
+    let send = k
+        .calls
+        .iter()
+        .position(|c| c.starts_with("send 0 0x10006"))
+        .unwrap();
+    assert!(write < send, "{:?}", k.calls);
+    assert!(
+        k.calls
+            .contains(&"reply_and_receive 1 [10004] 0x0 0".to_string()),
+        "{:?}",
+        k.calls
+    );
+    assert_eq!(
+        k.read(1, tls(0) + 12, 4),
+        vec![2, 0, 1, 0],
+        "copy handle $ev = 0x10002"
+    );
+}
+
+#[test]
+fn a_differing_message_field_is_named_with_both_byte_strings() {
+    let mut k = Fake {
+        receive: Some(received()),
+        ..Fake::default()
+    };
+    let o = run_on(
+        &mut k,
+        &format!(
+            r#"{SETUP}, "steps": [
+            {{"op": "reply_and_receive", "thread": "S", "handles": ["$s.server"]}},
+            {{"op": "expect_message", "thread": "S", "message": {{"type": 4, "copy_handles": ["$ev"]}}}}
+        ]"#
+        ),
+    );
+    let f = failure(&o);
+    assert_eq!(f.step, Some(1));
+    assert_eq!(f.op.as_deref(), Some("expect_message"));
+    assert_eq!(f.field, "message.copy_handles[0]");
+    assert_eq!(f.expected, "$ev = 0x10002");
+    assert_eq!(f.actual, "0x30000");
+    let detail = f.detail.as_deref().unwrap();
+    assert!(detail.contains("the TLS buffer of S"), "{detail}");
+    assert!(
+        detail.contains("$ev was bound to 0x10002 by the set-up (the handle of event ev in C)"),
+        "{detail}"
+    );
+    let (e, a) = (
+        f.expected_bytes.as_ref().unwrap(),
+        f.actual_bytes.as_ref().unwrap(),
+    );
+    assert_eq!(a, &received());
+    assert_eq!(e.len(), a.len());
+    assert_eq!(&e[12..16], &[2, 0, 1, 0]);
+    assert!(
+        o.reason
+            .as_deref()
+            .unwrap()
+            .starts_with("step 1 (expect_message): message.copy_handles[0]")
+    );
+}
+
+#[test]
+fn a_message_that_does_not_decode_is_reported() {
+    let mut k = Fake {
+        receive: Some(vec![4, 0, 0, 0, 0xff, 3, 0, 0]),
+        ..Fake::default()
+    };
+    let o = run_on(
+        &mut k,
+        &format!(
+            r#"{SETUP}, "steps": [
+            {{"op": "reply_and_receive", "thread": "S", "handles": ["$s.server"]}},
+            {{"op": "expect_message", "thread": "S", "message": {{"type": 4}}}}
+        ]"#
+        ),
+    );
+    let f = failure(&o);
+    assert_eq!(f.field, "message");
+    assert!(f.actual.contains("truncated"), "{f:?}");
+}
+
+#[test]
+fn an_unbound_symbol_in_an_input_is_a_vector_error() {
+    let mut k = Fake::default();
+    let o = run_on(
+        &mut k,
+        &format!(
+            r#"{SETUP}, "steps": [
+            {{"op": "send", "thread": "C", "session": "$s.client", "message": {{"copy_handles": ["$h9"]}}}}
+        ]"#
+        ),
+    );
+    let f = failure(&o);
+    assert_eq!(f.step, Some(0));
+    assert_eq!(f.field, "message.copy_handles[0]");
+    let reason = o.reason.as_deref().unwrap();
+    assert!(
+        reason.starts_with("vector error at step 0 (send)"),
+        "{reason}"
+    );
+    assert!(
+        reason.contains("$h9 is used before it is bound"),
+        "{reason}"
+    );
+    assert!(
+        !k.calls.iter().any(|c| c.starts_with("send")),
+        "nothing sent"
+    );
+
+    let o = run_on(
+        &mut Fake::default(),
+        &format!(r#"{SETUP}, "steps": [{{"op": "close", "process": "C", "handle": "*"}}]"#),
+    );
+    assert!(
+        failure(&o)
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("belongs in expectations")
+    );
+    let o = run_on(
+        &mut Fake::default(),
+        &format!(r#"{SETUP}, "steps": [{{"op": "close", "process": "X", "handle": 1}}]"#),
+    );
+    assert!(
+        o.reason
+            .as_deref()
+            .unwrap()
+            .contains("no process named \"X\""),
+        "{o:?}"
+    );
+}
+
+#[test]
+fn kernel_errors_fail_the_test_with_the_place() {
+    let mut k = Fake {
+        fail_events: true,
+        ..Fake::default()
+    };
+    let o = run_on(&mut k, &format!(r#"{SETUP}, "steps": []"#));
+    let f = failure(&o);
+    assert_eq!(f.field, "kernel");
+    assert_eq!(
+        o.reason.as_deref(),
+        Some("kernel error at set-up: events are not supported")
+    );
+}
+
+#[test]
+fn results_and_out_indices() {
+    let mut k = Fake {
+        send: SendOutcome::Returned(ResultCode::SUCCESS),
+        ..Fake::default()
+    };
+    let o = run_on(
+        &mut k,
+        &format!(
+            r#"{SETUP}, "steps": [
+            {{"op": "send", "thread": "C", "session": "$s.client", "expect": {{"result": "InvalidHandle"}}}}
+        ]"#
+        ),
+    );
+    let f = failure(&o);
+    assert_eq!(f.field, "result");
+    assert_eq!(f.expected, "0xe401 (InvalidHandle)");
+    assert_eq!(f.actual, "0x0 (Success)");
+
+    let o = run_on(
+        &mut Fake::default(),
+        &format!(
+            r#"{SETUP}, "steps": [
+            {{"op": "send", "thread": "C", "session": "$s.client", "expect": {{"result": "SessionClosed"}}}}
+        ]"#
+        ),
+    );
+    assert_eq!(failure(&o).actual, "pending (the client blocked)");
+
+    let mut k = Fake {
+        wait: WaitOutcome {
+            result: ResultCode::TIMED_OUT,
+            out_index: Some(0),
+        },
+        ..Fake::default()
+    };
+    let o = run_on(
+        &mut k,
+        &format!(
+            r#"{SETUP}, "steps": [
+            {{"op": "reply_and_receive", "thread": "S", "handles": ["$s.server"],
+              "expect": {{"result": "TimedOut", "out_index": null}}}}
+        ]"#
+        ),
+    );
+    let f = failure(&o);
+    assert_eq!(
+        (f.field.as_str(), f.expected.as_str(), f.actual.as_str()),
+        ("out_index", "not written", "0")
+    );
+    assert!(
+        f.detail
+            .as_deref()
+            .unwrap()
+            .contains("handles[0] is $s.server"),
+        "{f:?}"
+    );
+
+    let mut k = Fake {
+        status: RequestStatus::Completed(ResultCode::SESSION_CLOSED),
+        ..Fake::default()
+    };
+    let o = run_on(
+        &mut k,
+        &format!(
+            r#"{SETUP}, "steps": [
+            {{"op": "expect_client", "thread": "C", "status": {{"result": "SessionClosed"}}}},
+            {{"op": "expect_client", "thread": "C", "status": "pending"}}
+        ]"#
+        ),
+    );
+    let f = failure(&o);
+    assert_eq!(f.step, Some(1));
+    assert_eq!(
+        (f.field.as_str(), f.expected.as_str(), f.actual.as_str()),
+        (
+            "client.status",
+            "pending",
+            "returned 0xf601 (SessionClosed)"
+        )
+    );
+}
+
+#[test]
+fn handles_objects_and_counts() {
+    let mut k = Fake::default();
+    let o = run_on(
+        &mut k,
+        &format!(
+            r#"{SETUP}, "steps": [
+            {{"op": "count_handles", "process": "C", "bind": "n"}},
+            {{"op": "close", "process": "C", "handle": "$ev", "expect": {{"result": "Success"}}}},
+            {{"op": "expect_handle_count", "process": "C", "count": "$n-1"}},
+            {{"op": "close", "process": "C", "handle": "$ev", "expect": {{"result": "InvalidHandle"}}}},
+            {{"op": "expect_handle", "process": "C", "handle": "$ev", "valid": false}},
+            {{"op": "expect_handle_count", "process": "C", "count": "$n"}}
+        ]"#
+        ),
+    );
+    let f = failure(&o);
+    assert_eq!(f.step, Some(5));
+    assert_eq!(
+        (f.field.as_str(), f.expected.as_str(), f.actual.as_str()),
+        ("handle_count", "$n = 2", "1")
+    );
+    assert!(
+        f.detail
+            .as_deref()
+            .unwrap()
+            .contains("$n was bound to 2 at step 0 (handle_count)"),
+        "{f:?}"
+    );
+
+    let o = run_on(
+        &mut Fake::default(),
+        &format!(
+            r#"{SETUP}, "steps": [
+            {{"op": "expect_handle", "process": "C", "handle": "$ev", "valid": true,
+              "same_object_as": {{"process": "S", "handle": "$s.server"}}}}
+        ]"#
+        ),
+    );
+    let f = failure(&o);
+    assert_eq!(f.field, "handle.object");
+    let detail = f.detail.as_deref().unwrap();
+    assert!(
+        detail.starts_with("$ev (bound to 0x10002 by the set-up (the handle of event ev in C)) in C should name the same object as $s.server"),
+        "{detail}"
+    );
+    let o = run_on(
+        &mut Fake::default(),
+        &format!(
+            r#"{SETUP}, "steps": [
+            {{"op": "expect_handle", "process": "C", "handle": "$s.server", "valid": true}}
+        ]"#
+        ),
+    );
+    assert_eq!(failure(&o).field, "handle.valid");
+    let o = run_on(
+        &mut Fake::default(),
+        &format!(
+            r#"{SETUP}, "steps": [
+            {{"op": "expect_handle", "process": "C", "handle": "$ev", "valid": true,
+              "same_object_as": {{"process_object": "C"}}}}
+        ]"#
+        ),
+    );
+    assert_eq!(failure(&o).expected, "object 1001 (process C)");
+}
+
+#[test]
+fn memory_words_mappings_access_and_events() {
+    let memory = r#""memory": [{"process": "C", "address": "0x20000000", "size": "0x1000",
+        "state": "Normal", "permission": "rw", "fill": "0xaa",
+        "contents": [{"offset": "0x10", "hex": "00112233"}]}]"#;
+    let setup = SETUP.replace("\"events\"", &format!("{memory}, \"events\""));
+    let mut k = Fake::default();
+    let o = run_on(
+        &mut k,
+        &format!(
+            r#"{setup}, "steps": [
+            {{"op": "expect_memory", "process": "C", "address": "0x2000000e", "hex": "aaaa00112233aa"}},
+            {{"op": "write", "thread": "C", "hex": "0400000002000000aabbccdd01000000"}},
+            {{"op": "expect_words", "thread": "C", "offset": 2, "words": ["0xddccbbaa", "$one"]}},
+            {{"op": "expect_mapping", "process": "C", "address": "0x20000010", "state": "Ipc",
+              "permission": "rw", "page_offset": "0x10", "hex": "0011"}},
+            {{"op": "expect_access", "process": "C", "address": "0x20000000", "size": 16, "write": true, "allowed": true}},
+            {{"op": "expect_event", "process": "C", "handle": "$ev", "signaled": false}},
+            {{"op": "expect_no_ipc_mappings", "process": "S"}},
+            {{"op": "expect_memory", "process": "C", "address": "0x20000010", "hex": "0011223344"}}
+        ]"#
+        ),
+    );
+    let f = failure(&o);
+    assert_eq!(f.step, Some(7), "{o:?}");
+    assert_eq!(
+        (f.field.as_str(), f.expected.as_str(), f.actual.as_str()),
+        ("memory[0x20000014]", "0x44", "0xaa")
+    );
+    assert!(
+        k.calls
+            .contains(&"map_memory 0x20000000+0x1000".to_string())
+    );
+
+    let o = run_on(
+        &mut Fake::default(),
+        &format!(
+            r#"{SETUP}, "steps": [
+            {{"op": "write", "thread": "C", "hex": "0400000002000000aabbccdd01000000"}},
+            {{"op": "expect_words", "thread": "C", "words": [4, 2, 0, 1]}}
+        ]"#
+        ),
+    );
+    let f = failure(&o);
+    assert_eq!(
+        (f.field.as_str(), f.expected.as_str(), f.actual.as_str()),
+        ("words[2]", "0", "0xddccbbaa")
+    );
+    assert_eq!(f.expected_bytes.as_ref().unwrap().len(), 16);
+
+    let o = run_on(
+        &mut Fake::default(),
+        &format!(
+            r#"{SETUP}, "steps": [
+            {{"op": "expect_mapping", "process": "S", "address": "0x40000123", "page_offset": "0x120"}}
+        ]"#
+        ),
+    );
+    assert_eq!(failure(&o).field, "mapping.page_offset");
+    let o = run_on(
+        &mut Fake::default(),
+        &format!(
+            r#"{SETUP}, "steps": [
+            {{"op": "expect_mapping", "process": "S", "address": "0x40000123", "permission": "r"}}
+        ]"#
+        ),
+    );
+    let f = failure(&o);
+    assert_eq!(
+        (f.field.as_str(), f.expected.as_str(), f.actual.as_str()),
+        ("mapping.permission", "r", "rw")
+    );
+    let o = run_on(
+        &mut Fake::default(),
+        &format!(
+            r#"{SETUP}, "steps": [
+            {{"op": "expect_access", "process": "S", "address": "0x40000000", "size": 16, "write": true, "allowed": true}}
+        ]"#
+        ),
+    );
+    assert_eq!(failure(&o).field, "access");
+    let mut k = Fake {
+        signaled: true,
+        mappings: vec![MemoryInfo {
+            base: 0x4000_0000,
+            size: 0x1000,
+            state: MemoryState::Ipc,
+            permission: Permission::Rw,
+            attributes: MemoryAttributes::default(),
+        }],
+        ..Fake::default()
+    };
+    let o = run_on(
+        &mut k,
+        &format!(
+            r#"{SETUP}, "steps": [
+            {{"op": "expect_event", "process": "C", "handle": "$ev", "signaled": true}},
+            {{"op": "expect_no_ipc_mappings", "process": "S"}}
+        ]"#
+        ),
+    );
+    let f = failure(&o);
+    assert_eq!(f.field, "ipc_mappings");
+    assert_eq!(f.actual, "block 0x40000000..0x40001000 Ipc rw");
+}
+
+#[test]
+fn send_async_binds_its_event() {
+    let mut k = Fake::default();
+    let o = run_on(
+        &mut k,
+        &format!(
+            r#"{SETUP}, "steps": [
+            {{"op": "send_async", "thread": "C", "session": "$s.client",
+              "buffer": {{"address": "0x20000000", "size": "0x1000"}}, "message": {{"type": 4}},
+              "bind_event": "done", "expect": {{"result": "Success"}}}},
+            {{"op": "expect_handle", "process": "C", "handle": "$done", "valid": true}},
+            {{"op": "send_async", "thread": "C", "session": "$s.client", "buffer": "tls"}}
+        ]"#
+        ),
+    );
+    let f = failure(&o);
+    assert_eq!(f.step, Some(2), "{o:?}");
+    assert!(o.reason.as_deref().unwrap().contains("needs a user buffer"));
+    assert!(
+        k.calls
+            .contains(&"send_async 0 0x10006 0x20000000 0x1000".to_string()),
+        "{:?}",
+        k.calls
+    );
+}
+
+#[test]
+fn malformed_tests_are_reported_with_their_path() {
+    let text = r#"{"schema": "hipc-vectors/1", "kind": "kernel", "topic": "t", "description": "d",
+        "source": {"spec": ["x"]}, "notes": {}, "groups": [{"name": "g", "tests": [
+        {"id": "bad-1", "comment": "c", "flags": [], "result": "valid", "setup": {},
+         "steps": [{"op": "close", "process": "C", "handle": 1, "expect": {"result": "Nope"}}]}]}]}"#;
+    let file = load_str("bad.json", text).unwrap();
+    let o = load_error_outcome(&file.errors[0], FileKind::Kernel);
+    assert_eq!(o.status, Status::Failed);
+    assert_eq!(o.id, "bad-1");
+    assert_eq!(o.file, "bad.json");
+    let reason = o.reason.unwrap();
+    assert!(
+        reason.contains("bad.json: test bad-1: at groups[0].tests[0].steps[0].expect"),
+        "{reason}"
+    );
+    assert_eq!(
+        o.failure.unwrap().field,
+        "groups[0].tests[0].steps[0].expect"
+    );
+    let _ = Test::Kernel;
+}
