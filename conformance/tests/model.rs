@@ -1697,6 +1697,131 @@ fn never_panics_on_garbage() {
     }
 }
 
+#[test]
+fn reply_failure_takes_back_client_handles() {
+    // §5.4: a failure after the special data removes the handles the client got.
+    let mut w = World::new();
+    w.call(&EMPTY);
+    assert_eq!(w.receive(), ok(0));
+    let e = w.event(w.s);
+    let client_before = w.k.handle_count(w.c);
+    let hs = handles(&[e]);
+    let out = w.reply(&MessageRepr {
+        pid: Some(0),
+        copy_handles: &hs,
+        x: &[x(0, SHEAP, 0x10)],
+        ..EMPTY
+    });
+    assert_eq!(out, TIMED_OUT);
+    assert_eq!(w.status(), done(ResultCode::OUT_OF_RESOURCE));
+    assert_eq!(w.k.handle_count(w.c), client_before);
+    // Header = the reply's, PID and handle slots zeroed.
+    let words = w.cw(6);
+    assert_eq!(words[0], 1 << 16);
+    assert_eq!(words[3..6], [0, 0, 0]);
+    assert!(
+        w.k.handle_object(w.s, e).is_some(),
+        "copies stay with the server"
+    );
+}
+
+#[test]
+fn handle_rollback_quirk_is_replicated() {
+    // §4.7 quirk: the request's receive list (offset 0x80 words) does not fit the
+    // server's TLS although its raw data does, so the rollback re-parse gives up and
+    // the copied handle stays in the server's table.
+    let mut w = World::new();
+    let e = w.event(w.c);
+    let hs = handles(&[e]);
+    let entry = single(CHEAP, 0x10);
+    w.put(
+        w.c,
+        CHEAP + 0x1000,
+        &MessageRepr {
+            copy_handles: &hs,
+            x: &[x(0, CHEAP, 0x10)],
+            recv_list_count: 2,
+            recv_list_offset: 0x80,
+            c: &entry,
+            ..EMPTY
+        },
+    );
+    let before = w.k.handle_count(w.s);
+    let buffer = MessageBuffer::User {
+        address: CHEAP + 0x1000,
+        size: 0x1000,
+    };
+    assert_eq!(
+        w.k.send_sync_request(w.ct, w.ch, buffer),
+        SendOutcome::Pending
+    );
+    assert_eq!(w.receive(), wait(ResultCode::RECEIVE_LIST_BROKEN, Some(0)));
+    assert_eq!(w.status(), done(ResultCode::OUT_OF_RESOURCE));
+    assert_eq!(w.k.handle_count(w.s), before + 1);
+}
+
+#[test]
+fn mode1_into_locked_server_user_buffer() {
+    let mut w = World::new();
+    w.put(
+        w.s,
+        SHEAP,
+        &MessageRepr {
+            recv_list_count: 1,
+            ..EMPTY
+        },
+    );
+    w.fill(w.c, CHEAP, 0x10, 0x42);
+    w.call(&MessageRepr {
+        x: &[x(0, CHEAP, 0x10)],
+        ..EMPTY
+    });
+    let buffer = MessageBuffer::User {
+        address: SHEAP,
+        size: 0x1000,
+    };
+    assert_eq!(w.k.reply_and_receive(w.st, &[w.sh], 0, 0, buffer), ok(0));
+    let words = w.words(w.s, SHEAP, 4);
+    assert_eq!(parse_x(&words[2..4]).1, SHEAP + 0x10);
+    assert_eq!(w.bytes(w.s, SHEAP + 0x10, 0x10), vec![0x42; 0x10]);
+}
+
+#[test]
+fn unmap_failure_at_reply_goes_to_the_client() {
+    // The server lends its A mapping on (another thread forwards it): the mapping
+    // is IPC-locked, so unmapping at reply fails and the client gets 0xD401.
+    let mut w = World::new();
+    w.call(&MessageRepr {
+        a: &[bd(CHEAP, 0x1000, 0)],
+        ..EMPTY
+    });
+    assert_eq!(w.receive(), ok(0));
+    let (address, size, _) = server_buffer(&mut w, 0);
+    let t = w.k.create_process(&ProcessSpec::default()).unwrap();
+    let tt = w.k.main_thread(t).unwrap();
+    let session = w.k.create_session(t, w.s).unwrap();
+    let st2 = w.k.create_thread(w.s).unwrap();
+    let st2_tls = w.k.tls_address(st2);
+    w.put(
+        w.s,
+        st2_tls,
+        &MessageRepr {
+            a: &[bd(address, size, 0)],
+            ..EMPTY
+        },
+    );
+    assert_eq!(
+        w.k.send_sync_request(st2, session.client, MessageBuffer::Tls),
+        SendOutcome::Pending
+    );
+    assert_eq!(
+        w.k.reply_and_receive(tt, &[session.server], 0, 0, MessageBuffer::Tls),
+        ok(0)
+    );
+    assert_eq!(w.reply(&EMPTY), TIMED_OUT);
+    assert_eq!(w.status(), done(ResultCode::INVALID_CURRENT_MEMORY));
+}
+
 // ------------------------------------------------------------------------------------
 // Faults: each changes the behaviour a probe observes.
 
