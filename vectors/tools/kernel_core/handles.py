@@ -290,7 +290,7 @@ def copy_file():
                         xcount("S", "$nS+1")],
                setup=SU(events=[("ev", "C"), ("dead", "C")]), flags=["ResultRouting"], requires=CH,
                source="kernel-semantics.md §4.6 (the request is no longer current)", scenario="17"))
-    groups.append(G("request-copy-failures", "Copy handles in requests that fail.", t,
+    groups.append(G("request-copy-failures", "Copy handles in requests that fail. Per §9 only handle tables, the restored header words and the results are asserted, never the zeroed slots; the §4.7 rollback-skip quirk (request receive list beyond the server buffer) is avoided. 0x3fffffff is taken as invalid on every kernel because its table index 0x7fff exceeds any capacity (§2.10).", t,
                     source="kernel-semantics.md §4.3 step 8, §4.6, §4.7"))
 
     # ------------------------------------------------------------------ replies

@@ -114,7 +114,7 @@ def mk_tests():
                 access("C", UB_C, 0x1000, True, True)],
                setup=base, result="invalid", flags=["Lock"], requires=["user-buffer", "session-close"],
                source="kernel-semantics.md §1.2; §6.4", scenario="68"))
-    groups.append(G("lock", "The user buffer is locked for the duration of the request.", t,
+    groups.append(G("lock", "The user buffer is locked for the duration of the request. Decision: while locked, the block is reported as its own state with user permission none and the Locked attribute (§1.2: kernel-RW, not user-mapped).", t,
                     source="kernel-semantics.md §1.2"))
 
     # ------------------------------------------------------------------ client checks
@@ -262,7 +262,7 @@ def mk_tests():
                 words([1, 1, 5], process="S", address=UB_S, size=0x1000)],
                setup=SU(memory=[mem("S", UB_S, 0x1000)]), flags=["Lock"], requires=UT,
                source="kernel-semantics.md §1.2 (after the call the buffer is unlocked)"))
-    groups.append(G("accepted-and-server", "Accepted memory states, large buffers, and the server's user buffer.", t,
+    groups.append(G("accepted-and-server", "Accepted memory states, large buffers, and the server's user buffer. Decision: two regions set up separately with identical state, permission and attributes form one uniform range (§1.2).", t,
                     source="kernel-semantics.md §1.2, §6.3"))
 
     return FILE("user-buffer",
