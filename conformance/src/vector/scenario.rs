@@ -397,8 +397,10 @@ pub enum Step {
         buffer: Option<BufferDecl>,
         /// Or a process ...
         process: Option<String>,
-        /// ... and address.
+        /// ... and address ...
         address: Option<Expr>,
+        /// ... and size (default 0x100), as for `expect_message`.
+        size: Option<Expr>,
         /// First word index (default 0).
         offset: Option<Expr>,
         /// Expected words.
