@@ -31,8 +31,6 @@ struct Place {
     address: u64,
     /// The buffer's size, when the place is a buffer.
     size: u64,
-    /// Whether it is a thread's message buffer (else a process and an address).
-    is_buffer: bool,
     /// In words, for reports: `the TLS buffer of C`.
     what: String,
 }
@@ -146,11 +144,12 @@ impl Run<'_> {
                 buffer,
                 process,
                 address,
+                size,
                 offset,
                 words,
                 ..
             } => {
-                let place = self.place(thread, buffer, process, address, None)?;
+                let place = self.place(thread, buffer, process, address, Some(size))?;
                 let offset: u64 = match offset {
                     Some(e) => self.symbols.value("offset", e)?,
                     None => 0,
@@ -390,7 +389,6 @@ impl Run<'_> {
                     process: b.process,
                     address: b.address,
                     size: b.size,
-                    is_buffer: true,
                     what,
                 })
             }
@@ -411,7 +409,6 @@ impl Run<'_> {
                     process: p,
                     address,
                     size,
-                    is_buffer: false,
                     what: format!("{address:#x} in {name}"),
                 })
             }
@@ -465,7 +462,7 @@ impl Run<'_> {
     fn expect_words(&mut self, place: &Place, offset: u64, words: &[Expr]) -> Result<(), Problem> {
         let start = offset.saturating_mul(4);
         let len = (words.len() as u64).saturating_mul(4);
-        if place.is_buffer && start.saturating_add(len) > place.size {
+        if start.saturating_add(len) > place.size {
             return Err(vector_error(
                 "words",
                 format!(
