@@ -830,3 +830,219 @@ fn malformed_tests_are_reported_with_their_path() {
     );
     let _ = Test::Kernel;
 }
+
+/// A Fake whose adapter faults once, during the step that sends.
+struct Faulty {
+    inner: Fake,
+    fault: Option<KernelError>,
+}
+
+impl Kernel for Faulty {
+    fn info(&mut self) -> KernelInfo {
+        info()
+    }
+    fn reset(&mut self) -> Result<(), KernelError> {
+        self.inner.reset()
+    }
+    fn create_process(&mut self, spec: &ProcessSpec) -> Result<ProcessRef, KernelError> {
+        self.inner.create_process(spec)
+    }
+    fn main_thread(&mut self, process: ProcessRef) -> Result<ThreadRef, KernelError> {
+        self.inner.main_thread(process)
+    }
+    fn create_thread(&mut self, process: ProcessRef) -> Result<ThreadRef, KernelError> {
+        self.inner.create_thread(process)
+    }
+    fn map_memory(
+        &mut self,
+        process: ProcessRef,
+        region: &MemoryRegion,
+    ) -> Result<(), KernelError> {
+        self.inner.map_memory(process, region)
+    }
+    fn create_event(
+        &mut self,
+        process: ProcessRef,
+        kind: EventKind,
+    ) -> Result<Handle, KernelError> {
+        self.inner.create_event(process, kind)
+    }
+    fn create_session(
+        &mut self,
+        s: ProcessRef,
+        c: ProcessRef,
+    ) -> Result<SessionHandles, KernelError> {
+        self.inner.create_session(s, c)
+    }
+    fn send_sync_request(&mut self, t: ThreadRef, s: Handle, b: MessageBuffer) -> SendOutcome {
+        self.fault = Some(KernelError("kernel process exited".into()));
+        self.inner.send_sync_request(t, s, b)
+    }
+    fn send_async_request(
+        &mut self,
+        t: ThreadRef,
+        s: Handle,
+        a: u64,
+        n: u64,
+    ) -> Result<Result<Handle, ResultCode>, KernelError> {
+        self.inner.send_async_request(t, s, a, n)
+    }
+    fn reply_and_receive(
+        &mut self,
+        t: ThreadRef,
+        h: &[Handle],
+        r: Handle,
+        n: i64,
+        b: MessageBuffer,
+    ) -> WaitOutcome {
+        self.inner.reply_and_receive(t, h, r, n, b)
+    }
+    fn close_handle(&mut self, p: ProcessRef, h: Handle) -> ResultCode {
+        self.inner.close_handle(p, h)
+    }
+    fn request_status(&mut self, t: ThreadRef) -> RequestStatus {
+        self.inner.request_status(t)
+    }
+    fn process_id(&mut self, p: ProcessRef) -> u64 {
+        self.inner.process_id(p)
+    }
+    fn tls_address(&mut self, t: ThreadRef) -> u64 {
+        self.inner.tls_address(t)
+    }
+    fn read_memory(&mut self, p: ProcessRef, a: u64, n: usize) -> Result<Vec<u8>, KernelError> {
+        self.inner.read_memory(p, a, n)
+    }
+    fn write_memory(&mut self, p: ProcessRef, a: u64, b: &[u8]) -> Result<(), KernelError> {
+        self.inner.write_memory(p, a, b)
+    }
+    fn user_can_access(&mut self, p: ProcessRef, a: u64, n: usize, w: bool) -> bool {
+        self.inner.user_can_access(p, a, n, w)
+    }
+    fn query_memory(&mut self, p: ProcessRef, a: u64) -> Result<MemoryInfo, KernelError> {
+        self.inner.query_memory(p, a)
+    }
+    fn ipc_mappings(&mut self, p: ProcessRef) -> Result<Vec<MemoryInfo>, KernelError> {
+        self.inner.ipc_mappings(p)
+    }
+    fn handle_object(&mut self, p: ProcessRef, h: Handle) -> Option<ObjectId> {
+        self.inner.handle_object(p, h)
+    }
+    fn handle_count(&mut self, p: ProcessRef) -> usize {
+        self.inner.handle_count(p)
+    }
+    fn process_object(&mut self, p: ProcessRef) -> ObjectId {
+        self.inner.process_object(p)
+    }
+    fn thread_object(&mut self, t: ThreadRef) -> ObjectId {
+        self.inner.thread_object(t)
+    }
+    fn event_signaled(&mut self, p: ProcessRef, h: Handle) -> Result<bool, KernelError> {
+        self.inner.event_signaled(p, h)
+    }
+    fn take_fault(&mut self) -> Option<KernelError> {
+        self.fault.take()
+    }
+}
+
+#[test]
+fn an_adapter_fault_is_reported_against_its_step() {
+    let mut k = Faulty {
+        inner: Fake {
+            send: SendOutcome::Returned(ResultCode::SUCCESS),
+            ..Fake::default()
+        },
+        fault: None,
+    };
+    let o = run_on(
+        &mut k,
+        &format!(
+            r#"{SETUP}, "steps": [
+            {{"op": "count_handles", "process": "C", "bind": "n"}},
+            {{"op": "send", "thread": "C", "session": "$s.client", "expect": "pending"}}
+        ]"#
+        ),
+    );
+    let f = failure(&o);
+    assert_eq!((f.step, f.field.as_str()), (Some(1), "kernel"));
+    assert_eq!(
+        o.reason.as_deref(),
+        Some("kernel error at step 1 (send): kernel process exited")
+    );
+}
+
+// ---------------------------------------------------------------------------------
+// Against the reference model kernel.
+
+fn run_model(keys: &str) -> TestOutcome {
+    let mut model = crate::model::ModelKernel::new();
+    run_on(&mut model, keys)
+}
+
+const REQUEST: &str =
+    r#"{"type": 4, "copy_handles": ["$ev"], "raw_words": [1229145683, 0, 17, 0]}"#;
+
+#[test]
+fn model_a_copied_handle_names_the_same_event() {
+    let o = run_model(&format!(
+        r#""requires": ["tls-buffer", "copy-handles"], {SETUP}, "steps": [
+        {{"op": "count_handles", "process": "S", "bind": "nS"}},
+        {{"op": "send", "thread": "C", "session": "$s.client", "message": {REQUEST}, "expect": "pending"}},
+        {{"op": "expect_client", "thread": "C", "status": "pending"}},
+        {{"op": "reply_and_receive", "thread": "S", "handles": ["$s.server"],
+          "expect": {{"result": "Success", "out_index": 0}}}},
+        {{"op": "expect_message", "thread": "S", "message": {{"type": 4, "pid": null,
+          "copy_handles": ["$h1"], "move_handles": [], "x": [], "a": [], "b": [], "w": [],
+          "raw_words": [1229145683, 0, 17, 0], "recv_list_count": 0, "c": []}}}},
+        {{"op": "expect_words", "thread": "S", "words": ["0x4", "0x80000004", "0x2"]}},
+        {{"op": "expect_handle", "process": "S", "handle": "$h1", "valid": true,
+          "same_object_as": {{"process": "C", "handle": "$ev"}}}},
+        {{"op": "expect_handle_count", "process": "S", "count": "$nS+1"}},
+        {{"op": "reply_and_receive", "thread": "S", "handles": [], "reply_target": "$s.server",
+          "message": {{"type": 0, "raw_words": [0]}}, "expect": {{"result": "TimedOut", "out_index": null}}}},
+        {{"op": "expect_client", "thread": "C", "status": {{"result": "Success"}}}},
+        {{"op": "expect_message", "thread": "C", "message": {{"type": 0, "copy_handles": [], "raw_words": [0]}}}}
+    ]"#
+    ));
+    assert_eq!(o.status, Status::Passed, "{o:?}");
+}
+
+#[test]
+fn model_failures_name_the_field() {
+    // The server sees a new handle, not the client's number.
+    let o = run_model(&format!(
+        r#"{SETUP}, "steps": [
+        {{"op": "send", "thread": "C", "session": "$s.client", "message": {REQUEST}}},
+        {{"op": "reply_and_receive", "thread": "S", "handles": ["$s.server"]}},
+        {{"op": "expect_message", "thread": "S", "message": {{"type": 4, "copy_handles": ["$ev"]}}}}
+    ]"#
+    ));
+    let f = failure(&o);
+    assert_eq!(f.step, Some(2));
+    assert_eq!(f.field, "message.copy_handles[0]");
+    assert!(f.expected.starts_with("$ev = "), "{f:?}");
+    assert!(f.expected_bytes.is_some() && f.actual_bytes.is_some());
+
+    // A closed handle is invalid: closing it again fails.
+    let o = run_model(&format!(
+        r#"{SETUP}, "steps": [
+        {{"op": "close", "process": "C", "handle": "$ev", "expect": {{"result": "Success"}}}},
+        {{"op": "close", "process": "C", "handle": "$ev", "expect": {{"result": "Success"}}}}
+    ]"#
+    ));
+    let f = failure(&o);
+    assert_eq!((f.step, f.field.as_str()), (Some(1), "result"));
+    assert_eq!(f.actual, "0xe401 (InvalidHandle)");
+
+    // Nothing to receive: the poll times out without an out index.
+    let o = run_model(&format!(
+        r#"{SETUP}, "steps": [
+        {{"op": "reply_and_receive", "thread": "S", "handles": ["$s.server"],
+          "expect": {{"result": "Success", "out_index": 0}}}}
+    ]"#
+    ));
+    let f = failure(&o);
+    assert_eq!(
+        (f.field.as_str(), f.expected.as_str(), f.actual.as_str()),
+        ("result", "0x0 (Success)", "0xea01 (TimedOut)")
+    );
+}
