@@ -128,7 +128,7 @@ impl Problem {
                         op,
                         field,
                         expected: "a vector that can be run".into(),
-                        actual: "vector error".into(),
+                        actual: format!("vector error: {message}"),
                         detail: Some(message),
                         ..Failure::default()
                     },

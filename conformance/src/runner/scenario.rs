@@ -312,8 +312,7 @@ impl Run<'_> {
                             .maybe_detail(which(i))
                             .into())
                     }
-                    (Some(Some(Expr::Any)), None) | (Some(Some(_)), None) => {
-                        let e = r.out_index.clone().flatten().unwrap_or(Expr::Any);
+                    (Some(Some(e)), None) => {
                         Err(Mismatch::new("out_index", e.to_string(), "not written")
                             .detail("the kernel did not write an out index")
                             .into())

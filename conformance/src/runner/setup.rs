@@ -10,8 +10,8 @@ use crate::hex;
 use crate::kernel::{Kernel, MemoryRegion, ProcessRef, ProcessSpec, ThreadRef};
 use crate::vector::Setup;
 
-/// The largest region the runner fills with a non-zero byte (a guard against a typo
-/// allocating gigabytes).
+/// The largest region the runner fills with a non-zero byte, and the furthest it
+/// writes contents into one (a guard against a typo allocating gigabytes).
 const MAX_FILLED_REGION: u64 = 64 << 20;
 
 /// The processes and threads of a scenario, by the vector's names.
@@ -173,7 +173,16 @@ pub(crate) fn perform_setup(
                     ),
                 ));
             };
-            let end = usize::try_from(end).unwrap_or(usize::MAX);
+            if end > MAX_FILLED_REGION {
+                return Err(vector_error(
+                    cat,
+                    format!(
+                        "the runner writes contents within the first {} bytes of a region",
+                        show(i128::from(MAX_FILLED_REGION))
+                    ),
+                ));
+            }
+            let end = usize::try_from(end).unwrap_or(0);
             if contents.len() < end {
                 contents.resize(end, fill);
             }
