@@ -1822,6 +1822,65 @@ fn unmap_failure_at_reply_goes_to_the_client() {
     assert_eq!(w.status(), done(ResultCode::INVALID_CURRENT_MEMORY));
 }
 
+#[test]
+fn never_panics_on_random_messages() {
+    // Deterministic xorshift: random words (biased towards small counts and heap
+    // addresses) in both buffers, random buffers, sends, receives and replies.
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..300 {
+        let mut w = World::new();
+        let e = w.event(w.c);
+        for _ in 0..6 {
+            let mut words = Vec::new();
+            for i in 0..64 {
+                let r = next();
+                words.push(match r % 5 {
+                    0 => r as u32,
+                    1 => (r as u32) & 0x0F0F_3C0F,
+                    2 => (CHEAP as u32) + ((r >> 8) as u32 & 0x3FFF),
+                    3 => {
+                        if i == 3 {
+                            e
+                        } else {
+                            (r >> 16) as u32 & 0xFF
+                        }
+                    }
+                    _ => 0x0010_0000 | ((r >> 20) as u32 & 0x7),
+                });
+            }
+            let (ctls, stls) = (w.ctls(), w.stls());
+            let buffer = if next() % 4 == 0 {
+                w.put_words(w.c, CHEAP, &words);
+                MessageBuffer::User {
+                    address: CHEAP,
+                    size: 0x1000,
+                }
+            } else {
+                w.put_words(w.c, ctls, &words);
+                MessageBuffer::Tls
+            };
+            let _ = w.k.send_sync_request(w.ct, w.ch, buffer);
+            let reply: Vec<u32> = words
+                .iter()
+                .map(|v| v.rotate_left((next() % 32) as u32))
+                .collect();
+            w.put_words(w.s, stls, &reply);
+            let target = if next() % 2 == 0 { w.sh } else { 0 };
+            let _ =
+                w.k.reply_and_receive(w.st, &[w.sh], target, 0, MessageBuffer::Tls);
+            w.put_words(w.s, stls, &reply);
+            let _ =
+                w.k.reply_and_receive(w.st, &[], w.sh, 0, MessageBuffer::Tls);
+        }
+    }
+}
+
 // ------------------------------------------------------------------------------------
 // Faults: each changes the behaviour a probe observes.
 
