@@ -47,8 +47,8 @@ pub use fault::Fault;
 
 use crate::kernel::{
     Capability, EventKind, Handle, Kernel, KernelError, KernelInfo, MemoryInfo, MemoryRegion,
-    MessageBuffer, ObjectId, ProcessRef, ProcessSpec, RequestStatus, ResultCode, SendOutcome,
-    SessionHandles, ThreadRef, WaitOutcome,
+    MemoryState, MessageBuffer, ObjectId, Permission, ProcessRef, ProcessSpec, RequestStatus,
+    ResultCode, SendOutcome, SessionHandles, ThreadRef, WaitOutcome,
 };
 
 use handles::HandleTable;
@@ -292,11 +292,7 @@ impl ModelKernel {
             }
             space.insert(
                 page_va,
-                Page::new(
-                    frame,
-                    crate::kernel::MemoryState::ThreadLocal,
-                    crate::kernel::Permission::Rw,
-                ),
+                Page::new(frame, MemoryState::ThreadLocal, Permission::Rw),
             );
         }
         self.next_thread += 1;
@@ -426,7 +422,7 @@ impl Kernel for ModelKernel {
         if region.contents.len() as u64 > region.size {
             return err("contents larger than the region");
         }
-        if region.state == crate::kernel::MemoryState::Free {
+        if region.state == MemoryState::Free {
             return err("a region cannot have state Free");
         }
         let Some((start, end)) = AddressSpace::span(region.address, region.size) else {
