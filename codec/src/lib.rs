@@ -59,6 +59,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(feature = "arbitrary")]
+mod arbitrary;
 mod buffer;
 pub mod cmif;
 mod dissect;
