@@ -239,6 +239,10 @@ fn describe_status(status: Option<ExitStatus>) -> String {
                 }
             }
             match status.code() {
+                // `sh -c` reports a command killed by signal N as 128 + N.
+                Some(code @ 129..=192) => {
+                    format!("exit status {code}: killed by signal {}?", code - 128)
+                }
                 Some(code) => format!("exit status {code}"),
                 None => status.to_string(),
             }
@@ -425,7 +429,17 @@ impl ProcessKernel {
             None => Err(io::Error::other("stdin closed")),
         };
         if let Err(e) = sent {
-            let what = format!("could not be written to ({e}): it exited");
+            let mut what = format!("could not be written to ({e}): it exited");
+            // What it wrote before exiting, if anything, says why.
+            if let Ok(ReadEvent::Line(bytes)) =
+                running.lines.recv_timeout(Duration::from_millis(200))
+            {
+                let _ = write!(
+                    what,
+                    " after writing {:?}",
+                    String::from_utf8_lossy(&bytes).trim_end()
+                );
+            }
             return Err(CallError::Fault(self.fail(op, id, what, true)));
         }
         let event = running.lines.recv_timeout(timeout);
