@@ -347,7 +347,7 @@ impl MessageJson {
         to_spaced_json(self)
     }
 
-    fn from_tree(tree: &Json, loc: &Loc<'_>) -> Result<Self, JsonError> {
+    pub(crate) fn from_tree(tree: &Json, loc: &Loc<'_>) -> Result<Self, JsonError> {
         const KEYS: &[&str] = &[
             "type",
             "pid",
@@ -551,26 +551,26 @@ pub fn to_spaced_json<T: Serialize + ?Sized>(value: &T) -> String {
 /// can be refused) and tells negative integers, floats and integers above `u64::MAX`
 /// (which serde_json reads as floats) apart from `u64` values, which it holds exactly.
 #[derive(Debug, Clone, PartialEq)]
-enum Json {
+pub(crate) enum Json {
     Null,
     Bool(bool),
     UInt(u64),
     NegInt(i64),
     Float(f64),
-    Str,
+    Str(String),
     Array(Vec<Json>),
     Object(Vec<(String, Json)>),
 }
 
 impl Json {
-    fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Json::Null => "null",
             Json::Bool(_) => "a boolean",
             Json::UInt(_) => "an integer",
             Json::NegInt(_) => "a negative integer",
             Json::Float(_) => "a number with a fraction or exponent",
-            Json::Str => "a string",
+            Json::Str(_) => "a string",
             Json::Array(_) => "an array",
             Json::Object(_) => "an object",
         }
@@ -612,9 +612,10 @@ impl<'de> Visitor<'de> for JsonVisitor {
     fn visit_f64<E>(self, v: f64) -> Result<Json, E> {
         Ok(Json::Float(v))
     }
-    fn visit_str<E>(self, _: &str) -> Result<Json, E> {
-        // No key of the message JSON takes a string; only the kind is kept.
-        Ok(Json::Str)
+    fn visit_str<E>(self, v: &str) -> Result<Json, E> {
+        // Only the layer keys (`cmif.payload`, `tipc.payload`; see
+        // `crate::layer_json`) take a string.
+        Ok(Json::Str(v.to_owned()))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
@@ -634,20 +635,20 @@ impl<'de> Visitor<'de> for JsonVisitor {
 
 /// Where a value sits in the document; displayed as a JSON path (`x[1].address`).
 /// Built on the stack and formatted only when an error needs it.
-enum Loc<'a> {
+pub(crate) enum Loc<'a> {
     Root,
     Key(&'a Loc<'a>, &'a str),
     Index(&'a Loc<'a>, usize),
 }
 
 impl<'a> Loc<'a> {
-    fn key(&'a self, key: &'a str) -> Loc<'a> {
+    pub(crate) fn key(&'a self, key: &'a str) -> Loc<'a> {
         Loc::Key(self, key)
     }
-    fn index(&'a self, i: usize) -> Loc<'a> {
+    pub(crate) fn index(&'a self, i: usize) -> Loc<'a> {
         Loc::Index(self, i)
     }
-    fn invalid(&self, problem: String) -> JsonError {
+    pub(crate) fn invalid(&self, problem: String) -> JsonError {
         JsonError::Invalid {
             path: self.to_string(),
             problem,
@@ -667,13 +668,17 @@ impl fmt::Display for Loc<'_> {
 }
 
 /// An object whose keys have been checked: no unknown key, no duplicate.
-struct Obj<'t, 'l> {
+pub(crate) struct Obj<'t, 'l> {
     entries: &'t [(String, Json)],
     loc: &'l Loc<'l>,
 }
 
 impl<'t, 'l> Obj<'t, 'l> {
-    fn new(tree: &'t Json, loc: &'l Loc<'l>, allowed: &[&str]) -> Result<Self, JsonError> {
+    pub(crate) fn new(
+        tree: &'t Json,
+        loc: &'l Loc<'l>,
+        allowed: &[&str],
+    ) -> Result<Self, JsonError> {
         let Json::Object(entries) = tree else {
             return Err(loc.invalid(format!("expected an object, found {}", tree.kind())));
         };
@@ -691,21 +696,21 @@ impl<'t, 'l> Obj<'t, 'l> {
         Ok(Obj { entries, loc })
     }
 
-    fn optional(&self, key: &'static str) -> Option<(&'t Json, Loc<'l>)> {
+    pub(crate) fn optional(&self, key: &'static str) -> Option<(&'t Json, Loc<'l>)> {
         self.entries
             .iter()
             .find(|(k, _)| k == key)
             .map(|(_, v)| (v, self.loc.key(key)))
     }
 
-    fn required(&self, key: &'static str) -> Result<(&'t Json, Loc<'l>), JsonError> {
+    pub(crate) fn required(&self, key: &'static str) -> Result<(&'t Json, Loc<'l>), JsonError> {
         self.optional(key)
             .ok_or_else(|| self.loc.invalid(format!("missing required key {key:?}")))
     }
 
     /// A required unsigned integer that must fit `T`; `field_max` is the field's own
     /// largest value, quoted in the error.
-    fn uint_field<T: TryFrom<u64>>(
+    pub(crate) fn uint_field<T: TryFrom<u64>>(
         &self,
         key: &'static str,
         field_max: u64,
@@ -735,14 +740,14 @@ impl<'t, 'l> Obj<'t, 'l> {
     }
 }
 
-fn array<'t>(value: &'t Json, loc: &Loc<'_>) -> Result<&'t [Json], JsonError> {
+pub(crate) fn array<'t>(value: &'t Json, loc: &Loc<'_>) -> Result<&'t [Json], JsonError> {
     match value {
         Json::Array(items) => Ok(items),
         other => Err(loc.invalid(format!("expected an array, found {}", other.kind()))),
     }
 }
 
-fn boolean(value: &Json, loc: &Loc<'_>) -> Result<bool, JsonError> {
+pub(crate) fn boolean(value: &Json, loc: &Loc<'_>) -> Result<bool, JsonError> {
     match value {
         Json::Bool(b) => Ok(*b),
         other => Err(loc.invalid(format!("expected true or false, found {}", other.kind()))),
@@ -750,7 +755,7 @@ fn boolean(value: &Json, loc: &Loc<'_>) -> Result<bool, JsonError> {
 }
 
 /// Reads an unsigned 64-bit integer, exactly.
-fn uint(value: &Json, loc: &Loc<'_>) -> Result<u64, JsonError> {
+pub(crate) fn uint(value: &Json, loc: &Loc<'_>) -> Result<u64, JsonError> {
     const TWO_POW_64: f64 = 18_446_744_073_709_551_616.0;
     match *value {
         Json::UInt(v) => Ok(v),
@@ -776,7 +781,11 @@ fn uint(value: &Json, loc: &Loc<'_>) -> Result<u64, JsonError> {
 
 /// Converts to the Rust type holding the field. Fields narrower than their type are
 /// checked again, by the codec, in [`MessageJson::to_bytes`].
-fn narrow<T: TryFrom<u64>>(v: u64, loc: &Loc<'_>, field_max: u64) -> Result<T, JsonError> {
+pub(crate) fn narrow<T: TryFrom<u64>>(
+    v: u64,
+    loc: &Loc<'_>,
+    field_max: u64,
+) -> Result<T, JsonError> {
     T::try_from(v).map_err(|_| {
         loc.invalid(format!(
             "value {v:#x} does not fit (largest is {field_max:#x})"

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::{Convert, run_command};
 use crate::hex;
+use crate::layer_json::{LayerOptions, Protocol, SizeTableSpec, decode_layers, dissect_layers};
 use crate::message_json::{MessageJson, to_spaced_json};
 
 /// Decode a HIPC message given as hex: print its dissection, or its message JSON.
@@ -24,11 +25,34 @@ use crate::message_json::{MessageJson, to_spaced_json};
 /// in step with inputs. The exit status is 1 if any line failed, 0 otherwise.
 ///
 /// With HEX given, a failure prints `error: ...` on stderr and exits with status 1.
+///
+/// --cmif or --tipc also dissects the layer inside the raw data (wire-format.md §2,
+/// §3), and adds a "cmif" or "tipc" object to the JSON. CMIF reads tag 0 as a
+/// response, tag 2 as a close and tags 4 to 7 as a request; --response reads a
+/// response whatever the tag (and a TIPC reply). Whether a session is a CMIF domain is
+/// not on the wire: say so with --domain.
 #[derive(Debug, Clone, clap::Args)]
 pub struct DecodeArgs {
     /// Print the message JSON (message-json.md) on one line instead of the dissection.
     #[arg(long)]
     pub json: bool,
+    /// Also decode the CMIF layer (SFCI/SFCO header, domain header, payload).
+    #[arg(long, conflicts_with = "tipc")]
+    pub cmif: bool,
+    /// The session is a CMIF domain: requests (tags 4 and 6) and responses carry a
+    /// domain header.
+    #[arg(long, requires = "cmif")]
+    pub domain: bool,
+    /// Also decode the TIPC layer (method id, payload).
+    #[arg(long)]
+    pub tipc: bool,
+    /// Read a response (CMIF: whatever the tag; TIPC: a reply with its result word).
+    #[arg(long)]
+    pub response: bool,
+    /// Read the CMIF out-pointer size table of a command with DATA_SIZE bytes of
+    /// in-data and COUNT entries (its position depends on both).
+    #[arg(long, value_name = "DATA_SIZE,COUNT", requires = "cmif", value_parser = parse_size_table)]
+    pub size_table: Option<SizeTableSpec>,
     /// The message as hex. Without it, read stdin line by line.
     #[arg(value_name = "HEX")]
     pub hex: Option<String>,
@@ -39,6 +63,46 @@ pub struct DecodeArgs {
 pub struct Decoder {
     /// Output the message JSON instead of the dissection.
     pub json: bool,
+    /// Also decode this layer.
+    pub layer: Option<LayerOptions>,
+}
+
+fn parse_size_table(text: &str) -> Result<SizeTableSpec, String> {
+    let (data, count) = text
+        .split_once(',')
+        .ok_or_else(|| format!("expected DATA_SIZE,COUNT (two integers), found {text:?}"))?;
+    let int = |s: &str| {
+        let s = s.trim();
+        match s.strip_prefix("0x") {
+            Some(h) => usize::from_str_radix(h, 16),
+            None => s.parse(),
+        }
+        .map_err(|e| format!("{s:?}: {e}"))
+    };
+    Ok(SizeTableSpec {
+        data_size: int(data)?,
+        count: int(count)?,
+    })
+}
+
+impl DecodeArgs {
+    /// The layer options the flags select, or an error for --response alone.
+    pub fn layer(&self) -> Result<Option<LayerOptions>, String> {
+        let protocol = match (self.cmif, self.tipc) {
+            (true, _) => Protocol::Cmif,
+            (false, true) => Protocol::Tipc,
+            (false, false) if self.response => {
+                return Err("--response needs --cmif or --tipc".to_owned());
+            }
+            (false, false) => return Ok(None),
+        };
+        Ok(Some(LayerOptions {
+            protocol,
+            domain: self.domain,
+            response: self.response.then_some(true),
+            size_table: self.size_table,
+        }))
+    }
 }
 
 impl Decoder {
@@ -64,10 +128,21 @@ struct ErrorLine<'a> {
 
 impl Convert for Decoder {
     fn convert(&self, input: &str) -> Result<String, String> {
-        if self.json {
-            Decoder::to_message_json(input).map(|m| m.to_json())
-        } else {
-            Decoder::to_dissection(input)
+        match (self.json, &self.layer) {
+            (true, None) => Decoder::to_message_json(input).map(|m| m.to_json()),
+            (false, None) => Decoder::to_dissection(input),
+            (true, Some(layer)) => {
+                let bytes = hex::decode(input).map_err(|e| e.to_string())?;
+                decode_layers(&bytes, layer)
+                    .map(|m| m.to_json())
+                    .map_err(|e| e.to_string())
+            }
+            (false, Some(layer)) => {
+                let hipc = Decoder::to_dissection(input)?;
+                let bytes = hex::decode(input).map_err(|e| e.to_string())?;
+                let text = dissect_layers(&bytes, layer).map_err(|e| e.to_string())?;
+                Ok(format!("{hipc}{text}"))
+            }
         }
     }
 
@@ -86,7 +161,20 @@ impl Convert for Decoder {
 
 /// Runs `hipc decode`; returns the exit status.
 pub fn run(args: &DecodeArgs) -> ExitCode {
-    run_command(&Decoder { json: args.json }, args.hex.as_deref())
+    let layer = match args.layer() {
+        Ok(layer) => layer,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    run_command(
+        &Decoder {
+            json: args.json,
+            layer,
+        },
+        args.hex.as_deref(),
+    )
 }
 
 #[cfg(test)]
@@ -96,7 +184,11 @@ mod tests {
 
     #[test]
     fn json_error_line_is_json() {
-        let line = Decoder { json: true }.error_block("bad \"quote\"\n");
+        let line = Decoder {
+            json: true,
+            layer: None,
+        }
+        .error_block("bad \"quote\"\n");
         assert_eq!(line, r#"{"error": "bad \"quote\"\n"}"#);
         let value: serde_json::Value = serde_json::from_str(&line).unwrap();
         assert_eq!(value["error"], "bad \"quote\"\n");
@@ -111,7 +203,10 @@ mod tests {
 
     #[test]
     fn errors() {
-        let d = Decoder { json: true };
+        let d = Decoder {
+            json: true,
+            layer: None,
+        };
         assert!(
             d.convert("04000")
                 .unwrap_err()

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use super::{Convert, run_command};
 use crate::hex;
-use crate::message_json::MessageJson;
+use crate::layer_json::LayeredJson;
 
 /// Encode a message JSON (message-json.md) into the message's bytes, as lowercase hex.
 ///
@@ -20,6 +20,11 @@ use crate::message_json::MessageJson;
 /// failed, 0 otherwise.
 ///
 /// With JSON given, a failure prints `error: ...` on stderr and exits with status 1.
+///
+/// The JSON may carry the "cmif" or "tipc" object that `hipc decode --cmif/--tipc
+/// --json` writes. With "raw_words" too, every key given there must agree with the
+/// raw data; without "raw_words", the raw data is built from it (padding, headers,
+/// payload as given).
 #[derive(Debug, Clone, clap::Args)]
 pub struct EncodeArgs {
     /// The message JSON. Without it, read stdin line by line.
@@ -33,7 +38,7 @@ pub struct Encoder;
 
 impl Convert for Encoder {
     fn convert(&self, input: &str) -> Result<String, String> {
-        let message = MessageJson::from_json(input).map_err(|e| e.to_string())?;
+        let message = LayeredJson::from_json(input).map_err(|e| e.to_string())?;
         let bytes = message.to_bytes().map_err(|e| e.to_string())?;
         Ok(hex::encode(&bytes))
     }
