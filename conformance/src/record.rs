@@ -22,6 +22,9 @@
 //!   some set-up process's as `$pid.P`. Names the file already uses are not reused.
 //! * `source.recorded_from` = `{"kernel", "version", "date"}` (UTC date).
 //!
+//! A test the kernel would skip (a capability it lacks in `requires`, or has in
+//! `excludes`) is left as it is.
+//!
 //! Steps that do have an `expect`, and every observation step, are kept as written;
 //! recording does not check them, but symbols they bind at first sight
 //! (`expect_message`, `expect_words`, `count_handles`, `out_index`) are bound from
@@ -45,6 +48,24 @@ use crate::vector::{
     BufferDecl, CallExpect, Expr, FileKind, ItemPattern, KernelTest, MessagePattern, ResultExpr,
     Test, Wild, load_str,
 };
+
+/// The keys of a message pattern in kernel vectors (`vector::MessagePattern`).
+const PATTERN_KEYS: &[&str] = &[
+    "type",
+    "pid",
+    "copy_handles",
+    "move_handles",
+    "x",
+    "a",
+    "b",
+    "w",
+    "raw_words",
+    "recv_list_count",
+    "c",
+    "special_header",
+    "recv_list_offset",
+    "reserved",
+];
 
 /// The largest buffer decoded for an inserted `expect_message`.
 const MAX_MESSAGE_READ: u64 = 0x1_0000;
@@ -83,6 +104,9 @@ pub struct Recorded {
     pub text: String,
     /// Tests run.
     pub tests: usize,
+    /// Tests left as they are: the kernel lacks a capability they require (or has
+    /// one they exclude).
+    pub skipped: usize,
     /// `expect` keys filled in.
     pub expects_filled: usize,
     /// `expect_message` steps inserted.
@@ -138,6 +162,12 @@ pub fn record_str(
             let Some(test) = tests.get(id.as_str()) else {
                 continue;
             };
+            let runnable = test.requires.iter().all(|c| info.capabilities.contains(c))
+                && !test.excludes.iter().any(|c| info.capabilities.contains(c));
+            if !runnable {
+                recorded.skipped += 1;
+                continue;
+            }
             let mut used = BTreeSet::new();
             collect_symbols(raw, &mut used);
             let mut run = Recording::new(kernel, used);
@@ -493,6 +523,8 @@ impl<'k> Recording<'k> {
     }
 
     /// An input message: omitted keys take their empty default.
+    // Keys the message JSON may gain beyond the pattern's take their defaults.
+    #[allow(clippy::needless_update)]
     fn input_message(&self, p: &MessagePattern) -> Result<MessageJson, String> {
         let pointer = |s: &Self, i: &ItemPattern, what: &str| -> Result<PointerJson, String> {
             Ok(PointerJson {
@@ -548,6 +580,7 @@ impl<'k> Recording<'k> {
             recv_list_offset: self.eval_opt(p.recv_list_offset.as_ref(), "recv_list_offset")?,
             trailing_bytes: 0,
             reserved,
+            ..MessageJson::default()
         })
     }
 
@@ -642,6 +675,8 @@ impl<'k> Recording<'k> {
         let Some(map) = value.as_object_mut() else {
             return value;
         };
+        // Only the keys a kernel vector's message pattern knows.
+        map.retain(|k, _| PATTERN_KEYS.contains(&k.as_str()));
         if let Some(pid) = message.pid {
             let owner = self
                 .processes
@@ -1108,8 +1143,46 @@ fn expr_json(e: &Expr) -> Value {
     }
 }
 
-/// The canonical rank of a key of the vector format (then alphabetical).
-fn key_rank(key: &str) -> usize {
+/// The canonical rank of a key of the vector format (then alphabetical), given the
+/// key of the object (or array) that holds it.
+fn key_rank(parent: Option<&str>, key: &str) -> usize {
+    const MESSAGE: &[&str] = &[
+        "type",
+        "pid",
+        "copy_handles",
+        "move_handles",
+        "x",
+        "a",
+        "b",
+        "w",
+        "raw_words",
+        "recv_list_count",
+        "c",
+        "special_header",
+        "recv_list_offset",
+        "trailing_bytes",
+        "reserved",
+    ];
+    const ITEM: &[&str] = &["index", "address", "size", "mode", "reserved"];
+    const RECORDED_FROM: &[&str] = &["kernel", "version", "date"];
+    const NAMED: &[&str] = &["name", "process", "kind", "server", "client"];
+    const GROUP: &[&str] = &["name", "description", "source", "tests"];
+    const TEST: &[&str] = &[
+        "id", "comment", "source", "scenario", "flags", "result", "requires", "excludes", "setup",
+        "steps",
+    ];
+    let special: Option<&[&str]> = match parent {
+        Some("groups") => Some(GROUP),
+        Some("tests") => Some(TEST),
+        Some("message") => Some(MESSAGE),
+        Some("x" | "a" | "b" | "w" | "c") => Some(ITEM),
+        Some("recorded_from") => Some(RECORDED_FROM),
+        Some("events" | "sessions" | "threads") => Some(NAMED),
+        _ => None,
+    };
+    if let Some(order) = special {
+        return order.iter().position(|k| *k == key).unwrap_or(order.len());
+    }
     const ORDER: &[&str] = &[
         "schema",
         "kind",
@@ -1197,23 +1270,30 @@ fn key_rank(key: &str) -> usize {
     ORDER.iter().position(|k| *k == key).unwrap_or(ORDER.len())
 }
 
-fn sorted_entries(map: &Map<String, Value>) -> Vec<(&String, &Value)> {
+fn sorted_entries<'v>(
+    parent: Option<&str>,
+    map: &'v Map<String, Value>,
+) -> Vec<(&'v String, &'v Value)> {
     let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-    entries.sort_by(|a, b| key_rank(a.0).cmp(&key_rank(b.0)).then(a.0.cmp(b.0)));
+    entries.sort_by(|a, b| {
+        key_rank(parent, a.0)
+            .cmp(&key_rank(parent, b.0))
+            .then(a.0.cmp(b.0))
+    });
     entries
 }
 
-fn write_inline(out: &mut String, value: &Value) {
+fn write_inline(out: &mut String, value: &Value, parent: Option<&str>) {
     match value {
         Value::Object(map) => {
             out.push('{');
-            for (i, (k, v)) in sorted_entries(map).into_iter().enumerate() {
+            for (i, (k, v)) in sorted_entries(parent, map).into_iter().enumerate() {
                 if i > 0 {
                     out.push_str(", ");
                 }
                 out.push_str(&Value::String(k.clone()).to_string());
                 out.push_str(": ");
-                write_inline(out, v);
+                write_inline(out, v, Some(k));
             }
             out.push('}');
         }
@@ -1223,7 +1303,7 @@ fn write_inline(out: &mut String, value: &Value) {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                write_inline(out, v);
+                write_inline(out, v, parent);
             }
             out.push(']');
         }
@@ -1239,7 +1319,7 @@ fn write_pretty(out: &mut String, value: &Value, indent: usize, key: Option<&str
     match value {
         Value::Object(map) if expand_object && !map.is_empty() => {
             out.push_str("{\n");
-            let entries = sorted_entries(map);
+            let entries = sorted_entries(key, map);
             let n = entries.len();
             for (i, (k, v)) in entries.into_iter().enumerate() {
                 out.push_str(&pad);
@@ -1264,7 +1344,7 @@ fn write_pretty(out: &mut String, value: &Value, indent: usize, key: Option<&str
                 out.push_str(&pad);
                 out.push_str("  ");
                 if key == Some("steps") {
-                    write_inline(out, v);
+                    write_inline(out, v, key);
                 } else {
                     write_pretty(out, v, indent + 1, key);
                 }
@@ -1276,7 +1356,7 @@ fn write_pretty(out: &mut String, value: &Value, indent: usize, key: Option<&str
             out.push_str(&pad);
             out.push(']');
         }
-        other => write_inline(out, other),
+        other => write_inline(out, other, key),
     }
 }
 

@@ -26,6 +26,7 @@ use crate::record::{record_str, today};
 ///   * `source.recorded_from` = {"kernel", "version", "date"}.
 ///
 /// Expectations already written are kept as they are (not checked: use `hipc run`).
+/// Tests the kernel would skip (capabilities) are left as they are.
 /// A recorded file replays with `hipc run FILE --kernel KERNEL`.
 ///
 /// KERNEL is `model`, `model:FAULT` or `model-ams` (see `hipc run --help`).
@@ -80,8 +81,9 @@ pub fn run(args: &RecordArgs) -> ExitCode {
     }
     let _ = writeln!(
         io::stderr(),
-        "recorded {} tests: {} expect keys filled, {} expect_message steps inserted",
+        "recorded {} tests ({} skipped): {} expect keys filled, {} expect_message steps inserted",
         recorded.tests,
+        recorded.skipped,
         recorded.expects_filled,
         recorded.messages_inserted
     );
