@@ -19,6 +19,7 @@ def copy_file():
         "Rollback": "A failure after handles were inserted: every handle the kernel created in the destination during this translation is removed again (§4.7 server handle table; §5.4 client handle table). Only handle-table state and the restored header words are asserted (§9).",
         "ResultRouting": "Checks what the server sees of a failed request: ReceiveListBroken when the failure happened after the special data overran its receive-list index (all-zero server header, L = 2), otherwise nothing (it keeps waiting) (§4.6).",
         "HandleLimit": "The destination handle table is made full with handle_capacity (§2.10: OutOfHandles).",
+        "Boundary": "The write cursor ends exactly at, or one word past, the server's receive-list index L (§4.6 'broken' uses a strict >).",
         "Reply": "The copy is in a reply (server to client, §5.2 step 9).",
         "SunriseDivergence": "SunriseOS differs (§7, row in the comment): copy of handle 0 fails (24), pseudo-handles resolve to the receiver (25), interrupt events are transferred (26), the table is unbounded (27), no rollback (29), no ReceiveListBroken (9).",
     }
@@ -201,6 +202,25 @@ def copy_file():
                setup=SU(events=[("dead", "C"), ("sev", "S")]), result="invalid",
                flags=["ResultRouting"], requires=CH,
                source="kernel-semantics.md §8 #19; §4.6; §6.3 step 6", scenario="19"))
+    for lidx, is_broken in ((4, False), (3, True)):
+        steps = stale + [count("S", "$nS"), send(M(type=1, copy=["$dead"]))]
+        if is_broken:
+            steps.append(broken(msg=None, hexs=le(0, lidx << 20),
+                                comment="special data ends at word 4 > L = 3: the receive list is broken"))
+        else:
+            steps += [poll(hexs=le(0, lidx << 20),
+                           comment="special data ends at word 4 = L: not broken, S keeps waiting"),
+                      words([0, lidx << 20], thread="S", comment="header words restored")]
+        steps += [client("InvalidHandle"), xcount("S", "$nS")]
+        t.append(T("copy-handles-broken-boundary-offset-%d" % lidx,
+                   "S's receive list starts at word %d (ReceiveListOffset %d); C's special data (one copy slot) ends at word 4 and the copy fails: %s." % (
+                       lidx, lidx, "the cursor passed L, so S gets ReceiveListBroken" if is_broken
+                       else "the cursor did not pass L, so S keeps waiting with its header restored"),
+                   steps, setup=SU(events=[("dead", "C")]), result="invalid",
+                   flags=["ResultRouting", "Boundary"] + ([] if is_broken else ["Rollback"]),
+                   requires=["tls-buffer", "copy-handles", "receive-list-offset"],
+                   source="kernel-semantics.md §4.6 ('after the special-data step if the cursor > L'); §4.7",
+                   scenario="18" if not is_broken else "19"))
     t.append(T("copy-handles-rollback-restores-special-header-word",
                "S's prepared header has its own special header (reserved bits 0xabc00000) and ReceiveListOffset 60; C copies a stale handle: S's words 0..2 are restored after the failure.",
                stale + [count("S", "$nS"),
