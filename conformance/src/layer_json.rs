@@ -131,6 +131,19 @@ impl LayeredJson {
                 None => None,
             },
         };
+        // A control request never carries a domain header (wire-format.md §2.7): the
+        // codec's builder refuses it, and so does the JSON (rather than building one
+        // that reads back as a bad magic).
+        let tag = layered.message.tag;
+        if (tag == 5 || tag == 7)
+            && layered
+                .cmif
+                .as_ref()
+                .and_then(|c| c.domain.as_ref())
+                .is_some_and(|d| d.num_out_objects.is_none())
+        {
+            return Err(JsonError::Codec(Error::CmifDomainOnControl { tag }));
+        }
         if build_raw {
             layered.message.raw_words = build_raw_words(&layered)?;
         }
