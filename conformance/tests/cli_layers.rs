@@ -295,6 +295,15 @@ fn encode_layers() {
     let decoded = ok(&["decode", "--cmif", "--json", EX2]);
     let err = fail(&["encode", &decoded.replace(r#""token": 0"#, r#""token": 5"#)]);
     assert!(err.starts_with("error: cmif.token: 5 disagrees"), "{err}");
+    // A domain header on a control request is refused, as by the codec's builder.
+    let text = format!(
+        r#"{{{}, "cmif": {{"command_id": 0, "domain": {{"object_id": 1, "in_objects": []}}}}}}"#,
+        EMPTY.replace(r#""type": 4"#, r#""type": 5"#)
+    );
+    assert_eq!(
+        fail(&["encode", &text]),
+        "error: cmif: a control request (tag 5) never carries a domain header\n"
+    );
     // A payload that does not fill whole words.
     let text = format!(r#"{{{EMPTY}, "cmif": {{"command_id": 1, "payload": "ef"}}}}"#);
     assert!(fail(&["encode", &text]).starts_with("error: cmif.payload: 1 bytes"));
