@@ -61,8 +61,8 @@ fn the_c_kernel_passes_what_it_declares_and_skips_the_rest() {
         return;
     };
     let mut kernel = ProcessKernel::start(ProcessKernelConfig {
-        command: format!("'{}'", binary.display()),
         timeout: Duration::from_secs(10),
+        ..ProcessKernelConfig::new(format!("'{}'", binary.display()))
     })
     .expect("start the C kernel");
     let info = kernel.info();
@@ -102,7 +102,11 @@ fn the_c_kernel_passes_what_it_declares_and_skips_the_rest() {
         let o = &entry.outcome;
         match o.status {
             Status::Passed => {
-                assert!(runnable.contains(&o.id), "{} passed but was not runnable", o.id);
+                assert!(
+                    runnable.contains(&o.id),
+                    "{} passed but was not runnable",
+                    o.id
+                );
                 passed += 1;
             }
             Status::Skipped => {

@@ -48,7 +48,11 @@ fn run(kernel: &mut dyn Kernel, files: &[VectorFile], errors: &[LoadError]) -> V
 }
 
 fn process(command: String, timeout: Duration) -> ProcessKernel {
-    ProcessKernel::start(ProcessKernelConfig { command, timeout }).expect("start the kernel")
+    ProcessKernel::start(ProcessKernelConfig {
+        timeout,
+        ..ProcessKernelConfig::new(command)
+    })
+    .expect("start the kernel")
 }
 
 fn serve_model(extra: &str) -> ProcessKernel {

@@ -53,6 +53,9 @@ pub struct ProcessKernelConfig {
     pub command: String,
     /// How long one operation may take.
     pub timeout: Duration,
+    /// A file to log the exchange to: `> request`, `< answer`, `! fault`, `# start`
+    /// lines (for writing and debugging an adapter).
+    pub log: Option<std::path::PathBuf>,
 }
 
 impl ProcessKernelConfig {
@@ -61,6 +64,7 @@ impl ProcessKernelConfig {
         ProcessKernelConfig {
             command: command.into(),
             timeout: DEFAULT_TIMEOUT,
+            log: None,
         }
     }
 }
@@ -268,6 +272,7 @@ pub struct ProcessKernel {
     down: Option<String>,
     warnings: Vec<String>,
     starts: usize,
+    log: Option<std::fs::File>,
 }
 
 impl std::fmt::Debug for ProcessKernel {
@@ -284,6 +289,12 @@ impl std::fmt::Debug for ProcessKernel {
 impl ProcessKernel {
     /// Starts the command and performs the handshake.
     pub fn start(config: ProcessKernelConfig) -> Result<ProcessKernel, KernelError> {
+        let log = match &config.log {
+            Some(path) => Some(std::fs::File::create(path).map_err(|e| {
+                KernelError(format!("cannot create the log {}: {e}", path.display()))
+            })?),
+            None => None,
+        };
         let mut kernel = ProcessKernel {
             config,
             info: KernelInfo {
@@ -297,6 +308,7 @@ impl ProcessKernel {
             down: None,
             warnings: Vec::new(),
             starts: 0,
+            log,
         };
         kernel.info = kernel.launch()?;
         Ok(kernel)
@@ -312,8 +324,21 @@ impl ProcessKernel {
         &self.warnings
     }
 
+    /// Appends lines to the exchange log, if there is one.
+    fn log(&mut self, prefix: &str, text: &str) {
+        if let Some(file) = self.log.as_mut() {
+            let mut block = String::new();
+            for line in text.trim_end().lines() {
+                let _ = writeln!(block, "{prefix} {line}");
+            }
+            let _ = file.write_all(block.as_bytes());
+        }
+    }
+
     /// Spawns the command and performs the handshake; returns the kernel's info.
     fn launch(&mut self) -> Result<KernelInfo, KernelError> {
+        let note = format!("start {}: {}", self.starts + 1, self.config.command);
+        self.log("#", &note);
         let running = Running::spawn(&self.config.command).map_err(|e| {
             KernelError(format!(
                 "cannot start kernel command `{}`: {e}",
@@ -404,13 +429,14 @@ impl ProcessKernel {
         }
         let first_line = text.lines().next().unwrap_or_default().to_owned();
         self.down = Some(first_line);
+        self.log("!", &text);
         text
     }
 
     fn call_with(&mut self, op: &Op, timeout: Duration) -> Result<Value, CallError> {
         let id = self.next_id;
         self.next_id += 1;
-        let Some(running) = self.running.as_mut() else {
+        if self.running.is_none() {
             let why = self
                 .down
                 .clone()
@@ -419,8 +445,12 @@ impl ProcessKernel {
                 "kernel process is down ({why}); {} not sent",
                 op.name()
             )));
-        };
+        }
         let mut line = request_line(id, op);
+        self.log(">", &line);
+        let Some(running) = self.running.as_mut() else {
+            return Err(CallError::Fault("kernel process is down".to_owned()));
+        };
         line.push('\n');
         let sent = match running.stdin.as_mut() {
             Some(stdin) => stdin
@@ -444,7 +474,10 @@ impl ProcessKernel {
         }
         let event = running.lines.recv_timeout(timeout);
         let text = match event {
-            Ok(ReadEvent::Line(bytes)) => bytes,
+            Ok(ReadEvent::Line(bytes)) => {
+                self.log("<", &String::from_utf8_lossy(&bytes));
+                bytes
+            }
             Ok(ReadEvent::Eof) | Err(RecvTimeoutError::Disconnected) => {
                 let what = "exited (closed its stdout)".to_owned();
                 return Err(CallError::Fault(self.fail(op, id, what, true)));

@@ -25,6 +25,11 @@ pub struct KernelProcessArgs {
     /// process is considered hung, killed and restarted [default: 5000].
     #[arg(long = "kernel-timeout", value_name = "MS", requires = "kernel_cmd")]
     pub kernel_timeout: Option<u64>,
+    /// Log every line exchanged with the --kernel-cmd process to FILE (`> ` requests,
+    /// `< ` answers, `! ` faults, `# ` starts): the first thing to read when writing an
+    /// adapter.
+    #[arg(long = "kernel-log", value_name = "FILE", requires = "kernel_cmd")]
+    pub kernel_log: Option<PathBuf>,
     /// A known-failure list (one test id per line, `#` comments): listed tests that
     /// fail are reported as skipped ("expected failure"), listed tests that pass as
     /// failed ("unexpected pass": remove them from the list). A summary goes to stderr.
@@ -40,6 +45,7 @@ impl KernelProcessArgs {
             timeout: self
                 .kernel_timeout
                 .map_or(DEFAULT_TIMEOUT, Duration::from_millis),
+            log: self.kernel_log.clone(),
         })
     }
 
