@@ -295,9 +295,9 @@ fn the_crash_message_carries_the_stderr_tail() {
         let failure = entry.outcome.failure.as_ref().unwrap();
         assert_eq!(failure.field, "kernel");
         assert!(
-            failure.actual.contains(
-                "last lines of its stderr:\nflaky_kernel: simulated crash in send_sync_request"
-            ),
+            failure
+                .actual
+                .contains("; its stderr ends: flaky_kernel: simulated crash in send_sync_request"),
             "{failure:?}"
         );
         assert!(failure.actual.contains("[exit status 3]"), "{failure:?}");
@@ -473,5 +473,55 @@ fn hipc_run_expect_turns_known_failures_into_expected_ones() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn killing_the_kernel_mid_run_gives_a_report() {
+    let dir = std::env::temp_dir().join(format!("hipc-kill-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pids = dir.join("pids");
+    // Each start of the kernel appends its pid, then becomes `hipc serve-model`.
+    let command = format!("echo $$ >> '{}'; exec '{HIPC}' serve-model", pids.display());
+    let log = dir.join("log");
+    let log_arg = log.display().to_string();
+    let child = Command::new(HIPC)
+        .args(["run", "--format", "json", "--kernel-cmd", &command])
+        .args(["--kernel-log", &log_arg, "vectors"])
+        .current_dir(workspace())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Kill it once it is well into the kernel vectors (a few hundred lines logged).
+    let start = Instant::now();
+    let logged = || std::fs::read_to_string(&log).map_or(0, |t| t.lines().count());
+    while logged() < 500 && start.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let first = std::fs::read_to_string(&pids).unwrap();
+    let first = first.lines().next().unwrap().trim().to_owned();
+    let killed = Command::new("kill").args(["-9", &first]).status().unwrap();
+    assert!(killed.success());
+    let output = child.wait_with_output().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", text(&output.stderr)));
+    let model = hipc(&["run", "--format", "json", "vectors"]);
+    let model: serde_json::Value = serde_json::from_slice(&model.stdout).unwrap();
+    let tests = report["tests"].as_array().unwrap();
+    assert_eq!(tests.len(), model["tests"].as_array().unwrap().len());
+    let killed_in: Vec<&serde_json::Value> = tests
+        .iter()
+        .filter(|t| {
+            t["reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("killed by signal 9"))
+        })
+        .collect();
+    assert_eq!(killed_in.len(), 1, "{killed_in:#?}");
+    assert_eq!(killed_in[0]["status"], "failed");
+    let starts = std::fs::read_to_string(&pids).unwrap().lines().count();
+    assert_eq!(starts, 2, "the kernel was restarted once");
     std::fs::remove_dir_all(&dir).unwrap();
 }

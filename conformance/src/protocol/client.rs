@@ -41,6 +41,8 @@ pub const MIN_STARTUP_TIMEOUT: Duration = Duration::from_secs(10);
 pub const MAX_LINE: u64 = 64 << 20;
 /// How much of the child's stderr is kept for reports.
 const STDERR_TAIL: usize = 4096;
+/// How much of it a fault message quotes.
+const STDERR_SHOWN: usize = 600;
 
 /// The placeholder result code returned by operations that cannot return an error
 /// when the kernel process failed (not a Horizon result, so it never matches).
@@ -169,9 +171,21 @@ impl Running {
             .map(|t| t.bytes.iter().copied().collect())
             .unwrap_or_default();
         let text = String::from_utf8_lossy(&bytes);
-        let lines: Vec<&str> = text.lines().collect();
-        let start = lines.len().saturating_sub(20);
-        lines.get(start..).unwrap_or_default().join("\n")
+        // The last few non-empty lines, on one line (reports show reasons as one
+        // line), at most STDERR_SHOWN characters.
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim_end)
+            .filter(|l| !l.is_empty())
+            .collect();
+        let start = lines.len().saturating_sub(5);
+        let joined = lines.get(start..).unwrap_or_default().join(" | ");
+        let skip = joined.chars().count().saturating_sub(STDERR_SHOWN);
+        if skip > 0 {
+            format!("...{}", joined.chars().skip(skip).collect::<String>())
+        } else {
+            joined
+        }
     }
 
     /// Waits up to `wait` for the child to exit by itself.
@@ -424,11 +438,11 @@ impl ProcessKernel {
             let _ = write!(text, " [{}]", describe_status(status));
             let tail = running.stderr_tail(Duration::from_millis(500));
             if !tail.is_empty() {
-                let _ = write!(text, "\nlast lines of its stderr:\n{tail}");
+                let _ = write!(text, "; its stderr ends: {tail}");
             }
         }
-        let first_line = text.lines().next().unwrap_or_default().to_owned();
-        self.down = Some(first_line);
+        let what = text.split("; its stderr ends").next().unwrap_or_default();
+        self.down = Some(what.to_owned());
         self.log("!", &text);
         text
     }
