@@ -525,3 +525,50 @@ fn killing_the_kernel_mid_run_gives_a_report() {
     assert_eq!(starts, 2, "the kernel was restarted once");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_kernel_that_cannot_restart_is_given_up_after_three_attempts() {
+    if !python() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("hipc-no-restart-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let started = dir.join("started");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/flaky_kernel.py");
+    // The first process crashes on its third send; every later one exits at once.
+    let command = format!(
+        "if [ -e '{m}' ]; then echo 'cannot start again' >&2; exit 7; fi; touch '{m}'; \
+         exec python3 '{f}' '{HIPC}' crash send_sync_request 3 -",
+        m = started.display(),
+        f = fixture.display()
+    );
+    let (files, errors) = corpus(&["vectors/kernel/header-raw.json", "vectors/kernel/pid.json"]);
+    let mut kernel = process(command, Duration::from_secs(5));
+    let start = Instant::now();
+    let entries = run(&mut kernel, &files, &errors);
+    assert!(
+        start.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        start.elapsed()
+    );
+    let reasons: Vec<&str> = entries
+        .iter()
+        .filter_map(|e| e.outcome.reason.as_deref())
+        .collect();
+    let crashed = reasons
+        .iter()
+        .filter(|r| r.contains("exit status 3"))
+        .count();
+    let failed_start = reasons
+        .iter()
+        .filter(|r| r.starts_with("kernel error at reset: kernel command"))
+        .count();
+    let given_up = reasons
+        .iter()
+        .filter(|r| r.contains("not restarted: it failed to start 3 times in a row"))
+        .count();
+    assert_eq!((crashed, failed_start), (1, 3), "{reasons:#?}");
+    assert!(given_up > 10, "{given_up} tests given up");
+    assert_eq!(kernel.starts(), 4);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -37,6 +37,10 @@ use crate::kernel::{
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 /// The least time a fresh process gets to answer `hello`.
 pub const MIN_STARTUP_TIMEOUT: Duration = Duration::from_secs(10);
+/// After this many failed restarts in a row the runner stops restarting the
+/// kernel: the remaining kernel tests fail at once instead of each waiting for a
+/// process that cannot start.
+pub const MAX_FAILED_STARTS: usize = 3;
 /// The longest answer line accepted (a longer one is garbage).
 pub const MAX_LINE: u64 = 64 << 20;
 /// How much of the child's stderr is kept for reports.
@@ -286,6 +290,7 @@ pub struct ProcessKernel {
     down: Option<String>,
     warnings: Vec<String>,
     starts: usize,
+    failed_starts: usize,
     log: Option<std::fs::File>,
 }
 
@@ -322,6 +327,7 @@ impl ProcessKernel {
             down: None,
             warnings: Vec::new(),
             starts: 0,
+            failed_starts: 0,
             log,
         };
         kernel.info = kernel.launch()?;
@@ -606,7 +612,21 @@ impl Kernel for ProcessKernel {
 
     fn reset(&mut self) -> Result<(), KernelError> {
         if self.running.is_none() {
-            self.launch()?;
+            if self.failed_starts >= MAX_FAILED_STARTS {
+                return Err(KernelError(format!(
+                    "kernel process not restarted: it failed to start {} times in a row ({})",
+                    self.failed_starts,
+                    self.down.as_deref().unwrap_or("no reason")
+                )));
+            }
+            match self.launch() {
+                Ok(_) => self.failed_starts = 0,
+                Err(e) => {
+                    self.failed_starts += 1;
+                    self.down = Some(e.0.clone());
+                    return Err(e);
+                }
+            }
         }
         self.request::<Value>(Op::Reset {}).map(|_| ())
     }
