@@ -990,7 +990,18 @@ static int op_ipc_mappings(int p) {
     return 0;
 }
 
+static const char *KNOWN_OPS[] = {
+    "hello", "reset", "create_process", "main_thread", "create_thread", "map_memory",
+    "create_event", "create_session", "send_sync_request", "send_async_request",
+    "reply_and_receive", "close_handle", "request_status", "process_id", "tls_address",
+    "read_memory", "write_memory", "user_can_access", "query_memory", "ipc_mappings",
+    "handle_object", "handle_count", "process_object", "thread_object", "event_signaled",
+};
+
 static int dispatch(const char *op) {
+    size_t k = 0;
+    while (k < sizeof KNOWN_OPS / sizeof KNOWN_OPS[0] && strcmp(KNOWN_OPS[k], op) != 0) k++;
+    if (k == sizeof KNOWN_OPS / sizeof KNOWN_OPS[0]) return answer_error("unknown operation %s", op);
     if (strcmp(op, "hello") == 0) {
         if (strcmp(arg_str("protocol"), "hipc-kernel/1") != 0)
             return answer_error("unsupported protocol (this kernel speaks hipc-kernel/1)");
@@ -1025,7 +1036,7 @@ static int dispatch(const char *op) {
 
     /* Operations on a process. */
     int p = arg_process();
-    if (p < 0) return answer_error("unknown operation %s, or no such process", op);
+    if (p < 0) return answer_error("no such process");
     if (strcmp(op, "main_thread") == 0) return answer_ok("%d", procs[p].thread + 1);
     if (strcmp(op, "create_thread") == 0)
         return answer_error("one thread per process (capability threads)");
