@@ -1,0 +1,522 @@
+//! The codec properties the `decode`, `roundtrip` and `message_json` targets check.
+//! Each function panics (so libFuzzer reports a crash) when a property fails.
+
+use std::fmt::Write as _;
+
+use hipc::field::{header1, limits, special};
+use hipc::{
+    BufferDescriptor, Error, Message, MessageRepr, PointerDescriptor, ReceiveListEntry, cmif,
+    entry_count, tipc,
+};
+use hipc_conformance::message_json::MessageJson;
+
+/// The bytes a message re-emits to: its own bytes with the gap between the raw data
+/// and a receive list placed further on zeroed (message-json.md: "encoding writes
+/// zeros there, and the same-bytes rule holds for messages whose gap is zero").
+pub fn expected_reemit<T: AsRef<[u8]>>(msg: &Message<T>) -> Vec<u8> {
+    let mut out = msg.as_bytes().to_vec();
+    if let Some(gap) = out.get_mut(msg.layout().gap()) {
+        gap.fill(0);
+    }
+    out
+}
+
+/// `decode`: any bytes as a message buffer. Never panics in the codec; when they
+/// decode, every accessor agrees with the layout, the dissection and the layers
+/// render, and re-emitting (from the view, and through the message JSON) gives the
+/// same bytes.
+pub fn check_decode(bytes: &[u8]) {
+    let msg = match Message::new_checked(bytes) {
+        Ok(msg) => msg,
+        Err(e) => {
+            // The error renders, and a layout still computes without panicking.
+            let _ = e.to_string();
+            if let Ok(layout) = hipc::Layout::parse(bytes) {
+                assert!(layout.check(bytes.len()).is_err(), "check disagrees: {e}");
+            }
+            return;
+        }
+    };
+    let layout = *msg.layout();
+    let len = msg.message_len();
+    assert!(len <= bytes.len());
+    assert_eq!(msg.as_bytes(), &bytes[..len]);
+    assert_eq!(msg.trailing_len(), bytes.len() - len);
+    let header = msg.header();
+    assert_eq!(
+        msg.copy_handles().len(),
+        msg.special_header().map_or(0, |s| s.copy_count())
+    );
+    assert_eq!(
+        msg.move_handles().len(),
+        msg.special_header().map_or(0, |s| s.move_count())
+    );
+    assert_eq!(msg.x_descriptors().len(), header.x_count());
+    assert_eq!(msg.a_descriptors().len(), header.a_count());
+    assert_eq!(msg.b_descriptors().len(), header.b_count());
+    assert_eq!(msg.w_descriptors().len(), header.w_count());
+    assert_eq!(
+        msg.map_alias_descriptors().len(),
+        header.a_count() + header.b_count() + header.w_count()
+    );
+    assert_eq!(msg.raw_words().len(), header.raw_words());
+    assert_eq!(msg.raw().len(), 4 * header.raw_words());
+    assert_eq!(
+        msg.receive_list().len(),
+        entry_count(header.recv_list_count())
+    );
+    assert_eq!(
+        msg.pid().is_some(),
+        msg.special_header().is_some_and(|s| s.has_pid())
+    );
+    for x in msg.x_descriptors() {
+        let rebuilt = PointerDescriptor::new(x.index(), x.address(), u64::from(x.size()))
+            .and_then(|d| d.with_reserved(x.reserved()))
+            .expect("a decoded X descriptor rebuilds");
+        assert_eq!(&rebuilt, x);
+    }
+    for d in msg.map_alias_descriptors() {
+        let _ = d.attribute();
+        let rebuilt = BufferDescriptor::new(d.address(), d.size(), d.mode())
+            .and_then(|b| b.with_reserved(d.reserved()))
+            .expect("a decoded A/B/W descriptor rebuilds");
+        assert_eq!(&rebuilt, d);
+    }
+    for c in msg.receive_list() {
+        let rebuilt = ReceiveListEntry::new(c.address(), u64::from(c.size()))
+            .and_then(|e| e.with_reserved(c.reserved()))
+            .expect("a decoded C entry rebuilds");
+        assert_eq!(&rebuilt, c);
+    }
+    let _ = (
+        layout.message_size(),
+        layout.special_data_index(),
+        layout.pointer_index(),
+        layout.map_alias_index(),
+        layout.raw_index(),
+        layout.receive_list_index(),
+        header.recv_list_mode().name(),
+        hipc::tag_name(header.tag()),
+    );
+
+    // The dissection renders (through a fmt::Write that is not a String too).
+    let text = msg.dissect().to_string();
+    assert!(!text.is_empty());
+    let mut sink = String::new();
+    let _ = write!(sink, "{:>80}", msg.dissect());
+
+    // Re-emitting from the view gives the same bytes, gap zeroed; the buffer is
+    // written only up to the message's end; a short buffer is refused untouched.
+    let expected = expected_reemit(&msg);
+    let repr = msg.repr();
+    assert_eq!(repr.buffer_len(), Ok(len));
+    let mut out = vec![0xA5u8; len + 3];
+    let n = repr.emit(&mut out).expect("a decoded message re-emits");
+    assert_eq!(n, len);
+    assert_eq!(&out[..n], &expected[..]);
+    assert_eq!(&out[n..], &[0xA5; 3]);
+    if len > 0 {
+        let mut short = vec![0x5Au8; len - 1];
+        assert!(matches!(
+            repr.emit(&mut short),
+            Err(Error::BufferTooSmall { .. })
+        ));
+        assert!(short.iter().all(|&b| b == 0x5A), "a refused emit wrote");
+    }
+    let again = Message::new_checked(&out[..n]).expect("the re-emitted message parses");
+    assert_eq!(again.repr(), repr);
+
+    // The message JSON: encoding it gives the same bytes; its text reads back.
+    let json = MessageJson::from_message(&msg);
+    assert_eq!(json.trailing_bytes, msg.trailing_len() as u64);
+    assert_eq!(
+        json.to_bytes().expect("a decoded message's JSON encodes"),
+        expected
+    );
+    let text = json.to_json();
+    let back = MessageJson::from_json(&text)
+        .unwrap_or_else(|e| panic!("decode's JSON does not read back: {e}\n{text}"));
+    assert_eq!(back.to_bytes().ok(), Some(expected.clone()));
+    assert_eq!(MessageJson::decode(bytes).as_ref(), Ok(&json));
+
+    // Writable view: editing in place lands where the read view says.
+    let mut buf = bytes.to_vec();
+    let mut m = Message::new_checked(&mut buf[..]).expect("same bytes, same verdict");
+    m.set_pid(0x0123_4567_89AB_CDEF);
+    if let Some(h) = m.copy_handles_mut().first_mut() {
+        *h = hipc::U32::new(0xDEAD_BEEF);
+    }
+    let _ = (
+        m.move_handles_mut().len(),
+        m.x_descriptors_mut().len(),
+        m.a_descriptors_mut().len(),
+        m.b_descriptors_mut().len(),
+        m.w_descriptors_mut().len(),
+        m.map_alias_descriptors_mut().len(),
+        m.raw_mut().len(),
+        m.receive_list_mut().len(),
+        m.buffer_mut().len(),
+    );
+    let pid = m.pid();
+    let first_copy = m.copy_handles().first().map(|h| h.get());
+    assert_eq!(pid.is_some(), msg.pid().is_some());
+    if pid.is_some() {
+        assert_eq!(pid, Some(0x0123_4567_89AB_CDEF));
+    }
+    if first_copy.is_some() {
+        assert_eq!(first_copy, Some(0xDEAD_BEEF));
+    }
+
+    check_layers(&msg);
+}
+
+/// The CMIF and TIPC views over the raw data: never panic, whatever the bytes.
+fn check_layers<T: AsRef<[u8]>>(msg: &Message<T>) {
+    let data_len = msg.raw().first().copied().unwrap_or(0) as usize;
+    let count = msg.raw().get(1).copied().unwrap_or(0) as usize % 32;
+    for domain in [false, true] {
+        if let Ok(req) = cmif::Request::new_checked(msg, domain) {
+            let _ = (
+                req.kind(),
+                req.tag(),
+                req.is_control(),
+                req.header(),
+                req.command_id(),
+                req.version(),
+                req.token(),
+                req.control_command(),
+                req.payload().len(),
+                req.raw().len(),
+                req.padding(),
+                req.raw_offset(),
+                req.aligned_offset(),
+                req.header_offset(),
+                req.payload_offset(),
+            );
+            if let Some(d) = req.domain() {
+                let _ = (
+                    d.header(),
+                    d.kind(),
+                    d.num_in_objects(),
+                    d.data_size(),
+                    d.object_id(),
+                    d.token(),
+                    d.in_objects().len(),
+                    d.in_object(0),
+                    d.in_object(usize::MAX),
+                    d.in_objects_raw_offset(),
+                );
+            }
+            let _ = req.out_pointer_sizes(data_len, count);
+            let _ = req.out_pointer_sizes(usize::MAX, usize::MAX);
+        }
+        if let Ok(resp) = cmif::Response::new_checked(msg, domain) {
+            let _ = (
+                resp.header(),
+                resp.result(),
+                resp.version(),
+                resp.token(),
+                resp.domain(),
+                resp.num_out_objects(),
+                resp.payload().len(),
+                resp.padding(),
+                resp.raw_offset(),
+                resp.aligned_offset(),
+                resp.header_offset(),
+                resp.payload_offset(),
+            );
+            let _ = resp.out_objects(data_len);
+            let _ = resp.out_objects(usize::MAX);
+        }
+    }
+    if let Ok(req) = tipc::Request::new_checked(msg) {
+        let _ = (
+            req.tag(),
+            req.is_close(),
+            req.command_id(),
+            req.payload().len(),
+        );
+    }
+    if let Ok(resp) = tipc::Response::new_checked(msg) {
+        let _ = (
+            resp.tag(),
+            resp.command_id(),
+            resp.result(),
+            resp.payload().len(),
+        );
+    }
+}
+
+/// Whether the emitter must accept `repr`, and if not, why (computed here from the
+/// wire format's field widths, independently of the codec).
+pub fn repr_problem(repr: &MessageRepr<'_>) -> Option<&'static str> {
+    let counts = [
+        repr.copy_handles.len(),
+        repr.move_handles.len(),
+        repr.x.len(),
+        repr.a.len(),
+        repr.b.len(),
+        repr.w.len(),
+    ];
+    if counts.iter().any(|&n| n > 15) {
+        return Some("too many items");
+    }
+    if repr.raw.len() % 4 != 0 {
+        return Some("raw data not words");
+    }
+    let raw_words = repr.raw.len() / 4;
+    if raw_words > limits::RAW_WORDS_MAX {
+        return Some("too many raw words");
+    }
+    if repr.recv_list_count > 15 {
+        return Some("recv_list_count too large");
+    }
+    if repr.recv_list_offset > 2047 {
+        return Some("recv_list_offset too large");
+    }
+    if repr.c.len() != entry_count(repr.recv_list_count) {
+        return Some("C entries disagree with the count");
+    }
+    if repr.header_reserved & !header1::RESERVED.mask() != 0 {
+        return Some("header reserved outside its bits");
+    }
+    if repr.special_reserved & !special::RESERVED.mask() != 0 {
+        return Some("special reserved outside its bits");
+    }
+    let has_special = repr.special_header
+        || repr.pid.is_some()
+        || !repr.copy_handles.is_empty()
+        || !repr.move_handles.is_empty();
+    if repr.special_reserved != 0 && !has_special {
+        return Some("special reserved without a special header");
+    }
+    let words = 2
+        + usize::from(has_special)
+        + if repr.pid.is_some() { 2 } else { 0 }
+        + counts[0]
+        + counts[1]
+        + 2 * counts[2]
+        + 3 * (counts[3] + counts[4] + counts[5])
+        + raw_words;
+    if repr.recv_list_offset != 0 && usize::from(repr.recv_list_offset) < words {
+        return Some("recv_list_offset inside the message");
+    }
+    None
+}
+
+/// The length an acceptable representation emits to.
+pub fn repr_len(repr: &MessageRepr<'_>) -> usize {
+    let has_special = repr.has_special_header();
+    let raw_end = 4
+        * (2 + usize::from(has_special)
+            + if repr.pid.is_some() { 2 } else { 0 }
+            + repr.copy_handles.len()
+            + repr.move_handles.len()
+            + 2 * repr.x.len()
+            + 3 * (repr.a.len() + repr.b.len() + repr.w.len())
+            + repr.raw.len() / 4);
+    if repr.c.is_empty() {
+        raw_end
+    } else if repr.recv_list_offset == 0 {
+        raw_end + 8 * repr.c.len()
+    } else {
+        4 * usize::from(repr.recv_list_offset) + 8 * repr.c.len()
+    }
+}
+
+/// `roundtrip`: emit then parse gives the representation back; values that do not
+/// fit are refused (never truncated), and a refusal writes nothing.
+pub fn check_roundtrip(repr: &MessageRepr<'_>, spare: usize) {
+    let problem = repr_problem(repr);
+    let needed = repr_len(repr);
+    let mut buf = vec![0xC3u8; needed.saturating_add(spare % 64)];
+    match (repr.emit(&mut buf), problem) {
+        (Ok(n), None) => {
+            assert_eq!(n, needed);
+            assert!(
+                buf[n..].iter().all(|&b| b == 0xC3),
+                "emit wrote past the message"
+            );
+            let msg = Message::new_checked(&buf[..n]).expect("an emitted message parses");
+            assert_eq!(msg.repr(), *repr, "emit then parse changed the message");
+            assert_eq!(msg.message_len(), n);
+            assert_eq!(msg.pid(), repr.pid);
+            assert_eq!(msg.special_header().is_some(), repr.has_special_header());
+            // The message JSON describes it and encodes to the same bytes.
+            let json = MessageJson::from_message(&msg);
+            assert_eq!(json.to_bytes().ok().as_deref(), Some(&buf[..n]));
+            // One byte short is refused without writing.
+            if n > 0 {
+                let mut short = vec![0x3Cu8; n - 1];
+                assert!(matches!(
+                    repr.emit(&mut short),
+                    Err(Error::BufferTooSmall { .. })
+                ));
+                assert!(short.iter().all(|&b| b == 0x3C));
+            }
+        }
+        (Ok(n), Some(why)) => panic!("emit accepted an invalid message ({why}), {n} bytes"),
+        (Err(e), None) => panic!("emit refused a valid message: {e}"),
+        (Err(e), Some(_)) => {
+            let _ = e.to_string();
+            assert!(buf.iter().all(|&b| b == 0xC3), "a refused emit wrote");
+        }
+    }
+}
+
+/// Descriptor fields as a caller gives them, possibly out of range.
+#[derive(Debug, Clone, Copy, arbitrary::Arbitrary)]
+pub struct FieldValues {
+    /// Index (X).
+    pub index: u8,
+    /// Address.
+    pub address: u64,
+    /// Size.
+    pub size: u64,
+    /// Mode (A/B/W).
+    pub mode: u8,
+    /// Reserved bits.
+    pub reserved: u32,
+    /// Which of the bits to keep in range (so that most values fit).
+    pub narrow: u8,
+}
+
+impl FieldValues {
+    /// Narrows some fields into range so both outcomes are common.
+    pub fn narrowed(mut self) -> Self {
+        if self.narrow & 1 != 0 {
+            self.index &= 0xF;
+        }
+        if self.narrow & 2 != 0 {
+            self.address &= limits::ADDRESS_MAX;
+        }
+        if self.narrow & 4 != 0 {
+            self.size &= limits::BUFFER_SIZE_MAX;
+        }
+        if self.narrow & 8 != 0 {
+            self.size &= limits::POINTER_SIZE_MAX;
+        }
+        if self.narrow & 16 != 0 {
+            self.mode &= 3;
+        }
+        if self.narrow & 32 != 0 {
+            self.reserved &= hipc::field::pointer::RESERVED_MASK
+                | hipc::field::buffer::RESERVED_MASK
+                | hipc::field::receive::RESERVED_MASK;
+        }
+        self
+    }
+}
+
+/// The descriptor constructors accept exactly the values that fit their fields, and
+/// the getters give those values back.
+pub fn check_constructors(v: FieldValues) {
+    let v = v.narrowed();
+    let addr_ok = v.address <= limits::ADDRESS_MAX;
+    // X.
+    let fits = v.index <= 15 && addr_ok && v.size <= limits::POINTER_SIZE_MAX;
+    match PointerDescriptor::new(v.index, v.address, v.size) {
+        Ok(x) => {
+            assert!(fits, "X accepted {v:?}");
+            assert_eq!(
+                (x.index(), x.address(), u64::from(x.size()), x.reserved()),
+                (v.index, v.address, v.size, 0)
+            );
+            let mask = hipc::field::pointer::RESERVED_MASK;
+            match x.with_reserved(v.reserved) {
+                Ok(r) => {
+                    assert_eq!(v.reserved & !mask, 0);
+                    assert_eq!(
+                        (r.index(), r.address(), r.size(), r.reserved()),
+                        (x.index(), x.address(), x.size(), v.reserved)
+                    );
+                }
+                Err(_) => assert_ne!(v.reserved & !mask, 0),
+            }
+        }
+        Err(_) => assert!(!fits, "X refused {v:?}"),
+    }
+    // A/B/W.
+    let fits = addr_ok && v.size <= limits::BUFFER_SIZE_MAX && v.mode <= 3;
+    match BufferDescriptor::new(v.address, v.size, v.mode) {
+        Ok(b) => {
+            assert!(fits, "A/B/W accepted {v:?}");
+            assert_eq!(
+                (b.address(), b.size(), b.mode(), b.reserved()),
+                (v.address, v.size, v.mode, 0)
+            );
+            let mask = hipc::field::buffer::RESERVED_MASK;
+            match b.with_reserved(v.reserved) {
+                Ok(r) => {
+                    assert_eq!(v.reserved & !mask, 0);
+                    assert_eq!(
+                        (r.address(), r.size(), r.mode(), r.reserved()),
+                        (b.address(), b.size(), b.mode(), v.reserved)
+                    );
+                }
+                Err(_) => assert_ne!(v.reserved & !mask, 0),
+            }
+        }
+        Err(_) => assert!(!fits, "A/B/W refused {v:?}"),
+    }
+    // C.
+    let fits = addr_ok && v.size <= limits::POINTER_SIZE_MAX;
+    match ReceiveListEntry::new(v.address, v.size) {
+        Ok(c) => {
+            assert!(fits, "C accepted {v:?}");
+            assert_eq!(
+                (c.address(), u64::from(c.size()), c.reserved()),
+                (v.address, v.size, 0)
+            );
+            let mask = hipc::field::receive::RESERVED_MASK;
+            match c.with_reserved(v.reserved) {
+                Ok(r) => {
+                    assert_eq!(v.reserved & !mask, 0);
+                    assert_eq!(
+                        (r.address(), r.size(), r.reserved()),
+                        (c.address(), c.size(), v.reserved)
+                    );
+                }
+                Err(_) => assert_ne!(v.reserved & !mask, 0),
+            }
+        }
+        Err(_) => assert!(!fits, "C refused {v:?}"),
+    }
+}
+
+/// `message_json`: any text as a message JSON. Reading and encoding never panic;
+/// what encodes decodes back to the same message (the optional keys normalized) and
+/// re-encodes to the same bytes; the `encode` command's conversion agrees.
+pub fn check_message_json(text: &str) {
+    use hipc_conformance::cli::Convert;
+    let command = hipc_conformance::cli::encode::Encoder.convert(text);
+    let Ok(json) = MessageJson::from_json(text) else {
+        return;
+    };
+    let Ok(bytes) = json.to_bytes() else {
+        return;
+    };
+    // The command reads a superset (layers); for a plain message it agrees.
+    if let Ok(hex) = &command {
+        assert_eq!(
+            hex,
+            &bytes.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+            "hipc encode disagrees with MessageJson::to_bytes"
+        );
+    }
+    let decoded = MessageJson::decode(&bytes).expect("encoded bytes decode");
+    let mut normalized = json.clone();
+    normalized.special_header = json.special_header
+        && json.pid.is_none()
+        && json.copy_handles.is_empty()
+        && json.move_handles.is_empty();
+    normalized.trailing_bytes = 0;
+    assert_eq!(
+        decoded, normalized,
+        "encode then decode changed the message"
+    );
+    assert_eq!(decoded.to_bytes().ok(), Some(bytes.clone()));
+    let text2 = decoded.to_json();
+    assert_eq!(MessageJson::from_json(&text2).ok(), Some(decoded));
+    check_decode(&bytes);
+}
