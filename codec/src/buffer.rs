@@ -23,6 +23,7 @@ pub enum BufferAttribute {
 
 impl BufferAttribute {
     /// The attribute for a 2-bit field value (values above 3 are masked by the caller).
+    #[inline]
     pub const fn from_bits(bits: u8) -> Self {
         match bits & 3 {
             0 => BufferAttribute::Ipc,
@@ -32,6 +33,7 @@ impl BufferAttribute {
         }
     }
     /// The 2-bit field value.
+    #[inline]
     pub const fn bits(self) -> u8 {
         match self {
             BufferAttribute::Ipc => 0,
@@ -138,6 +140,7 @@ impl BufferDescriptor {
     }
 
     /// The 39-bit address.
+    #[inline]
     pub fn address(&self) -> u64 {
         let w2 = self.word2.get();
         u64::from(self.address_low.get())
@@ -145,18 +148,22 @@ impl BufferDescriptor {
             | u64::from(buffer::ADDRESS_HIGH.get(w2)) << 36
     }
     /// The 36-bit size.
+    #[inline]
     pub fn size(&self) -> u64 {
         u64::from(self.size_low.get()) | u64::from(buffer::SIZE_HIGH.get(self.word2.get())) << 32
     }
     /// The 2-bit attribute value (JSON `mode`).
+    #[inline]
     pub fn mode(&self) -> u8 {
         buffer::ATTRIBUTE.get(self.word2.get()) as u8
     }
     /// The attribute, named.
+    #[inline]
     pub fn attribute(&self) -> BufferAttribute {
         BufferAttribute::from_bits(self.mode())
     }
     /// Reserved bits of word 2, in their own positions.
+    #[inline]
     pub fn reserved(&self) -> u32 {
         self.word2.get() & buffer::RESERVED_MASK
     }

@@ -19,11 +19,13 @@ pub struct Bits {
 
 impl Bits {
     /// Builds a field descriptor.
+    #[inline]
     pub const fn new(shift: u32, width: u32) -> Self {
         Bits { shift, width }
     }
 
     /// The largest value the field holds.
+    #[inline]
     pub const fn max(self) -> u32 {
         if self.width >= 32 {
             u32::MAX
@@ -33,17 +35,20 @@ impl Bits {
     }
 
     /// The field's bits within the word.
+    #[inline]
     pub const fn mask(self) -> u32 {
         self.max() << self.shift
     }
 
     /// Reads the field out of `word`.
+    #[inline]
     pub const fn get(self, word: u32) -> u32 {
         (word >> self.shift) & self.max()
     }
 
     /// Returns `word` with the field replaced by `value` (which the caller has
     /// already checked fits: bits above the width are discarded here).
+    #[inline]
     pub const fn set(self, word: u32, value: u32) -> u32 {
         (word & !self.mask()) | ((value & self.max()) << self.shift)
     }

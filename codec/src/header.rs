@@ -35,6 +35,7 @@ pub struct Header {
 
 impl Header {
     /// Builds a header from its two raw words.
+    #[inline]
     pub fn from_words(word0: u32, word1: u32) -> Self {
         Header {
             word0: U32::new(word0),
@@ -44,46 +45,57 @@ impl Header {
 
     /// Message type / tag (word 0 bits 0..=15). The kernel never reads it; see
     /// [`crate::tag_name`] for the CMIF and TIPC meanings.
+    #[inline]
     pub fn tag(&self) -> u16 {
         header0::TAG.get(self.word0.get()) as u16
     }
     /// Number of X descriptors.
+    #[inline]
     pub fn x_count(&self) -> usize {
         header0::X_COUNT.get(self.word0.get()) as usize
     }
     /// Number of A descriptors.
+    #[inline]
     pub fn a_count(&self) -> usize {
         header0::A_COUNT.get(self.word0.get()) as usize
     }
     /// Number of B descriptors.
+    #[inline]
     pub fn b_count(&self) -> usize {
         header0::B_COUNT.get(self.word0.get()) as usize
     }
     /// Number of W descriptors.
+    #[inline]
     pub fn w_count(&self) -> usize {
         header0::W_COUNT.get(self.word0.get()) as usize
     }
     /// Raw data size in words.
+    #[inline]
     pub fn raw_words(&self) -> usize {
         header1::RAW_COUNT.get(self.word1.get()) as usize
     }
     /// The receive-list count field as written (0..=15).
+    #[inline]
     pub fn recv_list_count(&self) -> u8 {
         header1::RECV_LIST_COUNT.get(self.word1.get()) as u8
     }
     /// The receive-list mode the count field selects.
+    #[inline]
     pub fn recv_list_mode(&self) -> ReceiveListMode {
         ReceiveListMode::from_count(self.recv_list_count())
     }
     /// Reserved bits 14..=19, in their own positions (as in `reserved.header1`).
+    #[inline]
     pub fn reserved(&self) -> u32 {
         self.word1.get() & header1::RESERVED.mask()
     }
     /// Receive-list offset in words (0 = directly after the raw data).
+    #[inline]
     pub fn recv_list_offset(&self) -> u16 {
         header1::RECV_LIST_OFFSET.get(self.word1.get()) as u16
     }
     /// Whether a special header follows.
+    #[inline]
     pub fn has_special_header(&self) -> bool {
         header1::HAS_SPECIAL_HEADER.get(self.word1.get()) != 0
     }
@@ -117,24 +129,29 @@ pub struct SpecialHeader {
 
 impl SpecialHeader {
     /// Builds a special header from its raw word.
+    #[inline]
     pub fn from_word(word: u32) -> Self {
         SpecialHeader {
             word: U32::new(word),
         }
     }
     /// Whether an 8-byte process id follows.
+    #[inline]
     pub fn has_pid(&self) -> bool {
         special::HAS_PID.get(self.word.get()) != 0
     }
     /// Number of copy handles.
+    #[inline]
     pub fn copy_count(&self) -> usize {
         special::COPY_COUNT.get(self.word.get()) as usize
     }
     /// Number of move handles.
+    #[inline]
     pub fn move_count(&self) -> usize {
         special::MOVE_COUNT.get(self.word.get()) as usize
     }
     /// Reserved bits 9..=31 in their own positions (as in `reserved.special`).
+    #[inline]
     pub fn reserved(&self) -> u32 {
         self.word.get() & special::RESERVED.mask()
     }

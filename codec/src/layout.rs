@@ -52,48 +52,78 @@ pub const RECEIVE_LIST_ENTRY_SIZE: usize = 8;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Layout {
-    header: Header,
-    special: Option<SpecialHeader>,
-    // Word indices of the kernel's chain (kernel-semantics.md §2.9).
-    special_data: usize,
-    copy: usize,
-    moves: usize,
-    pointer: usize,
-    send: usize,
-    receive: usize,
-    exchange: usize,
-    raw: usize,
-    raw_end: usize,
-    recv_list: usize,
-    recv_entries: usize,
+    // The header words as plain integers (not the wire struct's byte arrays), so the
+    // optimizer keeps them in registers.
+    word0: u32,
+    word1: u32,
+    // The word at index 2 when the header declares a special header, else zero.
+    special: u32,
+    // *Byte* offsets of the kernel's chain of word indices (kernel-semantics.md §2.9),
+    // kept small so that a `Message` is cheap to build and move: the largest is the
+    // end of a receive list at the largest offset, 4·2047 + 8·13 = 8292 bytes.
+    special_data: u16,
+    copy: u16,
+    moves: u16,
+    pointer: u16,
+    send: u16,
+    receive: u16,
+    exchange: u16,
+    raw: u16,
+    raw_end: u16,
+    recv_list: u16,
+    recv_end: u16,
 }
 
 impl Layout {
     /// Computes the layout for a header. `special` is the word at index 2; it is
     /// ignored unless the header's has-special-header bit is set (the kernel then
     /// treats the message as having no PID and no handles, whatever word 2 holds).
+    #[inline(always)]
     pub fn new(header: Header, special: SpecialHeader) -> Self {
-        let special = header.has_special_header().then_some(special);
-        let (pid, ncopy, nmove) = match special {
-            Some(s) => (s.has_pid(), s.copy_count(), s.move_count()),
-            None => (false, 0, 0),
+        let special = if header.has_special_header() {
+            special
+        } else {
+            SpecialHeader::default()
         };
-        let special_data = 2 + usize::from(special.is_some());
-        let copy = special_data + if pid { 2 } else { 0 };
-        let moves = copy + ncopy;
-        let pointer = moves + nmove;
-        let send = pointer + 2 * header.x_count();
-        let receive = send + 3 * header.a_count();
-        let exchange = receive + 3 * header.b_count();
-        let raw = exchange + 3 * header.w_count();
-        let raw_end = raw + header.raw_words();
+        // Computed in usize from counts of at most 4 bits (raw: 10, offset: 11), so
+        // nothing wraps and every offset fits u16 (see the field comment); the
+        // optimizer sees the same, which lets the accessors' bounds checks fold
+        // into the one `check` made.
+        let special_data =
+            HEADER_SIZE + SPECIAL_HEADER_SIZE * usize::from(header.has_special_header());
+        let copy = special_data + if special.has_pid() { PID_SIZE } else { 0 };
+        let moves = copy + HANDLE_SIZE * special.copy_count();
+        let pointer = moves + HANDLE_SIZE * special.move_count();
+        let send = pointer + POINTER_DESCRIPTOR_SIZE * header.x_count();
+        let receive = send + BUFFER_DESCRIPTOR_SIZE * header.a_count();
+        let exchange = receive + BUFFER_DESCRIPTOR_SIZE * header.b_count();
+        let raw = exchange + BUFFER_DESCRIPTOR_SIZE * header.w_count();
+        let raw_end = raw + 4 * header.raw_words();
         let recv_list = match header.recv_list_offset() {
             0 => raw_end,
-            offset => usize::from(offset),
+            offset => 4 * usize::from(offset),
         };
+        let recv_end = recv_list + RECEIVE_LIST_ENTRY_SIZE * entry_count(header.recv_list_count());
+        let narrow = |offset: usize| offset as u16;
+        let (special_data, copy, moves, pointer, send, receive) = (
+            narrow(special_data),
+            narrow(copy),
+            narrow(moves),
+            narrow(pointer),
+            narrow(send),
+            narrow(receive),
+        );
+        let (exchange, raw, raw_end, recv_list, recv_end) = (
+            narrow(exchange),
+            narrow(raw),
+            narrow(raw_end),
+            narrow(recv_list),
+            narrow(recv_end),
+        );
         Layout {
-            header,
-            special,
+            word0: header.word0.get(),
+            word1: header.word1.get(),
+            special: special.word.get(),
             special_data,
             copy,
             moves,
@@ -104,12 +134,13 @@ impl Layout {
             raw,
             raw_end,
             recv_list,
-            recv_entries: entry_count(header.recv_list_count()),
+            recv_end,
         }
     }
 
     /// Reads the header (and the special header, when present) from the start of
     /// `bytes` and computes the layout. Fails only if those words themselves are cut off.
+    #[inline(always)]
     pub fn parse(bytes: &[u8]) -> Result<Self, Error> {
         let (header, rest) = Header::read_from_prefix(bytes).map_err(|_| Error::Truncated {
             section: Section::Header,
@@ -131,115 +162,132 @@ impl Layout {
     }
 
     /// The header the layout was computed from.
+    #[inline]
     pub fn header(&self) -> Header {
-        self.header
+        Header::from_words(self.word0, self.word1)
     }
     /// The special header, when the header declares one.
+    #[inline]
     pub fn special_header(&self) -> Option<SpecialHeader> {
-        self.special
+        self.header()
+            .has_special_header()
+            .then_some(SpecialHeader::from_word(self.special))
     }
 
     /// Byte range of the special header word, when present.
+    #[inline]
     pub fn special_header_range(&self) -> Option<Range<usize>> {
-        self.special
-            .map(|_| HEADER_SIZE..HEADER_SIZE + SPECIAL_HEADER_SIZE)
+        self.header()
+            .has_special_header()
+            .then_some(HEADER_SIZE..HEADER_SIZE + SPECIAL_HEADER_SIZE)
     }
     /// Byte range of the PID slot, when the special header has the PID bit. It starts
     /// at byte 12: not 8-byte aligned.
+    #[inline]
     pub fn pid(&self) -> Option<Range<usize>> {
-        match self.special {
-            Some(s) if s.has_pid() => Some(words(self.special_data, self.copy)),
-            _ => None,
-        }
+        // `special` is zero without a special header, so its PID bit is clear.
+        SpecialHeader::from_word(self.special)
+            .has_pid()
+            .then(|| bytes(self.special_data, self.copy))
     }
     /// Byte range of the copy handles.
+    #[inline]
     pub fn copy_handles(&self) -> Range<usize> {
-        words(self.copy, self.moves)
+        bytes(self.copy, self.moves)
     }
     /// Byte range of the move handles.
+    #[inline]
     pub fn move_handles(&self) -> Range<usize> {
-        words(self.moves, self.pointer)
+        bytes(self.moves, self.pointer)
     }
     /// Byte range of the X descriptors.
+    #[inline]
     pub fn x(&self) -> Range<usize> {
-        words(self.pointer, self.send)
+        bytes(self.pointer, self.send)
     }
     /// Byte range of the A descriptors.
+    #[inline]
     pub fn a(&self) -> Range<usize> {
-        words(self.send, self.receive)
+        bytes(self.send, self.receive)
     }
     /// Byte range of the B descriptors.
+    #[inline]
     pub fn b(&self) -> Range<usize> {
-        words(self.receive, self.exchange)
+        bytes(self.receive, self.exchange)
     }
     /// Byte range of the W descriptors.
+    #[inline]
     pub fn w(&self) -> Range<usize> {
-        words(self.exchange, self.raw)
+        bytes(self.exchange, self.raw)
     }
     /// Byte range of all map-alias descriptors (A, then B, then W), as the kernel
     /// walks them.
+    #[inline]
     pub fn map_alias(&self) -> Range<usize> {
-        words(self.send, self.raw)
+        bytes(self.send, self.raw)
     }
     /// Byte range of the raw data.
+    #[inline]
     pub fn raw(&self) -> Range<usize> {
-        words(self.raw, self.raw_end)
+        bytes(self.raw, self.raw_end)
     }
     /// Byte range of the receive-list entries, at the receive-list offset when it is
     /// non-zero, else directly after the raw data.
+    #[inline]
     pub fn receive_list(&self) -> Range<usize> {
-        let start = self.recv_list * 4;
-        start..start + self.recv_entries * RECEIVE_LIST_ENTRY_SIZE
+        bytes(self.recv_list, self.recv_end)
     }
     /// Byte range between the end of the raw data and a receive list (with entries)
     /// placed further on by the receive-list offset; empty otherwise. Not part of any
     /// section.
     pub fn gap(&self) -> Range<usize> {
-        if self.recv_list > self.raw_end && self.recv_entries > 0 {
-            words(self.raw_end, self.recv_list)
+        if self.recv_list > self.raw_end && self.recv_end > self.recv_list {
+            bytes(self.raw_end, self.recv_list)
         } else {
-            self.raw_end * 4..self.raw_end * 4
+            bytes(self.raw_end, self.raw_end)
         }
     }
 
     /// Word index of the special data (PID, then handles): the kernel's `SD`.
     pub fn special_data_index(&self) -> usize {
-        self.special_data
+        usize::from(self.special_data) / 4
     }
     /// Word index of the first X descriptor: the kernel's `P`.
     pub fn pointer_index(&self) -> usize {
-        self.pointer
+        usize::from(self.pointer) / 4
     }
     /// Word index of the first map-alias descriptor: the kernel's `M`.
     pub fn map_alias_index(&self) -> usize {
-        self.send
+        usize::from(self.send) / 4
     }
     /// Word index of the raw data: the kernel's `R`.
     pub fn raw_index(&self) -> usize {
-        self.raw
+        usize::from(self.raw) / 4
     }
     /// Word index where the raw data ends: the kernel's `E`, the "end of message"
     /// used by translation.
     pub fn raw_end_index(&self) -> usize {
-        self.raw_end
+        usize::from(self.raw_end) / 4
     }
     /// Word index of the receive list: the kernel's `L`.
     pub fn receive_list_index(&self) -> usize {
-        self.recv_list
+        usize::from(self.recv_list) / 4
     }
     /// Number of receive-list entries the count implies.
     pub fn receive_list_entries(&self) -> usize {
-        self.recv_entries
+        usize::from(self.recv_end - self.recv_list) / RECEIVE_LIST_ENTRY_SIZE
     }
     /// Bytes up to the end of the raw data (`4·E`).
+    #[inline]
     pub fn raw_end(&self) -> usize {
-        self.raw_end * 4
+        usize::from(self.raw_end)
     }
     /// The message size the kernel checks against the buffer: `4·L + 8·n`, the end of
     /// the receive list (kernel-semantics.md §2.9). With a non-zero receive-list offset
     /// and no entries this still reaches the offset.
+    #[inline]
     pub fn message_size(&self) -> usize {
-        self.receive_list().end
+        usize::from(self.recv_end)
     }
     /// Where the message's own bytes end (message-json.md): the end of the receive
     /// list when it has entries, else the end of the raw data. This differs from
@@ -247,8 +295,9 @@ impl Layout {
     /// entries (modes 0 and 1): the words up to the offset then belong to no section,
     /// so they are not part of the message's bytes, though the kernel's size check
     /// still counts them.
+    #[inline]
     pub fn end(&self) -> usize {
-        if self.recv_entries == 0 {
+        if self.recv_end == self.recv_list {
             self.raw_end()
         } else {
             self.message_size()
@@ -256,16 +305,17 @@ impl Layout {
     }
     /// Whether the receive-list offset is acceptable: zero, or at or after the end of
     /// the raw data (wire-format.md §1.7; the kernel checks this of destination headers).
+    #[inline]
     pub fn recv_list_offset_valid(&self) -> bool {
-        self.header.recv_list_offset() == 0 || self.recv_list >= self.raw_end
+        self.header().recv_list_offset() == 0 || self.recv_list >= self.raw_end
     }
 
     /// The end of a section, in bytes.
     pub fn section_end(&self, section: Section) -> usize {
         match section {
             Section::Header => HEADER_SIZE,
-            Section::SpecialHeader => self.special_data * 4,
-            Section::Pid => self.copy * 4,
+            Section::SpecialHeader => usize::from(self.special_data),
+            Section::Pid => usize::from(self.copy),
             Section::CopyHandles => self.copy_handles().end,
             Section::MoveHandles => self.move_handles().end,
             Section::X => self.x().end,
@@ -280,7 +330,26 @@ impl Layout {
     /// Checks that every declared section fits in `len` bytes and that the
     /// receive-list offset does not point inside the message. On failure, names the
     /// first section (in wire order) that does not fit.
+    #[inline(always)]
     pub fn check(&self, len: usize) -> Result<(), Error> {
+        // Section ends grow in wire order, so with a valid receive-list offset the
+        // end of the raw data and (when it has entries) the end of the receive list
+        // bound them all: two comparisons prove every section fits, in a form the
+        // optimizer can carry into the accessors once this is inlined (their bounds
+        // checks then fold away). The walk below only runs to name the first section
+        // that does not fit.
+        if self.recv_list_offset_valid()
+            && self.raw_end() <= len
+            && (self.recv_end == self.recv_list || self.message_size() <= len)
+        {
+            return Ok(());
+        }
+        (*self).check_sections(len)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn check_sections(self, len: usize) -> Result<(), Error> {
         const ORDER: [Section; 11] = [
             Section::Header,
             Section::SpecialHeader,
@@ -297,8 +366,8 @@ impl Layout {
         for section in ORDER {
             if section == Section::ReceiveList && !self.recv_list_offset_valid() {
                 return Err(Error::RecvListOffsetInsideMessage {
-                    offset: self.header.recv_list_offset(),
-                    raw_end: self.raw_end,
+                    offset: self.header().recv_list_offset(),
+                    raw_end: self.raw_end_index(),
                 });
             }
             let needed = self.section_end(section);
@@ -314,6 +383,7 @@ impl Layout {
     }
 }
 
-fn words(start: usize, end: usize) -> Range<usize> {
-    start * 4..end * 4
+#[inline]
+fn bytes(start: u16, end: u16) -> Range<usize> {
+    usize::from(start)..usize::from(end)
 }

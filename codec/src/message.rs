@@ -65,6 +65,7 @@ impl<T: AsRef<[u8]>> Message<T> {
     /// [`Error::RecvListOffsetInsideMessage`] a non-zero receive-list offset below the
     /// end of the raw data. Bytes after the message are allowed (a TLS buffer is
     /// 0x100 bytes whatever the message); see [`Message::trailing_len`].
+    #[inline(always)]
     pub fn new_checked(buffer: T) -> Result<Self, Error> {
         let bytes = buffer.as_ref();
         let layout = Layout::parse(bytes)?;

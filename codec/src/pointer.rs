@@ -99,10 +99,12 @@ impl PointerDescriptor {
     }
 
     /// Receive-list index (used only when the receiver's list is indexed, mode ≥ 3).
+    #[inline]
     pub fn index(&self) -> u8 {
         pointer::INDEX.get(self.word0.get()) as u8
     }
     /// The 39-bit address.
+    #[inline]
     pub fn address(&self) -> u64 {
         let w0 = self.word0.get();
         u64::from(self.address_low.get())
@@ -110,10 +112,12 @@ impl PointerDescriptor {
             | u64::from(pointer::ADDRESS_HIGH.get(w0)) << 36
     }
     /// Size in bytes.
+    #[inline]
     pub fn size(&self) -> u16 {
         pointer::SIZE.get(self.word0.get()) as u16
     }
     /// Reserved bits of word 0, in their own positions.
+    #[inline]
     pub fn reserved(&self) -> u32 {
         self.word0.get() & pointer::RESERVED_MASK
     }

@@ -29,6 +29,7 @@ pub enum ReceiveListMode {
 
 impl ReceiveListMode {
     /// The mode for a count field value (only the low 4 bits are meaningful).
+    #[inline]
     pub const fn from_count(count: u8) -> Self {
         match count & 0xF {
             0 => ReceiveListMode::None,
@@ -39,6 +40,7 @@ impl ReceiveListMode {
     }
 
     /// How many C entries the message carries in this mode.
+    #[inline]
     pub const fn entry_count(self) -> usize {
         match self {
             ReceiveListMode::None | ReceiveListMode::ToMessageBuffer => 0,
@@ -59,6 +61,7 @@ impl ReceiveListMode {
 }
 
 /// Number of C entries a receive-list count implies: 0→0, 1→0, 2→1, c≥3→c−2.
+#[inline]
 pub const fn entry_count(count: u8) -> usize {
     ReceiveListMode::from_count(count).entry_count()
 }
@@ -146,15 +149,18 @@ impl ReceiveListEntry {
     }
 
     /// The 39-bit address.
+    #[inline]
     pub fn address(&self) -> u64 {
         u64::from(self.address_low.get())
             | u64::from(receive::ADDRESS_HIGH.get(self.word1.get())) << 32
     }
     /// Size in bytes.
+    #[inline]
     pub fn size(&self) -> u16 {
         receive::SIZE.get(self.word1.get()) as u16
     }
     /// Reserved bits of word 1, in their own positions.
+    #[inline]
     pub fn reserved(&self) -> u32 {
         self.word1.get() & receive::RESERVED_MASK
     }

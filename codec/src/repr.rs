@@ -296,7 +296,12 @@ impl<'a> MessageRepr<'a> {
 }
 
 /// Copies `src` into `out[range]`; the layout guarantees the lengths agree.
+#[inline(always)]
 fn put(out: &mut [u8], range: core::ops::Range<usize>, src: &[u8]) {
+    // Most messages leave most sections empty: skip the `memcpy` call for them.
+    if src.is_empty() {
+        return;
+    }
     if let Some(dst) = out.get_mut(range) {
         if dst.len() == src.len() {
             dst.copy_from_slice(src);
