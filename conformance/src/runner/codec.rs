@@ -9,17 +9,28 @@
 //! * `invalid`, with `message` and `error`: reading the message JSON or encoding it
 //!   fails with that error (`json` for a message JSON that is not of the shape).
 //!
+//! A test with a `layer` key ("Layer tests") does the same with the layer inside the
+//! raw data: decoding is [`decode_layers`] with the options the key selects, and the
+//! message is read with [`LayeredJson::from_json`], so it carries the `"cmif"` or
+//! `"tipc"` object too. The HIPC part is compared as above; the layer object is
+//! compared key by key (every key decoding gives must be in the vector and no other),
+//! the first difference named as `message.cmif.domain.in_objects[0]`. Encoding is
+//! [`LayeredJson::to_bytes`]; a refused layer key is a `json` error naming it
+//! (`cmif.command_id`), a refused layer a codec error kind (`cmif_bad_magic`).
+//!
 //! A test that gives neither, or (for `invalid`) both `bytes` and `message`, is a
 //! vector error.
 
 use hipc::{Error, Message};
 
-use super::diff::{diff_messages, first_difference, name_byte, show_byte};
+use super::diff::{diff_layers, diff_messages, first_difference, name_byte, show_byte};
 use super::json_error::NamedError;
 use super::outcome::{Status, TestOutcome};
 use super::problem::{Mismatch, Problem, vector_error};
 use crate::hex;
+use crate::layer_json::{LayeredJson, decode_layers};
 use crate::message_json::{JsonError, MessageJson};
+use crate::vector::codec_test::LayerSpec;
 use crate::vector::{CodecTest, ExpectedError, FileKind, VectorFile, Verdict};
 
 /// Runs one codec test.
@@ -59,16 +70,43 @@ fn check(test: &CodecTest) -> Checked {
     }
 }
 
-/// Reads the test's message JSON; in a valid test, a JSON the codec refuses is a
-/// vector error.
-fn expected_message(value: &serde_json::Value) -> Result<MessageJson, Problem> {
-    let text = serde_json::to_string(value).unwrap_or_default();
-    MessageJson::from_json(&text).map_err(|e| {
+/// Reads the test's message JSON (with its layer object when the test has a `layer`
+/// key); in a valid test, a JSON the codec refuses is a vector error.
+fn expected_message(
+    value: &serde_json::Value,
+    layer: Option<&LayerSpec>,
+) -> Result<LayeredJson, Problem> {
+    read_message(value, layer).map_err(|e| {
         vector_error(
             "message",
             format!("the expected message is not a valid message JSON: {e}"),
         )
     })
+}
+
+/// Reads a message JSON: plain (`cmif` and `tipc` are unknown keys) without a
+/// layer, with [`LayeredJson::from_json`] with one.
+fn read_message(
+    value: &serde_json::Value,
+    layer: Option<&LayerSpec>,
+) -> Result<LayeredJson, JsonError> {
+    let text = serde_json::to_string(value).unwrap_or_default();
+    match layer {
+        Some(_) => LayeredJson::from_json(&text),
+        None => MessageJson::from_json(&text).map(LayeredJson::from),
+    }
+}
+
+/// Decodes `bytes` as the test says: the HIPC message, and its layer when the test
+/// has a `layer` key. Gives the JSON and the message's length (trailing bytes
+/// excluded).
+fn decode(bytes: &[u8], layer: Option<&LayerSpec>) -> Result<(LayeredJson, usize), Error> {
+    let msg = Message::new_checked(bytes)?;
+    let json = match layer {
+        Some(spec) => decode_layers(bytes, &spec.options())?,
+        None => LayeredJson::from(MessageJson::from_message(&msg)),
+    };
+    Ok((json, msg.message_len()))
 }
 
 fn check_valid(test: &CodecTest, bytes: Option<&[u8]>) -> Checked {
@@ -87,7 +125,8 @@ fn check_valid(test: &CodecTest, bytes: Option<&[u8]>) -> Checked {
             vector_error("message", "a valid codec test needs \"message\""),
         ));
     };
-    let expected = expected_message(value).map_err(|p| ("decode", p))?;
+    let layer = test.layer.as_ref();
+    let expected = expected_message(value, layer).map_err(|p| ("decode", p))?;
     let Some(bytes) = bytes else {
         return Err((
             "decode",
@@ -96,17 +135,18 @@ fn check_valid(test: &CodecTest, bytes: Option<&[u8]>) -> Checked {
     };
 
     // Decode.
-    let message_len = match Message::new_checked(bytes) {
-        Ok(msg) => {
-            let actual = MessageJson::from_message(&msg);
-            if let Some(m) = diff_messages("message", &expected, &actual) {
+    let message_len = match decode(bytes, layer) {
+        Ok((actual, len)) => {
+            let m = diff_messages("message", &expected.message, &actual.message)
+                .or_else(|| diff_layers("message", &expected, &actual));
+            if let Some(m) = m {
                 let m = m.detail(format!(
                     "decoding bytes gives {}",
                     truncate_text(&actual.to_json())
                 ));
                 return Err(("decode", m.into()));
             }
-            msg.message_len()
+            len
         }
         Err(e) => {
             return Err((
@@ -202,9 +242,9 @@ fn check_invalid(test: &CodecTest, bytes: Option<&[u8]>) -> Checked {
                 "an invalid codec test needs \"bytes\" or \"message\"",
             ),
         )),
-        (Some(bytes), None) => match Message::new_checked(bytes) {
-            Ok(msg) => {
-                let json = MessageJson::from_message(&msg).to_json();
+        (Some(bytes), None) => match decode(bytes, test.layer.as_ref()) {
+            Ok((json, _)) => {
+                let json = json.to_json();
                 Err((
                     "decode",
                     Mismatch::new("error.kind", expected.kind.clone(), "the message decodes")
@@ -222,8 +262,7 @@ fn check_invalid(test: &CodecTest, bytes: Option<&[u8]>) -> Checked {
             }
         },
         (None, Some(value)) => {
-            let text = serde_json::to_string(value).unwrap_or_default();
-            let result = MessageJson::from_json(&text).and_then(|m| m.to_bytes());
+            let result = read_message(value, test.layer.as_ref()).and_then(|m| m.to_bytes());
             match result {
                 Ok(got) => Err((
                     "encode",

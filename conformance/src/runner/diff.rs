@@ -1,12 +1,14 @@
 //! Naming the first difference: between two message JSONs (as a JSON path such as
-//! `message.x[1].address`) and between two byte strings (as `bytes[0x14]
-//! (x[0].word0)`, the field the codec's [`Layout`] puts at that byte).
+//! `message.x[1].address`, or `message.cmif.domain.in_objects[0]` in a layer object)
+//! and between two byte strings (as `bytes[0x14] (x[0].word0)`, the field the codec's
+//! [`Layout`] puts at that byte).
 
 use hipc::Layout;
 use hipc::{BUFFER_DESCRIPTOR_SIZE, POINTER_DESCRIPTOR_SIZE, RECEIVE_LIST_ENTRY_SIZE};
 use serde_json::Value;
 
 use super::problem::{Mismatch, show_json_int};
+use crate::layer_json::LayeredJson;
 use crate::message_json::{MessageJson, to_spaced_json};
 
 /// Compares two messages by the meaning of their message JSON: key order does not
@@ -27,6 +29,93 @@ pub(crate) fn diff_messages(
         // Unreachable in practice (equal JSON means equal messages); still say something.
         Some(Mismatch::new(root, expected.to_json(), actual.to_json()))
     })
+}
+
+/// Compares the layer objects (`"cmif"`, `"tipc"`) of two layered message JSONs as
+/// JSON trees. Unlike the HIPC keys, a layer object has no optional keys at a
+/// default: decoding writes every key that applies, so a key on one side only is a
+/// difference (shown as `absent`). Names the first differing path under `root`
+/// (`message.cmif.domain.in_objects[0]`).
+pub(crate) fn diff_layers(
+    root: &str,
+    expected: &LayeredJson,
+    actual: &LayeredJson,
+) -> Option<Mismatch> {
+    let pairs = [
+        ("cmif", tree(&expected.cmif), tree(&actual.cmif)),
+        ("tipc", tree(&expected.tipc), tree(&actual.tipc)),
+    ];
+    pairs
+        .iter()
+        .find_map(|(key, e, a)| diff_strict(&format!("{root}.{key}"), e, a))
+}
+
+/// A layer object as a JSON tree; `None` is `null`.
+fn tree<T: serde::Serialize>(v: &Option<T>) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// Displays a side of a strict comparison: `absent` for a missing key or object.
+fn show_strict(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => "absent".into(),
+        Some(v) => show_value(v),
+    }
+}
+
+/// Compares two JSON trees strictly: key order does not matter, but every key must
+/// be on both sides with the same value.
+fn diff_strict(path: &str, expected: &Value, actual: &Value) -> Option<Mismatch> {
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => {
+            let keys = e
+                .keys()
+                .chain(a.keys().filter(|k| !e.contains_key(*k)))
+                .cloned()
+                .collect::<Vec<_>>();
+            for key in keys {
+                let at = format!("{path}.{key}");
+                match (e.get(&key), a.get(&key)) {
+                    (Some(ev), Some(av)) => {
+                        if let Some(m) = diff_strict(&at, ev, av) {
+                            return Some(m);
+                        }
+                    }
+                    (ev, av) => {
+                        let detail = if ev.is_none() {
+                            "decoding gives this key; the vector does not list it"
+                        } else {
+                            "the vector lists this key; decoding does not give it"
+                        };
+                        return Some(
+                            Mismatch::new(at, show_strict(ev), show_strict(av)).detail(detail),
+                        );
+                    }
+                }
+            }
+            None
+        }
+        (Value::Array(e), Value::Array(a)) => {
+            for (i, (ev, av)) in e.iter().zip(a.iter()).enumerate() {
+                if let Some(m) = diff_strict(&format!("{path}[{i}]"), ev, av) {
+                    return Some(m);
+                }
+            }
+            (e.len() != a.len()).then(|| {
+                Mismatch::new(path, show_value(expected), show_value(actual)).detail(format!(
+                    "{} expected, {} found",
+                    items(e.len()),
+                    items(a.len())
+                ))
+            })
+        }
+        (e, a) if e == a => None,
+        (e, a) => Some(Mismatch::new(
+            path,
+            show_strict(Some(e)),
+            show_strict(Some(a)),
+        )),
+    }
 }
 
 /// The message JSON at its defaults: `special_header` is implied (so `true` and

@@ -234,3 +234,131 @@ fn malformed_tests_are_vector_errors() {
         "{o:?}"
     );
 }
+
+/// wire-format.md §6 Ex 7: a domain request with one in-object.
+const EX7_HEX: &str = "040000000e000000000000000000000001011400010000000000000000000000534643490000000002000000000000002a000000050000000000000000000000";
+const EX7_JSON: &str = r#"{"type": 4, "pid": null, "copy_handles": [], "move_handles": [], "x": [], "a": [], "b": [], "w": [], "raw_words": [0, 0, 1310977, 1, 0, 0, 1229145683, 0, 2, 0, 42, 5, 0, 0], "recv_list_count": 0, "c": [], "cmif": {"magic": 1229145683, "version": 0, "command_id": 2, "token": 0, "payload": "2a000000", "domain": {"type": 1, "num_in_objects": 1, "data_size": 20, "object_id": 1, "token": 0, "in_objects": [5]}}}"#;
+const CMIF_DOMAIN: &str = r#""layer": {"protocol": "cmif", "domain": true}"#;
+
+#[test]
+fn a_layer_test_passes() {
+    let o = run(&test(
+        "valid",
+        &format!(r#"{CMIF_DOMAIN}, "bytes": "{EX7_HEX}", "message": {EX7_JSON}"#),
+    ));
+    assert_eq!(o.status, Status::Passed, "{o:?}");
+    // Without raw_words the raw data is built from the cmif object.
+    let built = EX7_JSON.replace(
+        r#""raw_words": [0, 0, 1310977, 1, 0, 0, 1229145683, 0, 2, 0, 42, 5, 0, 0], "#,
+        "",
+    );
+    let o = run(&test(
+        "valid",
+        &format!(r#"{CMIF_DOMAIN}, "bytes": "{EX7_HEX}", "message": {built}"#),
+    ));
+    assert_eq!(o.status, Status::Passed, "{o:?}");
+}
+
+#[test]
+fn a_layer_difference_is_named_by_its_path() {
+    let json = EX7_JSON.replace(r#""in_objects": [5]"#, r#""in_objects": [6]"#);
+    let o = run(&test(
+        "valid",
+        &format!(r#"{CMIF_DOMAIN}, "bytes": "{EX7_HEX}", "message": {json}"#),
+    ));
+    let f = failure(&o);
+    assert_eq!(f.op.as_deref(), Some("decode"));
+    assert_eq!(f.field, "message.cmif.domain.in_objects[0]");
+    assert_eq!((f.expected.as_str(), f.actual.as_str()), ("6", "5"));
+    // A key decoding gives that the vector leaves out is a difference too.
+    let json = EX7_JSON.replace(r#""version": 0, "#, "");
+    let o = run(&test(
+        "valid",
+        &format!(r#"{CMIF_DOMAIN}, "bytes": "{EX7_HEX}", "message": {json}"#),
+    ));
+    let f = failure(&o);
+    assert_eq!(f.field, "message.cmif.version");
+    assert_eq!((f.expected.as_str(), f.actual.as_str()), ("absent", "0"));
+    // Read on a non-domain session, the domain header is where SFCI should be.
+    let o = run(&test(
+        "valid",
+        &format!(r#""layer": {{"protocol": "cmif"}}, "bytes": "{EX7_HEX}", "message": {EX7_JSON}"#),
+    ));
+    let f = failure(&o);
+    assert_eq!(f.field, "error");
+    assert!(f.actual.contains("cmif_bad_magic"), "{f:?}");
+    // A message without the layer object: the decoded one is not expected.
+    let o = run(&test(
+        "valid",
+        &format!(r#"{CMIF_DOMAIN}, "bytes": "{PAIR1_HEX}", "message": {PAIR1_JSON}"#),
+    ));
+    assert_eq!(failure(&o).field, "error");
+}
+
+#[test]
+fn layer_errors_match_kind_and_section() {
+    let bad = EX7_HEX.replacen("53464349", "53464340", 1);
+    let o = run(&test(
+        "invalid",
+        &format!(
+            r#"{CMIF_DOMAIN}, "bytes": "{bad}", "error": {{"kind": "cmif_bad_magic", "section": "raw_words"}}"#
+        ),
+    ));
+    assert_eq!(o.status, Status::Passed, "{o:?}");
+    // The same bytes decode without a layer.
+    let o = run(&test(
+        "invalid",
+        &format!(r#""bytes": "{bad}", "error": {{"kind": "cmif_bad_magic"}}"#),
+    ));
+    assert_eq!(failure(&o).actual, "the message decodes");
+    // Encoding: a layer key that disagrees with the raw data is json, naming it.
+    let json = EX7_JSON.replace(r#""command_id": 2"#, r#""command_id": 3"#);
+    let o = run(&test(
+        "invalid",
+        &format!(
+            r#"{CMIF_DOMAIN}, "message": {json}, "error": {{"kind": "json", "field": "cmif.command_id"}}"#
+        ),
+    ));
+    assert_eq!(o.status, Status::Passed, "{o:?}");
+    let o = run(&test(
+        "invalid",
+        &format!(
+            r#"{CMIF_DOMAIN}, "message": {json}, "error": {{"kind": "json", "field": "cmif.token"}}"#
+        ),
+    ));
+    let f = failure(&o);
+    assert_eq!(
+        (f.field.as_str(), f.actual.as_str()),
+        ("error.field", "cmif.command_id")
+    );
+}
+
+#[test]
+fn layer_keys_need_a_layer_test() {
+    // Without "layer", "cmif" is an unknown key of the message JSON.
+    let o = run(&test(
+        "valid",
+        &format!(r#""bytes": "{EX7_HEX}", "message": {EX7_JSON}"#),
+    ));
+    assert!(
+        o.reason
+            .as_deref()
+            .unwrap()
+            .contains("not a valid message JSON"),
+        "{o:?}"
+    );
+    // An unknown key in "layer" is a load error.
+    let text = format!(
+        r#"{{"schema": "hipc-vectors/1", "kind": "codec", "topic": "t", "description": "d",
+           "source": {{"spec": []}}, "notes": {{}},
+           "groups": [{{"name": "g", "tests": [{}]}}]}}"#,
+        test(
+            "valid",
+            &format!(
+                r#""layer": {{"protocol": "cmif", "domian": true}}, "bytes": "{EX7_HEX}", "message": {EX7_JSON}"#
+            )
+        )
+    );
+    let file = load_str("t.json", &text).unwrap();
+    assert_eq!(file.errors.len(), 1, "{:?}", file.errors);
+}
