@@ -1,6 +1,12 @@
 //! `decode/{hipc,naive,memcpy}/SHAPE`, `decode/hipc-cmif/cmif-small` and
 //! `encode/{hipc,memcpy}/SHAPE`, then the ratio report (benches/README.md).
-#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::hint::black_box;
 use std::time::SystemTime;

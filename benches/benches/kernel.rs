@@ -2,7 +2,13 @@
 //! a server (`SendSyncRequest` + `ReplyAndReceive`, through the `Kernel` trait);
 //! `replay/model/corpus` and `replay/serve-model/corpus`: every kernel vector of
 //! `vectors/` through `run_test`, in process and through `hipc serve-model`.
-#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};

@@ -4,7 +4,13 @@
 //! `cargo build --release -p hipc-benches --example profile` then
 //! `valgrind --tool=callgrind target/release/examples/profile decode-hipc tls-max 100000`.
 //! Kinds: decode-hipc, decode-naive, decode-cmif, encode-hipc, memcpy.
-#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::hint::black_box;
 
