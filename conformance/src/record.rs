@@ -2,8 +2,9 @@
 //! kernel does (vectors/README.md, "A test that omits the `expect` of a syscall
 //! step checks nothing about that call").
 //!
-//! For every test of a kernel file, the kernel is reset, the set-up performed and the
-//! steps run in order, exactly as the runner would. Then, in a copy of the file:
+//! Every test of a kernel file is run by the runner's executor
+//! ([`record_kernel_test`]), which tells a [`StepObserver`] what each step's call
+//! returned; this module turns that into JSON. In a copy of the file:
 //!
 //! * every syscall step without `expect` gets the one the kernel produced:
 //!   `send` → `"pending"` or `{"result": R}`; `reply_and_receive` →
@@ -26,9 +27,10 @@
 //! `excludes`) is left as it is.
 //!
 //! Steps that do have an `expect`, and every observation step, are kept as written;
-//! recording does not check them, but symbols they bind at first sight
-//! (`expect_message`, `expect_words`, `count_handles`, `out_index`) are bound from
-//! the kernel's values so that later inputs can use them.
+//! recording does not check them (an expectation that does not hold does not stop
+//! it), but symbols they bind at first sight (`expect_message`, `expect_words`,
+//! `count_handles`, `out_index`) are bound from the kernel's values so that later
+//! inputs can use them. A vector error or a kernel error stops the recording.
 //!
 //! The output is the file with keys in the canonical order of the vector format,
 //! one step per line.
@@ -36,18 +38,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
-use crate::hex;
-use crate::kernel::{
-    Kernel, KernelInfo, MemoryRegion, MessageBuffer, ProcessRef, ProcessSpec, RequestStatus,
-    ResultCode, SendOutcome, ThreadRef,
-};
-use crate::message_json::{BufferJson, MessageJson, PointerJson, ReceiveJson, ReservedJson};
-use crate::vector::{
-    BufferDecl, CallExpect, Expr, FileKind, ItemPattern, KernelTest, MessagePattern, ResultExpr,
-    Test, Wild, load_str,
-};
+use crate::kernel::{Kernel, KernelInfo, ProcessRef, RequestStatus, ResultCode, SendOutcome};
+use crate::message_json::MessageJson;
+use crate::runner::scenario::{Call, Run, StepObserver, record_kernel_test, skip_reason};
+use crate::vector::{BufferDecl, Expr, FileKind, KernelTest, Step, Test, load_str};
 
 /// The keys of a message pattern in kernel vectors (`vector::MessagePattern`).
 const PATTERN_KEYS: &[&str] = &[
@@ -66,9 +62,6 @@ const PATTERN_KEYS: &[&str] = &[
     "recv_list_offset",
     "reserved",
 ];
-
-/// The largest buffer decoded for an inserted `expect_message`.
-const MAX_MESSAGE_READ: u64 = 0x1_0000;
 
 /// The name of a result as a vector writes it.
 pub fn result_json(code: ResultCode) -> Value {
@@ -162,20 +155,17 @@ pub fn record_str(
             let Some(test) = tests.get(id.as_str()) else {
                 continue;
             };
-            let runnable = test.requires.iter().all(|c| info.capabilities.contains(c))
-                && !test.excludes.iter().any(|c| info.capabilities.contains(c));
-            if !runnable {
+            if skip_reason(&info, test).is_some() {
                 recorded.skipped += 1;
                 continue;
             }
             let mut used = BTreeSet::new();
             collect_symbols(raw, &mut used);
-            let mut run = Recording::new(kernel, used);
-            let edits = run
-                .run(test)
+            let mut recorder = Recorder::new(&test.steps, used);
+            record_kernel_test(kernel, test, &mut recorder)
                 .map_err(|e| format!("{file}: test {id}: {e}"))?;
             recorded.tests += 1;
-            apply_edits(raw, &edits, &mut recorded);
+            apply_edits(raw, &recorder.edits, &mut recorded);
         }
     }
     set_recorded_from(&mut value, &info, date);
@@ -239,47 +229,114 @@ fn apply_edits(test: &mut Value, edits: &Edits, recorded: &mut Recorded) {
     }
 }
 
-/// A thread the recording knows: its kernel identity and its process.
-#[derive(Clone, Copy)]
-struct ThreadInfo {
-    thread: ThreadRef,
-    process: ProcessRef,
-}
-
-/// One test being recorded.
-struct Recording<'k> {
-    kernel: &'k mut dyn Kernel,
-    symbols: BTreeMap<String, i128>,
+/// One test being recorded: told what each step did by the runner's executor.
+struct Recorder<'t> {
+    steps: &'t [Step],
+    edits: Edits,
     /// Symbol names the file uses (never minted).
     used: BTreeSet<String>,
-    processes: BTreeMap<String, ProcessRef>,
-    threads: BTreeMap<String, ThreadInfo>,
-    /// Threads blocked in `SendSyncRequest`, with the step's `buffer` JSON.
-    pending: BTreeMap<String, Option<Value>>,
+    /// Threads blocked in `SendSyncRequest`, with their step's buffer.
+    pending: BTreeMap<String, BufferDecl>,
     /// (process, handle) → minted symbol.
-    handle_names: BTreeMap<(String, u64), String>,
+    handle_names: BTreeMap<(ProcessRef, u64), String>,
     /// (process, address) → minted symbol.
-    address_names: BTreeMap<(String, u64), String>,
+    address_names: BTreeMap<(ProcessRef, u64), String>,
     next_handle: usize,
     next_address: usize,
 }
 
-fn to_u64(v: i128, what: &str) -> Result<u64, String> {
-    u64::try_from(v).map_err(|_| format!("{what}: {v} is not a u64"))
+impl StepObserver for Recorder<'_> {
+    fn step_ran(&mut self, run: &mut Run<'_>, i: usize, call: Option<Call>) {
+        let mut inserts = Vec::new();
+        match (self.steps.get(i), call) {
+            (
+                Some(Step::Send {
+                    thread,
+                    buffer,
+                    expect,
+                    ..
+                }),
+                Some(Call::Send(outcome)),
+            ) => {
+                let recorded = match outcome {
+                    SendOutcome::Pending => {
+                        self.pending.insert(thread.clone(), buffer.clone());
+                        Value::String("pending".into())
+                    }
+                    SendOutcome::Returned(code) => json!({ "result": result_json(code) }),
+                };
+                if expect.is_none() {
+                    self.edits.expects.insert(i, recorded);
+                }
+            }
+            (
+                Some(Step::SendAsync { expect: None, .. } | Step::Close { expect: None, .. }),
+                Some(Call::Returned(code)),
+            ) => {
+                self.edits
+                    .expects
+                    .insert(i, json!({ "result": result_json(code) }));
+            }
+            (
+                Some(Step::ReplyAndReceive {
+                    thread,
+                    buffer,
+                    expect,
+                    ..
+                }),
+                Some(Call::ReplyAndReceive(outcome)),
+            ) => {
+                if expect.is_none() {
+                    let out_index = outcome.out_index.map_or(Value::Null, Value::from);
+                    self.edits.expects.insert(
+                        i,
+                        json!({ "result": result_json(outcome.result), "out_index": out_index }),
+                    );
+                }
+                if outcome.result.is_success() && !self.next_is_message_on(i, thread) {
+                    inserts.extend(self.expect_message_step(
+                        run,
+                        thread,
+                        buffer,
+                        "recorded: the message the server received",
+                    ));
+                }
+            }
+            _ => {}
+        }
+        // Clients whose request completed during this step.
+        let waiting: Vec<(String, BufferDecl)> =
+            std::mem::take(&mut self.pending).into_iter().collect();
+        for (thread, buffer) in waiting {
+            match run.request_status(&thread) {
+                Some(RequestStatus::Pending) => {
+                    self.pending.insert(thread, buffer);
+                }
+                Some(RequestStatus::Completed(code))
+                    if code.is_success() && !self.next_is_message_on(i, &thread) =>
+                {
+                    inserts.extend(self.expect_message_step(
+                        run,
+                        &thread,
+                        &buffer,
+                        "recorded: the reply the client received",
+                    ));
+                }
+                _ => {}
+            }
+        }
+        if !inserts.is_empty() {
+            self.edits.inserts.insert(i, inserts);
+        }
+    }
 }
 
-fn narrow<T: TryFrom<u64>>(v: u64, what: &str) -> Result<T, String> {
-    T::try_from(v).map_err(|_| format!("{what}: {v:#x} does not fit"))
-}
-
-impl<'k> Recording<'k> {
-    fn new(kernel: &'k mut dyn Kernel, used: BTreeSet<String>) -> Self {
-        Recording {
-            kernel,
-            symbols: BTreeMap::new(),
+impl<'t> Recorder<'t> {
+    fn new(steps: &'t [Step], used: BTreeSet<String>) -> Self {
+        Recorder {
+            steps,
+            edits: Edits::default(),
             used,
-            processes: BTreeMap::new(),
-            threads: BTreeMap::new(),
             pending: BTreeMap::new(),
             handle_names: BTreeMap::new(),
             address_names: BTreeMap::new(),
@@ -288,373 +345,72 @@ impl<'k> Recording<'k> {
         }
     }
 
-    fn eval(&self, e: &Expr, what: &str) -> Result<i128, String> {
-        match e {
-            Expr::Int(v) => Ok(*v),
-            Expr::Sym { name, offset } => self
-                .symbols
-                .get(name)
-                .map(|v| v + offset)
-                .ok_or_else(|| format!("{what}: symbol ${name} is used before it is bound")),
-            Expr::Any => Err(format!("{what}: \"*\" cannot be an input")),
-        }
+    /// Whether the step after step `i` already is an `expect_message` on `thread`.
+    fn next_is_message_on(&self, i: usize, thread: &str) -> bool {
+        matches!(self.steps.get(i + 1), Some(Step::ExpectMessage { thread: Some(t), .. }) if t == thread)
     }
 
-    fn eval_u64(&self, e: &Expr, what: &str) -> Result<u64, String> {
-        to_u64(self.eval(e, what)?, what)
-    }
-
-    fn eval_opt<T: TryFrom<u64> + Default>(
-        &self,
-        e: Option<&Expr>,
-        what: &str,
-    ) -> Result<T, String> {
-        match e {
-            None => Ok(T::default()),
-            Some(e) => narrow(self.eval_u64(e, what)?, what),
-        }
-    }
-
-    /// Binds a symbol met in an expectation, if it is not bound yet.
-    fn bind_seen(&mut self, e: &Expr, actual: u64) {
-        if let Expr::Sym { name, offset } = e {
-            self.symbols
-                .entry(name.clone())
-                .or_insert(i128::from(actual) - offset);
-        }
-    }
-
-    fn process(&self, name: &str) -> Result<ProcessRef, String> {
-        self.processes
-            .get(name)
-            .copied()
-            .ok_or_else(|| format!("unknown process {name:?}"))
-    }
-
-    fn thread(&self, name: &str) -> Result<ThreadInfo, String> {
-        self.threads
-            .get(name)
-            .copied()
-            .ok_or_else(|| format!("unknown thread {name:?}"))
-    }
-
-    fn process_name_of(&self, process: ProcessRef) -> String {
-        self.processes
-            .iter()
-            .find(|(_, p)| **p == process)
-            .map(|(n, _)| n.clone())
-            .unwrap_or_default()
-    }
-
-    fn setup(&mut self, test: &KernelTest) -> Result<(), String> {
-        let k = &mut *self.kernel;
-        k.reset().map_err(|e| format!("reset: {e}"))?;
-        let setup = &test.setup;
-        for p in &setup.processes {
-            let what = format!("setup.processes {}", p.name);
-            let spec = ProcessSpec {
-                name: p.name.clone(),
-                pid: p
-                    .pid
-                    .as_ref()
-                    .map(|e| self.eval_u64(e, &what))
-                    .transpose()?,
-                handle_capacity: p
-                    .handle_capacity
-                    .as_ref()
-                    .map(|e| self.eval_u64(e, &what).and_then(|v| narrow(v, &what)))
-                    .transpose()?,
-                alias_region_size: p
-                    .alias_region_size
-                    .as_ref()
-                    .map(|e| self.eval_u64(e, &what))
-                    .transpose()?,
-            };
-            let process = self
-                .kernel
-                .create_process(&spec)
-                .map_err(|e| format!("{what}: {e}"))?;
-            let thread = self
-                .kernel
-                .main_thread(process)
-                .map_err(|e| format!("{what}: {e}"))?;
-            self.add_thread(&p.name, thread, process);
-            self.processes.insert(p.name.clone(), process);
-            let pid = self.kernel.process_id(process);
-            self.symbols
-                .insert(format!("pid.{}", p.name), i128::from(pid));
-        }
-        for t in &setup.threads {
-            let process = self.process(&t.process)?;
-            let thread = self
-                .kernel
-                .create_thread(process)
-                .map_err(|e| format!("setup.threads {}: {e}", t.name))?;
-            self.add_thread(&t.name, thread, process);
-        }
-        for m in &setup.memory {
-            let what = "setup.memory";
-            let process = self.process(&m.process)?;
-            let address = self.eval_u64(&m.address, what)?;
-            let size = self.eval_u64(&m.size, what)?;
-            let fill: u8 = self.eval_opt(m.fill.as_ref(), what)?;
-            let len = usize::try_from(size).map_err(|_| format!("{what}: size too large"))?;
-            let mut contents = vec![fill; len];
-            for c in &m.contents {
-                let offset = usize::try_from(self.eval_u64(&c.offset, what)?)
-                    .map_err(|_| format!("{what}: offset too large"))?;
-                let bytes = hex::decode(&c.hex).map_err(|e| format!("{what}: {e}"))?;
-                let end = offset.saturating_add(bytes.len());
-                let Some(dest) = contents.get_mut(offset..end) else {
-                    return Err(format!("{what}: contents outside the region"));
-                };
-                dest.copy_from_slice(&bytes);
-            }
-            let region = MemoryRegion {
-                address,
-                size,
-                state: m.state,
-                permission: m.permission,
-                attributes: m.attributes,
-                contents,
-            };
-            self.kernel
-                .map_memory(process, &region)
-                .map_err(|e| format!("{what}: {e}"))?;
-        }
-        for e in &setup.events {
-            let process = self.process(&e.process)?;
-            let handle = self
-                .kernel
-                .create_event(process, e.kind)
-                .map_err(|err| format!("setup.events {}: {err}", e.name))?;
-            self.symbols.insert(e.name.clone(), i128::from(handle));
-        }
-        for s in &setup.sessions {
-            let server = self.process(&s.server)?;
-            let client = self.process(&s.client)?;
-            let handles = self
-                .kernel
-                .create_session(server, client)
-                .map_err(|e| format!("setup.sessions {}: {e}", s.name))?;
-            self.symbols
-                .insert(format!("{}.server", s.name), i128::from(handles.server));
-            self.symbols
-                .insert(format!("{}.client", s.name), i128::from(handles.client));
-        }
-        Ok(())
-    }
-
-    fn add_thread(&mut self, name: &str, thread: ThreadRef, process: ProcessRef) {
-        self.threads
-            .insert(name.to_owned(), ThreadInfo { thread, process });
-        let tls = self.kernel.tls_address(thread);
-        self.symbols.insert(format!("tls.{name}"), i128::from(tls));
-    }
-
-    /// The kernel's buffer, its address and size.
-    fn buffer(
+    /// An `expect_message` step for the message now in a thread's buffer; `None`
+    /// when there is none that decodes.
+    fn expect_message_step(
         &mut self,
-        thread: ThreadInfo,
-        decl: &BufferDecl,
-    ) -> Result<(MessageBuffer, u64, u64), String> {
-        match decl {
-            BufferDecl::Tls => Ok((
-                MessageBuffer::Tls,
-                self.kernel.tls_address(thread.thread),
-                0x100,
-            )),
-            BufferDecl::User { address, size } => {
-                let address = self.eval_u64(address, "buffer.address")?;
-                let size = self.eval_u64(size, "buffer.size")?;
-                Ok((MessageBuffer::User { address, size }, address, size))
-            }
+        run: &mut Run<'_>,
+        thread: &str,
+        buffer: &BufferDecl,
+        comment: &str,
+    ) -> Option<Value> {
+        let (process, message) = run.message_in(thread, buffer)?;
+        let mut step = Map::new();
+        step.insert("op".into(), "expect_message".into());
+        step.insert("comment".into(), comment.into());
+        step.insert("thread".into(), thread.into());
+        if let BufferDecl::User { address, size } = buffer {
+            step.insert(
+                "buffer".into(),
+                json!({ "address": expr_json(address), "size": expr_json(size) }),
+            );
         }
+        step.insert("message".into(), self.symbolize(run, process, &message));
+        Some(Value::Object(step))
     }
 
-    fn input_bytes(
-        &self,
-        message: Option<&MessagePattern>,
-        hex_text: Option<&str>,
-    ) -> Result<Option<Vec<u8>>, String> {
-        if let Some(text) = hex_text {
-            return hex::decode(text).map(Some).map_err(|e| format!("hex: {e}"));
-        }
-        let Some(pattern) = message else {
-            return Ok(None);
+    /// A new symbol name `PREFIX<n>`, neither used by the file nor bound.
+    fn mint(&mut self, run: &Run<'_>, handle: bool) -> String {
+        let (prefix, counter) = if handle {
+            ("h", &mut self.next_handle)
+        } else {
+            ("addr", &mut self.next_address)
         };
-        let json = self.input_message(pattern)?;
-        json.to_bytes()
-            .map(Some)
-            .map_err(|e| format!("message: {e}"))
-    }
-
-    fn words<T: TryFrom<u64>>(
-        &self,
-        list: Option<&Wild<Vec<Expr>>>,
-        what: &str,
-    ) -> Result<Vec<T>, String> {
-        match list {
-            None => Ok(Vec::new()),
-            Some(Wild::Any) => Err(format!("{what}: \"*\" cannot be an input")),
-            Some(Wild::Is(items)) => items
-                .iter()
-                .enumerate()
-                .map(|(i, e)| narrow(self.eval_u64(e, what)?, &format!("{what}[{i}]")))
-                .collect(),
-        }
-    }
-
-    fn items<T>(
-        &self,
-        list: Option<&Wild<Vec<ItemPattern>>>,
-        what: &str,
-        make: impl Fn(&Self, &ItemPattern, &str) -> Result<T, String>,
-    ) -> Result<Vec<T>, String> {
-        match list {
-            None => Ok(Vec::new()),
-            Some(Wild::Any) => Err(format!("{what}: \"*\" cannot be an input")),
-            Some(Wild::Is(items)) => items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| make(self, item, &format!("{what}[{i}]")))
-                .collect(),
-        }
-    }
-
-    /// An input message: omitted keys take their empty default.
-    // Keys the message JSON may gain beyond the pattern's take their defaults.
-    #[allow(clippy::needless_update)]
-    fn input_message(&self, p: &MessagePattern) -> Result<MessageJson, String> {
-        let pointer = |s: &Self, i: &ItemPattern, what: &str| -> Result<PointerJson, String> {
-            Ok(PointerJson {
-                index: s.eval_opt(i.index.as_ref(), what)?,
-                address: s.eval_opt(i.address.as_ref(), what)?,
-                size: s.eval_opt(i.size.as_ref(), what)?,
-                reserved: s.eval_opt(i.reserved.as_ref(), what)?,
-            })
-        };
-        let buffer = |s: &Self, i: &ItemPattern, what: &str| -> Result<BufferJson, String> {
-            Ok(BufferJson {
-                address: s.eval_opt(i.address.as_ref(), what)?,
-                size: s.eval_opt(i.size.as_ref(), what)?,
-                mode: s.eval_opt(i.mode.as_ref(), what)?,
-                reserved: s.eval_opt(i.reserved.as_ref(), what)?,
-            })
-        };
-        let receive = |s: &Self, i: &ItemPattern, what: &str| -> Result<ReceiveJson, String> {
-            Ok(ReceiveJson {
-                address: s.eval_opt(i.address.as_ref(), what)?,
-                size: s.eval_opt(i.size.as_ref(), what)?,
-                reserved: s.eval_opt(i.reserved.as_ref(), what)?,
-            })
-        };
-        let special_header = match &p.special_header {
-            None | Some(Wild::Is(false)) => false,
-            Some(Wild::Is(true)) => true,
-            Some(Wild::Any) => return Err("special_header: \"*\" cannot be an input".into()),
-        };
-        let reserved = match &p.reserved {
-            None => ReservedJson::default(),
-            Some(r) => ReservedJson {
-                header1: self.eval_opt(r.header1.as_ref(), "reserved.header1")?,
-                special: self.eval_opt(r.special.as_ref(), "reserved.special")?,
-            },
-        };
-        Ok(MessageJson {
-            tag: self.eval_opt(p.tag.as_ref(), "type")?,
-            pid: match &p.pid {
-                Some(Some(e)) => Some(self.eval_u64(e, "pid")?),
-                _ => None,
-            },
-            copy_handles: self.words(p.copy_handles.as_ref(), "copy_handles")?,
-            move_handles: self.words(p.move_handles.as_ref(), "move_handles")?,
-            x: self.items(p.x.as_ref(), "x", pointer)?,
-            a: self.items(p.a.as_ref(), "a", buffer)?,
-            b: self.items(p.b.as_ref(), "b", buffer)?,
-            w: self.items(p.w.as_ref(), "w", buffer)?,
-            raw_words: self.words(p.raw_words.as_ref(), "raw_words")?,
-            recv_list_count: self.eval_opt(p.recv_list_count.as_ref(), "recv_list_count")?,
-            c: self.items(p.c.as_ref(), "c", receive)?,
-            special_header,
-            recv_list_offset: self.eval_opt(p.recv_list_offset.as_ref(), "recv_list_offset")?,
-            trailing_bytes: 0,
-            reserved,
-            ..MessageJson::default()
-        })
-    }
-
-    /// Writes an input message (if any) at the start of a thread's buffer.
-    fn write_input(
-        &mut self,
-        thread: ThreadInfo,
-        address: u64,
-        message: Option<&MessagePattern>,
-        hex_text: Option<&str>,
-    ) -> Result<(), String> {
-        if let Some(bytes) = self.input_bytes(message, hex_text)? {
-            self.kernel
-                .write_memory(thread.process, address, &bytes)
-                .map_err(|e| format!("writing the message: {e}"))?;
-        }
-        Ok(())
-    }
-
-    /// Reads and decodes the message in a buffer; `None` when it does not decode.
-    fn read_message(
-        &mut self,
-        process: ProcessRef,
-        address: u64,
-        size: u64,
-    ) -> Option<MessageJson> {
-        let len = usize::try_from(size.min(MAX_MESSAGE_READ)).ok()?;
-        let bytes = self.kernel.read_memory(process, address, len).ok()?;
-        MessageJson::decode(&bytes).ok()
-    }
-
-    fn mint(&mut self, prefix: &str) -> String {
         loop {
-            let counter = if prefix == "h" {
-                &mut self.next_handle
-            } else {
-                &mut self.next_address
-            };
             let name = format!("{prefix}{counter}");
             *counter += 1;
-            if !self.used.contains(&name) && !self.symbols.contains_key(&name) {
+            if !self.used.contains(&name) && !run.is_bound(&name) {
                 return name;
             }
         }
     }
 
-    fn handle_symbol(&mut self, process: &str, value: u64) -> Value {
+    /// The symbol for a kernel-chosen handle (`handle`) or address in `process`
+    /// (0 stays 0): the same value gets the same symbol.
+    fn symbol(&mut self, run: &Run<'_>, process: ProcessRef, value: u64, handle: bool) -> Value {
         if value == 0 {
             return Value::from(0);
         }
-        let key = (process.to_owned(), value);
-        let name = match self.handle_names.get(&key) {
-            Some(name) => name.clone(),
-            None => {
-                let name = self.mint("h");
-                self.symbols.insert(name.clone(), i128::from(value));
-                self.handle_names.insert(key, name.clone());
-                name
-            }
+        let names = if handle {
+            &self.handle_names
+        } else {
+            &self.address_names
         };
-        Value::String(format!("${name}"))
-    }
-
-    fn address_symbol(&mut self, process: &str, value: u64) -> Value {
-        if value == 0 {
-            return Value::from(0);
-        }
-        let key = (process.to_owned(), value);
-        let name = match self.address_names.get(&key) {
+        let name = match names.get(&(process, value)) {
             Some(name) => name.clone(),
             None => {
-                let name = self.mint("addr");
-                self.symbols.insert(name.clone(), i128::from(value));
-                self.address_names.insert(key, name.clone());
+                let name = self.mint(run, handle);
+                let names = if handle {
+                    &mut self.handle_names
+                } else {
+                    &mut self.address_names
+                };
+                names.insert((process, value), name.clone());
                 name
             }
         };
@@ -662,8 +418,7 @@ impl<'k> Recording<'k> {
     }
 
     /// The pattern for a received message, kernel-chosen values as symbols.
-    fn symbolize(&mut self, process: ProcessRef, message: &MessageJson) -> Value {
-        let process_name = self.process_name_of(process);
+    fn symbolize(&mut self, run: &Run<'_>, process: ProcessRef, message: &MessageJson) -> Value {
         // Every key of the message JSON's first table, and the optional ones when not
         // at their default; never `trailing_bytes` (the buffer's size, not the
         // message's).
@@ -677,38 +432,28 @@ impl<'k> Recording<'k> {
         };
         // Only the keys a kernel vector's message pattern knows.
         map.retain(|k, _| PATTERN_KEYS.contains(&k.as_str()));
-        if let Some(pid) = message.pid {
-            let owner = self
-                .processes
-                .keys()
-                .find(|name| self.symbols.get(&format!("pid.{name}")) == Some(&i128::from(pid)))
-                .cloned();
-            if let Some(owner) = owner {
-                map.insert("pid".into(), Value::String(format!("$pid.{owner}")));
-            }
+        if let Some(owner) = message.pid.and_then(|pid| run.process_with_pid(pid)) {
+            map.insert("pid".into(), Value::String(format!("$pid.{owner}")));
         }
-        for key in ["copy_handles", "move_handles"] {
-            let handles: Vec<u32> = if key == "copy_handles" {
-                message.copy_handles.clone()
-            } else {
-                message.move_handles.clone()
-            };
+        for (key, handles) in [
+            ("copy_handles", &message.copy_handles),
+            ("move_handles", &message.move_handles),
+        ] {
             let list = handles
                 .iter()
-                .map(|h| self.handle_symbol(&process_name, u64::from(*h)))
+                .map(|h| self.symbol(run, process, u64::from(*h), true))
                 .collect();
             map.insert(key.into(), Value::Array(list));
         }
-        for key in ["x", "a", "b", "w"] {
-            let addresses: Vec<u64> = match key {
-                "x" => message.x.iter().map(|d| d.address).collect(),
-                "a" => message.a.iter().map(|d| d.address).collect(),
-                "b" => message.b.iter().map(|d| d.address).collect(),
-                _ => message.w.iter().map(|d| d.address).collect(),
-            };
+        for (key, addresses) in [
+            ("x", message.x.iter().map(|d| d.address).collect::<Vec<_>>()),
+            ("a", message.a.iter().map(|d| d.address).collect()),
+            ("b", message.b.iter().map(|d| d.address).collect()),
+            ("w", message.w.iter().map(|d| d.address).collect()),
+        ] {
             let symbols: Vec<Value> = addresses
                 .iter()
-                .map(|a| self.address_symbol(&process_name, *a))
+                .map(|a| self.symbol(run, process, *a, false))
                 .collect();
             if let Some(items) = map.get_mut(key).and_then(Value::as_array_mut) {
                 for (item, symbol) in items.iter_mut().zip(symbols) {
@@ -719,419 +464,6 @@ impl<'k> Recording<'k> {
             }
         }
         value
-    }
-
-    fn expect_message_step(
-        &mut self,
-        thread_name: &str,
-        buffer: Option<&Value>,
-        comment: &str,
-    ) -> Option<Value> {
-        let thread = self.thread(thread_name).ok()?;
-        let decl: BufferDecl = match buffer {
-            None => BufferDecl::Tls,
-            Some(v) => serde_json::from_value(v.clone()).ok()?,
-        };
-        let (_, address, size) = self.buffer(thread, &decl).ok()?;
-        let message = self.read_message(thread.process, address, size)?;
-        let pattern = self.symbolize(thread.process, &message);
-        let mut step = Map::new();
-        step.insert("op".into(), Value::String("expect_message".into()));
-        step.insert("comment".into(), Value::String(comment.to_owned()));
-        step.insert("thread".into(), Value::String(thread_name.to_owned()));
-        if let Some(buffer) = buffer {
-            step.insert("buffer".into(), buffer.clone());
-        }
-        step.insert("message".into(), pattern);
-        Some(Value::Object(step))
-    }
-
-    /// Binds first-sight symbols of a message pattern from the actual message.
-    fn bind_message(&mut self, p: &MessagePattern, m: &MessageJson) {
-        fn items(
-            list: &Option<Wild<Vec<ItemPattern>>>,
-            actual: &[[u64; 5]],
-            pairs: &mut Vec<(Expr, u64)>,
-        ) {
-            if let Some(Wild::Is(list)) = list {
-                for (i, a) in list.iter().zip(actual) {
-                    let fields = [&i.index, &i.address, &i.size, &i.mode, &i.reserved];
-                    for (f, v) in fields.into_iter().zip(a) {
-                        if let Some(e) = f {
-                            pairs.push((e.clone(), *v));
-                        }
-                    }
-                }
-            }
-        }
-        let mut pairs: Vec<(Expr, u64)> = Vec::new();
-        if let Some(e) = &p.tag {
-            pairs.push((e.clone(), u64::from(m.tag)));
-        }
-        if let (Some(Some(e)), Some(pid)) = (&p.pid, m.pid) {
-            pairs.push((e.clone(), pid));
-        }
-        for (list, actual) in [
-            (&p.copy_handles, &m.copy_handles),
-            (&p.move_handles, &m.move_handles),
-            (&p.raw_words, &m.raw_words),
-        ] {
-            if let Some(Wild::Is(list)) = list {
-                for (e, v) in list.iter().zip(actual) {
-                    pairs.push((e.clone(), u64::from(*v)));
-                }
-            }
-        }
-        let x: Vec<[u64; 5]> =
-            m.x.iter()
-                .map(|d| {
-                    [
-                        u64::from(d.index),
-                        d.address,
-                        d.size,
-                        0,
-                        u64::from(d.reserved),
-                    ]
-                })
-                .collect();
-        items(&p.x, &x, &mut pairs);
-        for (list, actual) in [(&p.a, &m.a), (&p.b, &m.b), (&p.w, &m.w)] {
-            let v: Vec<[u64; 5]> = actual
-                .iter()
-                .map(|d| {
-                    [
-                        0,
-                        d.address,
-                        d.size,
-                        u64::from(d.mode),
-                        u64::from(d.reserved),
-                    ]
-                })
-                .collect();
-            items(list, &v, &mut pairs);
-        }
-        let c: Vec<[u64; 5]> =
-            m.c.iter()
-                .map(|d| [0, d.address, d.size, 0, u64::from(d.reserved)])
-                .collect();
-        items(&p.c, &c, &mut pairs);
-        for (e, v) in pairs {
-            self.bind_seen(&e, v);
-        }
-    }
-
-    fn run(&mut self, test: &KernelTest) -> Result<Edits, String> {
-        use crate::vector::Step;
-        self.setup(test)?;
-        let mut edits = Edits::default();
-        let next_is_message_on = |i: usize, thread: &str| matches!(test.steps.get(i + 1), Some(Step::ExpectMessage { thread: Some(t), .. }) if t == thread);
-        for (i, step) in test.steps.iter().enumerate() {
-            let at = |e: String| format!("step {i} ({}): {e}", step.op());
-            let mut inserts = Vec::new();
-            match step {
-                Step::Send {
-                    thread,
-                    session,
-                    buffer,
-                    message,
-                    hex,
-                    expect,
-                    ..
-                } => {
-                    let t = self.thread(thread).map_err(at)?;
-                    let session = narrow(self.eval_u64(session, "session").map_err(at)?, "session")
-                        .map_err(at)?;
-                    let (kbuf, address, _) = self.buffer(t, buffer).map_err(at)?;
-                    self.write_input(t, address, message.as_ref(), hex.as_deref())
-                        .map_err(at)?;
-                    let outcome = self.kernel.send_sync_request(t.thread, session, kbuf);
-                    let recorded = match outcome {
-                        SendOutcome::Pending => {
-                            let raw_buffer = match buffer {
-                                BufferDecl::Tls => None,
-                                BufferDecl::User { address, size } => Some(serde_json::json!({
-                                    "address": expr_json(address),
-                                    "size": expr_json(size),
-                                })),
-                            };
-                            self.pending.insert(thread.clone(), raw_buffer);
-                            Value::String("pending".into())
-                        }
-                        SendOutcome::Returned(code) => {
-                            serde_json::json!({ "result": result_json(code) })
-                        }
-                    };
-                    if expect.is_none() {
-                        edits.expects.insert(i, recorded);
-                    }
-                }
-                Step::SendAsync {
-                    thread,
-                    session,
-                    buffer,
-                    message,
-                    hex,
-                    bind_event,
-                    expect,
-                    ..
-                } => {
-                    let t = self.thread(thread).map_err(at)?;
-                    let session = narrow(self.eval_u64(session, "session").map_err(at)?, "session")
-                        .map_err(at)?;
-                    let (_, address, size) = self.buffer(t, buffer).map_err(at)?;
-                    self.write_input(t, address, message.as_ref(), hex.as_deref())
-                        .map_err(at)?;
-                    let result = self
-                        .kernel
-                        .send_async_request(t.thread, session, address, size)
-                        .map_err(|e| at(e.to_string()))?;
-                    let code = match result {
-                        Ok(handle) => {
-                            if let Some(name) = bind_event {
-                                let name = name.strip_prefix('$').unwrap_or(name);
-                                self.symbols.insert(name.to_owned(), i128::from(handle));
-                            }
-                            ResultCode::SUCCESS
-                        }
-                        Err(code) => code,
-                    };
-                    if expect.is_none() {
-                        edits
-                            .expects
-                            .insert(i, serde_json::json!({ "result": result_json(code) }));
-                    }
-                }
-                Step::ReplyAndReceive {
-                    thread,
-                    handles,
-                    reply_target,
-                    timeout,
-                    buffer,
-                    message,
-                    hex,
-                    expect,
-                    ..
-                } => {
-                    let t = self.thread(thread).map_err(at)?;
-                    let handles = handles
-                        .iter()
-                        .map(|h| {
-                            self.eval_u64(h, "handles")
-                                .and_then(|v| narrow::<u32>(v, "handles"))
-                        })
-                        .collect::<Result<Vec<u32>, String>>()
-                        .map_err(at)?;
-                    let target: u32 = self
-                        .eval_opt(reply_target.as_ref(), "reply_target")
-                        .map_err(at)?;
-                    let timeout = match timeout {
-                        None => 0,
-                        Some(e) => {
-                            let v = self.eval(e, "timeout").map_err(at)?;
-                            i64::try_from(v)
-                                .map_err(|_| at(format!("timeout {v} does not fit an i64")))?
-                        }
-                    };
-                    let (kbuf, address, _) = self.buffer(t, buffer).map_err(at)?;
-                    self.write_input(t, address, message.as_ref(), hex.as_deref())
-                        .map_err(at)?;
-                    let outcome = self
-                        .kernel
-                        .reply_and_receive(t.thread, &handles, target, timeout, kbuf);
-                    match expect {
-                        None => {
-                            let out_index = outcome.out_index.map_or(Value::Null, Value::from);
-                            edits.expects.insert(
-                                i,
-                                serde_json::json!({
-                                    "result": result_json(outcome.result),
-                                    "out_index": out_index,
-                                }),
-                            );
-                        }
-                        Some(CallExpect::Returned(r)) => {
-                            if let (Some(Some(e)), Some(actual)) = (&r.out_index, outcome.out_index)
-                            {
-                                self.bind_seen(e, u64::try_from(actual).unwrap_or(0));
-                            }
-                            if let Some(ResultExpr::Expr(e)) = &r.result {
-                                self.bind_seen(e, u64::from(outcome.result.0));
-                            }
-                        }
-                        Some(_) => {}
-                    }
-                    if outcome.result.is_success() && !next_is_message_on(i, thread) {
-                        let raw_buffer = match buffer {
-                            BufferDecl::Tls => None,
-                            BufferDecl::User { address, size } => Some(serde_json::json!({
-                                "address": expr_json(address),
-                                "size": expr_json(size),
-                            })),
-                        };
-                        if let Some(step) = self.expect_message_step(
-                            thread,
-                            raw_buffer.as_ref(),
-                            "recorded: the message the server received",
-                        ) {
-                            inserts.push(step);
-                        }
-                    }
-                }
-                Step::Close {
-                    process,
-                    handle,
-                    expect,
-                    ..
-                } => {
-                    let p = self.process(process).map_err(at)?;
-                    let handle = narrow(self.eval_u64(handle, "handle").map_err(at)?, "handle")
-                        .map_err(at)?;
-                    let code = self.kernel.close_handle(p, handle);
-                    if expect.is_none() {
-                        edits
-                            .expects
-                            .insert(i, serde_json::json!({ "result": result_json(code) }));
-                    }
-                }
-                Step::Write {
-                    thread,
-                    buffer,
-                    process,
-                    address,
-                    message,
-                    hex,
-                    ..
-                } => {
-                    let (proc_ref, addr) = match (thread, process, address) {
-                        (Some(thread), _, _) => {
-                            let t = self.thread(thread).map_err(at)?;
-                            let decl = buffer.clone().unwrap_or_default();
-                            let (_, addr, _) = self.buffer(t, &decl).map_err(at)?;
-                            (t.process, addr)
-                        }
-                        (None, Some(process), Some(address)) => (
-                            self.process(process).map_err(at)?,
-                            self.eval_u64(address, "address").map_err(at)?,
-                        ),
-                        _ => return Err(at("needs thread, or process and address".into())),
-                    };
-                    if let Some(bytes) = self
-                        .input_bytes(message.as_ref(), hex.as_deref())
-                        .map_err(at)?
-                    {
-                        self.kernel
-                            .write_memory(proc_ref, addr, &bytes)
-                            .map_err(|e| at(e.to_string()))?;
-                    }
-                }
-                Step::ExpectMessage {
-                    thread,
-                    buffer,
-                    process,
-                    address,
-                    size,
-                    message,
-                    ..
-                } => {
-                    let located = match (thread, process, address) {
-                        (Some(thread), _, _) => self.thread(thread).ok().and_then(|t| {
-                            let decl = buffer.clone().unwrap_or_default();
-                            self.buffer(t, &decl)
-                                .ok()
-                                .map(|(_, a, s)| (t.process, a, s))
-                        }),
-                        (None, Some(process), Some(address)) => {
-                            let p = self.process(process).ok();
-                            let a = self.eval_u64(address, "address").ok();
-                            let s = match size {
-                                Some(e) => self.eval_u64(e, "size").ok(),
-                                None => Some(0x100),
-                            };
-                            p.zip(a).zip(s).map(|((p, a), s)| (p, a, s))
-                        }
-                        _ => None,
-                    };
-                    if let Some((p, a, s)) = located {
-                        if let Some(actual) = self.read_message(p, a, s) {
-                            self.bind_message(message, &actual);
-                        }
-                    }
-                }
-                Step::ExpectWords {
-                    thread,
-                    buffer,
-                    process,
-                    address,
-                    offset,
-                    words,
-                    ..
-                } => {
-                    let located = match (thread, process, address) {
-                        (Some(thread), _, _) => self.thread(thread).ok().and_then(|t| {
-                            let decl = buffer.clone().unwrap_or_default();
-                            self.buffer(t, &decl).ok().map(|(_, a, _)| (t.process, a))
-                        }),
-                        (None, Some(process), Some(address)) => self
-                            .process(process)
-                            .ok()
-                            .zip(self.eval_u64(address, "address").ok()),
-                        _ => None,
-                    };
-                    let first: u64 = self.eval_opt(offset.as_ref(), "offset").unwrap_or(0);
-                    if let Some((p, a)) = located {
-                        let start = a.saturating_add(first.saturating_mul(4));
-                        if let Ok(bytes) = self.kernel.read_memory(p, start, words.len() * 4) {
-                            for (e, chunk) in words.iter().zip(bytes.chunks_exact(4)) {
-                                let mut w = [0u8; 4];
-                                w.copy_from_slice(chunk);
-                                self.bind_seen(e, u64::from(u32::from_le_bytes(w)));
-                            }
-                        }
-                    }
-                }
-                Step::CountHandles { process, bind, .. } => {
-                    let p = self.process(process).map_err(at)?;
-                    let count = self.kernel.handle_count(p);
-                    let name = bind.strip_prefix('$').unwrap_or(bind);
-                    self.symbols
-                        .insert(name.to_owned(), i128::try_from(count).unwrap_or(i128::MAX));
-                }
-                _ => {}
-            }
-            // Clients whose request completed during this step.
-            let waiting: Vec<(String, Option<Value>)> = self
-                .pending
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            for (thread, buffer) in waiting {
-                let Ok(t) = self.thread(&thread) else {
-                    continue;
-                };
-                match self.kernel.request_status(t.thread) {
-                    RequestStatus::Pending => {}
-                    RequestStatus::Idle => {
-                        self.pending.remove(&thread);
-                    }
-                    RequestStatus::Completed(code) => {
-                        self.pending.remove(&thread);
-                        if code.is_success() && !next_is_message_on(i, &thread) {
-                            if let Some(step) = self.expect_message_step(
-                                &thread,
-                                buffer.as_ref(),
-                                "recorded: the reply the client received",
-                            ) {
-                                inserts.push(step);
-                            }
-                        }
-                    }
-                }
-            }
-            if !inserts.is_empty() {
-                edits.inserts.insert(i, inserts);
-            }
-        }
-        Ok(edits)
     }
 }
 

@@ -419,13 +419,38 @@ impl Run<'_> {
         }
     }
 
+    /// The bytes of the message buffer at `place` (at most [`MAX_MESSAGE_READ`]).
+    fn read_buffer(&mut self, place: &Place) -> Result<Vec<u8>, Problem> {
+        let len = usize::try_from(place.size.min(MAX_MESSAGE_READ)).unwrap_or(0x100);
+        Ok(self.kernel.read_memory(place.process, place.address, len)?)
+    }
+
+    /// The message in a thread's buffer, decoded, and the thread's process; `None`
+    /// when the thread or buffer cannot be resolved or the bytes do not decode.
+    pub(crate) fn message_in(
+        &mut self,
+        thread: &str,
+        buffer: &BufferDecl,
+    ) -> Option<(ProcessRef, MessageJson)> {
+        let place = self
+            .place(
+                &Some(thread.to_owned()),
+                &Some(buffer.clone()),
+                &None,
+                &None,
+                None,
+            )
+            .ok()?;
+        let bytes = self.read_buffer(&place).ok()?;
+        Some((place.process, MessageJson::decode(&bytes).ok()?))
+    }
+
     fn expect_message(
         &mut self,
         place: &Place,
         pattern: &crate::vector::MessagePattern,
     ) -> Result<(), Problem> {
-        let len = usize::try_from(place.size.min(MAX_MESSAGE_READ)).unwrap_or(0x100);
-        let bytes = self.kernel.read_memory(place.process, place.address, len)?;
+        let bytes = self.read_buffer(place)?;
         let msg = match Message::new_checked(&bytes[..]) {
             Ok(msg) => msg,
             Err(e) => {
