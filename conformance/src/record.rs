@@ -237,12 +237,11 @@ struct Recorder<'t> {
     used: BTreeSet<String>,
     /// Threads blocked in `SendSyncRequest`, with their step's buffer.
     pending: BTreeMap<String, BufferDecl>,
-    /// (process, handle) → minted symbol.
-    handle_names: BTreeMap<(ProcessRef, u64), String>,
-    /// (process, address) → minted symbol.
-    address_names: BTreeMap<(ProcessRef, u64), String>,
-    next_handle: usize,
-    next_address: usize,
+    /// (prefix, process, value) → minted symbol: `h` for handles, `addr` for
+    /// addresses.
+    names: BTreeMap<(&'static str, ProcessRef, u64), String>,
+    /// Prefix → the last number tried.
+    counters: BTreeMap<&'static str, usize>,
 }
 
 impl StepObserver for Recorder<'_> {
@@ -338,10 +337,8 @@ impl<'t> Recorder<'t> {
             edits: Edits::default(),
             used,
             pending: BTreeMap::new(),
-            handle_names: BTreeMap::new(),
-            address_names: BTreeMap::new(),
-            next_handle: 1,
-            next_address: 1,
+            names: BTreeMap::new(),
+            counters: BTreeMap::new(),
         }
     }
 
@@ -374,46 +371,32 @@ impl<'t> Recorder<'t> {
         Some(Value::Object(step))
     }
 
-    /// A new symbol name `PREFIX<n>`, neither used by the file nor bound.
-    fn mint(&mut self, run: &Run<'_>, handle: bool) -> String {
-        let (prefix, counter) = if handle {
-            ("h", &mut self.next_handle)
-        } else {
-            ("addr", &mut self.next_address)
-        };
-        loop {
-            let name = format!("{prefix}{counter}");
-            *counter += 1;
-            if !self.used.contains(&name) && !run.is_bound(&name) {
-                return name;
-            }
-        }
-    }
-
-    /// The symbol for a kernel-chosen handle (`handle`) or address in `process`
-    /// (0 stays 0): the same value gets the same symbol.
-    fn symbol(&mut self, run: &Run<'_>, process: ProcessRef, value: u64, handle: bool) -> Value {
+    /// The symbol for a value the kernel chose in `process` (0 stays 0): the same
+    /// value gets the same symbol, a new one `$PREFIX<n>` with a name neither used
+    /// by the file nor bound.
+    fn symbol(
+        &mut self,
+        run: &Run<'_>,
+        process: ProcessRef,
+        value: u64,
+        prefix: &'static str,
+    ) -> Value {
         if value == 0 {
             return Value::from(0);
         }
-        let names = if handle {
-            &self.handle_names
-        } else {
-            &self.address_names
-        };
-        let name = match names.get(&(process, value)) {
-            Some(name) => name.clone(),
-            None => {
-                let name = self.mint(run, handle);
-                let names = if handle {
-                    &mut self.handle_names
-                } else {
-                    &mut self.address_names
-                };
-                names.insert((process, value), name.clone());
-                name
-            }
-        };
+        let name = self
+            .names
+            .entry((prefix, process, value))
+            .or_insert_with(|| {
+                let n = self.counters.entry(prefix).or_insert(0);
+                loop {
+                    *n += 1;
+                    let name = format!("{prefix}{n}");
+                    if !self.used.contains(&name) && !run.is_bound(&name) {
+                        break name;
+                    }
+                }
+            });
         Value::String(format!("${name}"))
     }
 
@@ -441,7 +424,7 @@ impl<'t> Recorder<'t> {
         ] {
             let list = handles
                 .iter()
-                .map(|h| self.symbol(run, process, u64::from(*h), true))
+                .map(|h| self.symbol(run, process, u64::from(*h), "h"))
                 .collect();
             map.insert(key.into(), Value::Array(list));
         }
@@ -453,7 +436,7 @@ impl<'t> Recorder<'t> {
         ] {
             let symbols: Vec<Value> = addresses
                 .iter()
-                .map(|a| self.symbol(run, process, *a, false))
+                .map(|a| self.symbol(run, process, *a, "addr"))
                 .collect();
             if let Some(items) = map.get_mut(key).and_then(Value::as_array_mut) {
                 for (item, symbol) in items.iter_mut().zip(symbols) {
