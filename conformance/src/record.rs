@@ -418,30 +418,27 @@ impl<'t> Recorder<'t> {
         if let Some(owner) = message.pid.and_then(|pid| run.process_with_pid(pid)) {
             map.insert("pid".into(), Value::String(format!("$pid.{owner}")));
         }
-        for (key, handles) in [
-            ("copy_handles", &message.copy_handles),
-            ("move_handles", &message.move_handles),
+        // Handles (`h`) and descriptor addresses (`addr`).
+        for (key, prefix) in [
+            ("copy_handles", "h"),
+            ("move_handles", "h"),
+            ("x", "addr"),
+            ("a", "addr"),
+            ("b", "addr"),
+            ("w", "addr"),
         ] {
-            let list = handles
-                .iter()
-                .map(|h| self.symbol(run, process, u64::from(*h), "h"))
-                .collect();
-            map.insert(key.into(), Value::Array(list));
-        }
-        for (key, addresses) in [
-            ("x", message.x.iter().map(|d| d.address).collect::<Vec<_>>()),
-            ("a", message.a.iter().map(|d| d.address).collect()),
-            ("b", message.b.iter().map(|d| d.address).collect()),
-            ("w", message.w.iter().map(|d| d.address).collect()),
-        ] {
-            let symbols: Vec<Value> = addresses
-                .iter()
-                .map(|a| self.symbol(run, process, *a, "addr"))
-                .collect();
-            if let Some(items) = map.get_mut(key).and_then(Value::as_array_mut) {
-                for (item, symbol) in items.iter_mut().zip(symbols) {
-                    if let Some(item) = item.as_object_mut() {
-                        item.insert("address".into(), symbol);
+            let Some(Value::Array(items)) = map.get_mut(key) else {
+                continue;
+            };
+            for item in items {
+                let slot = if prefix == "h" {
+                    Some(item)
+                } else {
+                    item.get_mut("address")
+                };
+                if let Some(slot) = slot {
+                    if let Some(v) = slot.as_u64() {
+                        *slot = self.symbol(run, process, v, prefix);
                     }
                 }
             }
