@@ -1046,3 +1046,60 @@ fn model_failures_name_the_field() {
         ("result", "0x0 (Success)", "0xea01 (TimedOut)")
     );
 }
+
+/// Notes what each step's call returned, and the message in S's buffer after each
+/// step.
+#[derive(Default)]
+struct Log(Vec<String>);
+
+impl StepObserver for Log {
+    fn step_ran(&mut self, run: &mut Run<'_>, index: usize, call: Option<Call>) {
+        let message = run
+            .message_in("S", &BufferDecl::Tls)
+            .map(|(_, m)| m.raw_words);
+        self.0.push(format!("{index}: {call:?} {message:?}"));
+    }
+}
+
+#[test]
+fn recording_reports_every_call_and_checks_nothing() {
+    let mut k = Fake {
+        receive: Some(received()),
+        receive_handles: vec![(0x30000, (1, 0x10002))],
+        ..Fake::default()
+    };
+    let recorded = file(&format!(
+        r#"{SETUP}, "steps": [
+            {{"op": "send", "thread": "C", "session": "$s.client", "expect": {{"result": "InvalidHandle"}}}},
+            {{"op": "reply_and_receive", "thread": "S", "handles": ["$s.server"]}},
+            {{"op": "expect_message", "thread": "S", "message": {{"raw_words": [8]}}}},
+            {{"op": "close", "process": "C", "handle": "$s.client"}}
+        ]"#
+    ));
+    let Some(Test::Kernel(test)) = recorded.tests().next() else {
+        panic!("a kernel test");
+    };
+    let mut log = Log::default();
+    record_kernel_test(&mut k, test, &mut log).unwrap();
+    assert_eq!(
+        log.0,
+        [
+            "0: Some(Send(Pending)) Some([])",
+            "1: Some(ReplyAndReceive(WaitOutcome { result: ResultCode(0), out_index: Some(0) })) Some([7])",
+            "2: None Some([7])",
+            "3: Some(Returned(ResultCode(0))) Some([7])",
+        ]
+    );
+    // Vector errors still end a recording, with the reason a report gives.
+    let broken = file(&format!(
+        r#"{SETUP}, "steps": [{{"op": "close", "process": "C", "handle": "$nope"}}]"#
+    ));
+    let Some(Test::Kernel(test)) = broken.tests().next() else {
+        panic!("a kernel test");
+    };
+    let err = record_kernel_test(&mut Fake::default(), test, &mut Log::default()).unwrap_err();
+    assert_eq!(
+        err,
+        "vector error at step 0 (close): handle: symbol $nope is used before it is bound"
+    );
+}
