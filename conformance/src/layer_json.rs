@@ -609,8 +609,8 @@ fn build_cmif(c: &CmifJson, raw_offset: usize) -> Result<Vec<u8>, JsonError> {
             };
             let Some(object_id) = d.object_id else {
                 return Err(invalid(
-                    "cmif.domain",
-                    "missing required key \"object_id\" (to build the raw data)",
+                    "cmif.domain.object_id",
+                    "missing required key (to build the raw data)",
                 ));
             };
             raw.push(kind);
@@ -633,8 +633,8 @@ fn build_cmif(c: &CmifJson, raw_offset: usize) -> Result<Vec<u8>, JsonError> {
     } else {
         let Some(command_id) = c.command_id else {
             return Err(invalid(
-                "cmif",
-                "missing required key \"command_id\" (or \"result\" for a response) to build the raw data",
+                "cmif.command_id",
+                "missing required key (or \"result\" for a response) to build the raw data",
             ));
         };
         raw.extend(header(cmif::IN_MAGIC, command_id));
@@ -671,8 +671,8 @@ fn build_tipc(t: &TipcJson) -> Result<Vec<u8>, JsonError> {
         raw.extend(result.to_le_bytes());
     } else if t.command_id.is_none() {
         return Err(invalid(
-            "tipc",
-            "missing required key \"command_id\" (or \"result\" for a reply, or \"close\") to build the raw data",
+            "tipc.command_id",
+            "missing required key (or \"result\" for a reply, or \"close\") to build the raw data",
         ));
     }
     raw.extend(payload_bytes(t.payload.as_ref()));

@@ -19,7 +19,14 @@
 //!   (write `"pid": null` for no PID). The optional keys (`special_header`,
 //!   `recv_list_offset`, `trailing_bytes`, `reserved` and each key inside `reserved`,
 //!   a descriptor's `reserved`) may be omitted or given at their default.
-//! * Unknown keys and duplicate keys are refused, at any level.
+//! * Unknown keys and duplicate keys are refused, at any level; such an error, and
+//!   a missing key's, names the key's own path (`x[0].size`).
+//! * An unsigned integer that does not fit its field is refused as the codec refuses
+//!   it, [`Error::ValueTooLarge`] (or [`Error::BitsOutsideField`] for `reserved`
+//!   keys) with the field's [`FieldPath`], whether or not it fits the Rust type that
+//!   holds the field: `"type": 65536` and `"index": 256` are refused exactly like
+//!   `"index": 16`. A handle or raw word above `u32::MAX`, which no codec field names,
+//!   is [`JsonError::WordTooLarge`].
 //! * `trailing_bytes` is checked to be an unsigned integer and otherwise ignored.
 //! * `special_header: false` together with a PID or handles is accepted: the special
 //!   header is implied by them.
@@ -32,8 +39,8 @@ use std::fmt;
 
 use hipc::field::{buffer, header0, header1, limits, pointer, receive, special};
 use hipc::{
-    BufferDescriptor, Error, Message, MessageRepr, PointerDescriptor, ReceiveListEntry, Section,
-    U32,
+    BufferDescriptor, Error, Field, FieldPath, Message, MessageRepr, PointerDescriptor,
+    ReceiveListEntry, Section, U32,
 };
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -166,8 +173,27 @@ pub enum JsonError {
         /// What is wrong.
         problem: String,
     },
-    /// The codec refused the message (its error names the field's JSON path).
+    /// The codec refused the message, or a value the codec would refuse (its error
+    /// names the field's JSON path).
     Codec(Error),
+    /// Reserved bits given above bit 31: the codec's error for them
+    /// ([`Error::BitsOutsideField`], whose value holds the low 32 bits) and the value
+    /// as given, which the message shows.
+    Wide {
+        /// The codec's error.
+        error: Error,
+        /// The value as given.
+        value: u64,
+    },
+    /// A handle or raw word above `u32::MAX` (`copy_handles[0]`, `raw_words[3]`).
+    WordTooLarge {
+        /// The JSON path of the word.
+        path: String,
+        /// Its section (`copy_handles`, `move_handles`, `raw_words`).
+        section: Section,
+        /// The value given.
+        value: u64,
+    },
 }
 
 impl fmt::Display for JsonError {
@@ -177,6 +203,18 @@ impl fmt::Display for JsonError {
             JsonError::Invalid { path, problem } if path.is_empty() => f.write_str(problem),
             JsonError::Invalid { path, problem } => write!(f, "{path}: {problem}"),
             JsonError::Codec(e) => write!(f, "{e}"),
+            JsonError::Wide { error, value } => match error {
+                Error::BitsOutsideField { field, mask, .. } => write!(
+                    f,
+                    "{field}: value {value:#010x} sets bits outside the field (allowed bits {mask:#010x})"
+                ),
+                other => write!(f, "{other} (value given: {value:#x})"),
+            },
+            JsonError::WordTooLarge { path, value, .. } => write!(
+                f,
+                "{path}: value {value:#x} does not fit (largest is {:#x})",
+                u32::MAX
+            ),
         }
     }
 }
@@ -366,14 +404,19 @@ impl MessageJson {
             "reserved",
         ];
         let obj = Obj::new(tree, loc, KEYS)?;
-        let handles = |key: &'static str| -> Result<Vec<u32>, JsonError> {
+        let handles = |key: &'static str, section: Section| -> Result<Vec<u32>, JsonError> {
             let (value, at) = obj.required(key)?;
             array(value, &at)?
                 .iter()
                 .enumerate()
                 .map(|(i, h)| {
                     let at = at.index(i);
-                    narrow(uint(h, &at)?, &at, u64::from(u32::MAX))
+                    let v = uint(h, &at)?;
+                    u32::try_from(v).map_err(|_| JsonError::WordTooLarge {
+                        path: at.to_string(),
+                        section,
+                        value: v,
+                    })
                 })
                 .collect()
         };
@@ -381,49 +424,62 @@ impl MessageJson {
             let (value, at) = obj.required(key)?;
             Ok::<_, JsonError>((array(value, &at)?, at))
         };
-        let descriptors = |key: &'static str| {
+        let descriptors = |key: &'static str, section: Section| {
             let (list, at) = items(key)?;
             list.iter()
                 .enumerate()
-                .map(|(i, d)| BufferJson::from_tree(d, &at.index(i)))
+                .map(|(i, d)| BufferJson::from_tree(d, &at.index(i), section, i))
                 .collect::<Result<Vec<_>, _>>()
         };
         // Struct fields are evaluated in the order written: errors come in key order.
         Ok(MessageJson {
-            tag: obj.uint_field("type", u64::from(header0::TAG.max()))?,
+            tag: obj.codec_field("type", path(Field::Type), u64::from(header0::TAG.max()))?,
             pid: match obj.required("pid")? {
                 (Json::Null, _) => None,
                 (other, at) => Some(uint(other, &at)?),
             },
-            copy_handles: handles("copy_handles")?,
-            move_handles: handles("move_handles")?,
+            copy_handles: handles("copy_handles", Section::CopyHandles)?,
+            move_handles: handles("move_handles", Section::MoveHandles)?,
             x: {
                 let (list, at) = items("x")?;
                 list.iter()
                     .enumerate()
-                    .map(|(i, d)| PointerJson::from_tree(d, &at.index(i)))
+                    .map(|(i, d)| PointerJson::from_tree(d, &at.index(i), i))
                     .collect::<Result<Vec<_>, _>>()?
             },
-            a: descriptors("a")?,
-            b: descriptors("b")?,
-            w: descriptors("w")?,
-            raw_words: handles("raw_words")?,
-            recv_list_count: obj
-                .uint_field("recv_list_count", u64::from(header1::RECV_LIST_COUNT.max()))?,
+            a: descriptors("a", Section::A)?,
+            b: descriptors("b", Section::B)?,
+            w: descriptors("w", Section::W)?,
+            raw_words: handles("raw_words", Section::RawData)?,
+            recv_list_count: obj.codec_field(
+                "recv_list_count",
+                path(Field::RecvListCount),
+                u64::from(header1::RECV_LIST_COUNT.max()),
+            )?,
             c: {
                 let (list, at) = items("c")?;
                 list.iter()
                     .enumerate()
-                    .map(|(i, d)| ReceiveJson::from_tree(d, &at.index(i)))
+                    .map(|(i, d)| ReceiveJson::from_tree(d, &at.index(i), i))
                     .collect::<Result<Vec<_>, _>>()?
             },
             special_header: match obj.optional("special_header") {
                 Some((value, at)) => boolean(value, &at)?,
                 None => false,
             },
-            recv_list_offset: obj
-                .opt_uint_field("recv_list_offset", u64::from(limits::RECV_LIST_OFFSET_MAX))?,
-            trailing_bytes: obj.opt_uint_field("trailing_bytes", u64::MAX)?,
+            recv_list_offset: match obj.optional("recv_list_offset") {
+                Some((value, at)) => codec_uint(
+                    value,
+                    &at,
+                    path(Field::RecvListOffset),
+                    u64::from(limits::RECV_LIST_OFFSET_MAX),
+                )?,
+                None => 0,
+            },
+            trailing_bytes: match obj.optional("trailing_bytes") {
+                Some((value, at)) => uint(value, &at)?,
+                None => 0,
+            },
             reserved: match obj.optional("reserved") {
                 Some((value, at)) => ReservedJson::from_tree(value, &at)?,
                 None => ReservedJson::default(),
@@ -433,52 +489,80 @@ impl MessageJson {
 }
 
 impl PointerJson {
-    fn from_tree(tree: &Json, loc: &Loc<'_>) -> Result<Self, JsonError> {
+    fn from_tree(tree: &Json, loc: &Loc<'_>, i: usize) -> Result<Self, JsonError> {
         let obj = Obj::new(tree, loc, &["index", "address", "size", "reserved"])?;
+        let at = |field| item_path(Section::X, i, field);
         Ok(PointerJson {
-            index: obj.uint_field("index", u64::from(pointer::INDEX.max()))?,
+            index: obj.codec_field("index", at(Field::Index), u64::from(pointer::INDEX.max()))?,
             address: obj.uint_field("address", u64::MAX)?,
             size: obj.uint_field("size", u64::MAX)?,
-            reserved: obj.reserved_field(pointer::RESERVED_MASK)?,
+            reserved: obj.reserved_field(at(Field::Reserved), pointer::RESERVED_MASK)?,
         })
     }
 }
 
 impl BufferJson {
-    fn from_tree(tree: &Json, loc: &Loc<'_>) -> Result<Self, JsonError> {
+    fn from_tree(
+        tree: &Json,
+        loc: &Loc<'_>,
+        section: Section,
+        i: usize,
+    ) -> Result<Self, JsonError> {
         let obj = Obj::new(tree, loc, &["address", "size", "mode", "reserved"])?;
+        let at = |field| item_path(section, i, field);
         Ok(BufferJson {
             address: obj.uint_field("address", u64::MAX)?,
             size: obj.uint_field("size", u64::MAX)?,
-            mode: obj.uint_field("mode", u64::from(buffer::ATTRIBUTE.max()))?,
-            reserved: obj.reserved_field(buffer::RESERVED_MASK)?,
+            mode: obj.codec_field("mode", at(Field::Mode), u64::from(buffer::ATTRIBUTE.max()))?,
+            reserved: obj.reserved_field(at(Field::Reserved), buffer::RESERVED_MASK)?,
         })
     }
 }
 
 impl ReceiveJson {
-    fn from_tree(tree: &Json, loc: &Loc<'_>) -> Result<Self, JsonError> {
+    fn from_tree(tree: &Json, loc: &Loc<'_>, i: usize) -> Result<Self, JsonError> {
         let obj = Obj::new(tree, loc, &["address", "size", "reserved"])?;
         Ok(ReceiveJson {
             address: obj.uint_field("address", u64::MAX)?,
             size: obj.uint_field("size", u64::MAX)?,
-            reserved: obj.reserved_field(receive::RESERVED_MASK)?,
+            reserved: obj.reserved_field(
+                item_path(Section::ReceiveList, i, Field::Reserved),
+                receive::RESERVED_MASK,
+            )?,
         })
+    }
+}
+
+/// A message-level field's path, as the codec names it.
+const fn path(field: Field) -> FieldPath {
+    FieldPath {
+        section: None,
+        index: None,
+        field,
+    }
+}
+
+/// The path of a field of the `index`-th item of a section, as the codec names it.
+const fn item_path(section: Section, index: usize, field: Field) -> FieldPath {
+    FieldPath {
+        section: Some(section),
+        index: Some(index),
+        field,
     }
 }
 
 impl ReservedJson {
     fn from_tree(tree: &Json, loc: &Loc<'_>) -> Result<Self, JsonError> {
         let obj = Obj::new(tree, loc, &["header1", "special"])?;
-        let bits = |key: &'static str, mask: u32| -> Result<u32, JsonError> {
+        let bits = |key: &'static str, field: Field, mask: u32| -> Result<u32, JsonError> {
             match obj.optional(key) {
-                Some((value, at)) => reserved_bits(value, &at, mask),
+                Some((value, at)) => reserved_bits(value, &at, path(field), mask),
                 None => Ok(0),
             }
         };
         Ok(ReservedJson {
-            header1: bits("header1", header1::RESERVED.mask())?,
-            special: bits("special", special::RESERVED.mask())?,
+            header1: bits("header1", Field::HeaderReserved, header1::RESERVED.mask())?,
+            special: bits("special", Field::SpecialReserved, special::RESERVED.mask())?,
         })
     }
 }
@@ -684,13 +768,13 @@ impl<'t, 'l> Obj<'t, 'l> {
         };
         for (i, (key, _)) in entries.iter().enumerate() {
             if !allowed.contains(&key.as_str()) {
-                return Err(loc.invalid(format!(
-                    "unknown key {key:?} (allowed keys: {})",
+                return Err(loc.key(key).invalid(format!(
+                    "unknown key (allowed keys: {})",
                     allowed.join(", ")
                 )));
             }
             if entries.iter().take(i).any(|(k, _)| k == key) {
-                return Err(loc.invalid(format!("duplicate key {key:?}")));
+                return Err(loc.key(key).invalid("duplicate key".to_owned()));
             }
         }
         Ok(Obj { entries, loc })
@@ -705,7 +789,7 @@ impl<'t, 'l> Obj<'t, 'l> {
 
     pub(crate) fn required(&self, key: &'static str) -> Result<(&'t Json, Loc<'l>), JsonError> {
         self.optional(key)
-            .ok_or_else(|| self.loc.invalid(format!("missing required key {key:?}")))
+            .ok_or_else(|| self.loc.key(key).invalid("missing required key".to_owned()))
     }
 
     /// A required unsigned integer that must fit `T`; `field_max` is the field's own
@@ -719,22 +803,23 @@ impl<'t, 'l> Obj<'t, 'l> {
         narrow(uint(value, &at)?, &at, field_max)
     }
 
-    /// An optional unsigned integer, zero when absent.
-    fn opt_uint_field<T: TryFrom<u64> + Default>(
+    /// A required unsigned integer holding a codec field: a value that does not fit
+    /// the Rust type is refused as the codec refuses a value that does not fit the
+    /// field ([`codec_uint`]).
+    fn codec_field<T: TryFrom<u64>>(
         &self,
         key: &'static str,
+        field: FieldPath,
         field_max: u64,
     ) -> Result<T, JsonError> {
-        match self.optional(key) {
-            Some((value, at)) => narrow(uint(value, &at)?, &at, field_max),
-            None => Ok(T::default()),
-        }
+        let (value, at) = self.required(key)?;
+        codec_uint(value, &at, field, field_max)
     }
 
     /// A descriptor's optional `reserved` key.
-    fn reserved_field(&self, mask: u32) -> Result<u32, JsonError> {
+    fn reserved_field(&self, field: FieldPath, mask: u32) -> Result<u32, JsonError> {
         match self.optional("reserved") {
-            Some((value, at)) => reserved_bits(value, &at, mask),
+            Some((value, at)) => reserved_bits(value, &at, field, mask),
             None => Ok(0),
         }
     }
@@ -779,8 +864,28 @@ pub(crate) fn uint(value: &Json, loc: &Loc<'_>) -> Result<u64, JsonError> {
     }
 }
 
-/// Converts to the Rust type holding the field. Fields narrower than their type are
-/// checked again, by the codec, in [`MessageJson::to_bytes`].
+/// Reads an unsigned integer into the Rust type holding a codec field. A value too
+/// large for the type is refused with the codec's own error for the field
+/// ([`Error::ValueTooLarge`] with its [`FieldPath`] and largest value), as a value
+/// that fits the type but not the field is by [`MessageJson::to_bytes`].
+fn codec_uint<T: TryFrom<u64>>(
+    value: &Json,
+    loc: &Loc<'_>,
+    field: FieldPath,
+    field_max: u64,
+) -> Result<T, JsonError> {
+    let v = uint(value, loc)?;
+    T::try_from(v).map_err(|_| {
+        JsonError::Codec(Error::ValueTooLarge {
+            field,
+            value: v,
+            max: field_max,
+        })
+    })
+}
+
+/// Converts to the Rust type holding a value that is not a codec field (the layer
+/// keys of `crate::layer_json`); a value too large is a shape error.
 pub(crate) fn narrow<T: TryFrom<u64>>(
     v: u64,
     loc: &Loc<'_>,
@@ -793,14 +898,23 @@ pub(crate) fn narrow<T: TryFrom<u64>>(
     })
 }
 
-/// Reads reserved bits; bits above 32 are refused here in the codec's words, bits
-/// inside 32 but outside the field's mask by the codec in `to_bytes`.
-fn reserved_bits(value: &Json, loc: &Loc<'_>, mask: u32) -> Result<u32, JsonError> {
+/// Reads reserved bits. Bits above 31 are refused here with the codec's error
+/// ([`JsonError::Wide`]: [`Error::BitsOutsideField`]), bits inside 32 but outside the
+/// field's mask by the codec in `to_bytes`.
+fn reserved_bits(
+    value: &Json,
+    loc: &Loc<'_>,
+    field: FieldPath,
+    mask: u32,
+) -> Result<u32, JsonError> {
     let v = uint(value, loc)?;
-    u32::try_from(v).map_err(|_| {
-        loc.invalid(format!(
-            "value {v:#x} sets bits outside the field (allowed bits {mask:#010x})"
-        ))
+    u32::try_from(v).map_err(|_| JsonError::Wide {
+        error: Error::BitsOutsideField {
+            field,
+            value: (v & u64::from(u32::MAX)) as u32,
+            mask,
+        },
+        value: v,
     })
 }
 

@@ -53,6 +53,7 @@ import os
 import struct
 import sys
 
+sys.dont_write_bytecode = True   # keep vectors/tools free of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import gen_codec_vectors as hv  # noqa: E402  (the independent HIPC encoder)

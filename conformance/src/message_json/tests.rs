@@ -532,30 +532,30 @@ fn malformed_json_is_refused() {
 fn unknown_keys_are_refused() {
     let err = encode_err(&pair2_with(r#""type": 6"#, r#""type": 6, "tag": 6"#));
     assert!(
-        err.starts_with(r#"unknown key "tag" (allowed keys: type, pid, "#),
+        err.starts_with(r#"tag: unknown key (allowed keys: type, pid, "#),
         "{err}"
     );
     let err = encode_err(&pair2_with(r#""size": 64"#, r#""size": 64, "counter": 1"#));
     assert_eq!(
         err,
-        r#"x[0]: unknown key "counter" (allowed keys: index, address, size, reserved)"#
+        r#"x[0].counter: unknown key (allowed keys: index, address, size, reserved)"#
     );
     let err = encode_err(&pair2_with(r#""mode": 1"#, r#""mode": 1, "index": 0"#));
-    assert!(err.starts_with(r#"a[0]: unknown key "index""#), "{err}");
+    assert!(err.starts_with(r#"a[0].index: unknown key"#), "{err}");
     let err = encode_err(&pair2_with(
         r#""c": [{"#,
         r#""reserved": {"header0": 1}, "c": [{"#,
     ));
     assert_eq!(
         err,
-        r#"reserved: unknown key "header0" (allowed keys: header1, special)"#
+        r#"reserved.header0: unknown key (allowed keys: header1, special)"#
     );
 }
 
 #[test]
 fn duplicate_keys_are_refused() {
     let err = encode_err(&pair2_with(r#""type": 6"#, r#""type": 6, "type": 7"#));
-    assert_eq!(err, r#"duplicate key "type""#);
+    assert_eq!(err, "type: duplicate key");
 }
 
 #[test]
@@ -576,12 +576,12 @@ fn missing_keys_are_named() {
         let mut value: serde_json::Value = serde_json::from_str(PAIRS[0].1).unwrap();
         value.as_object_mut().unwrap().remove(key);
         let err = encode_err(&value.to_string());
-        assert_eq!(err, format!("missing required key {key:?}"));
+        assert_eq!(err, format!("{key}: missing required key"));
     }
     let err = encode_err(&pair2_with(r#""size": 64"#, r#""sise": 64"#));
-    assert!(err.starts_with(r#"x[0]: unknown key "sise""#), "{err}");
+    assert!(err.starts_with(r#"x[0].sise: unknown key"#), "{err}");
     let err = encode_err(&pair2_with(r#", "mode": 1"#, ""));
-    assert_eq!(err, r#"a[0]: missing required key "mode""#);
+    assert_eq!(err, "a[0].mode: missing required key");
 }
 
 #[test]
@@ -639,5 +639,92 @@ fn offset_without_entries_ends_at_the_raw_data() {
     assert_eq!(
         hex::encode(&m.to_bytes().unwrap()),
         "040000000104800007000000"
+    );
+}
+
+/// Reads and encodes `json`, returning the error.
+fn encode_error(json: &str) -> JsonError {
+    match MessageJson::from_json(json).and_then(|m| m.to_bytes()) {
+        Ok(bytes) => panic!("{json} encoded to {}", hex::encode(&bytes)),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn values_too_large_for_the_rust_type_are_the_codecs_errors() {
+    use hipc::{Field, FieldPath, Section};
+    // (the value too large for the Rust type, one that fits the type but not the field)
+    let cases = [
+        (r#""type": 6"#, r#""type": 65536"#, None),
+        (r#""index": 1"#, r#""index": 256"#, Some(r#""index": 16"#)),
+        (r#""mode": 1"#, r#""mode": 256"#, Some(r#""mode": 4"#)),
+        (
+            r#""recv_list_count": 3"#,
+            r#""recv_list_count": 256"#,
+            Some(r#""recv_list_count": 16"#),
+        ),
+        (
+            r#""c": [{"#,
+            r#""recv_list_offset": 65536, "c": [{"#,
+            Some(r#""recv_list_offset": 2048, "c": [{"#),
+        ),
+    ];
+    for (from, wide, narrow) in cases {
+        let JsonError::Codec(wide_err) = encode_error(&pair2_with(from, wide)) else {
+            panic!("{wide}: not a codec error")
+        };
+        assert_eq!(wide_err.kind(), "value_too_large", "{wide}");
+        if let Some(narrow) = narrow {
+            let JsonError::Codec(narrow_err) = encode_error(&pair2_with(from, narrow)) else {
+                panic!("{narrow}: not a codec error")
+            };
+            // The same field, section and largest value as the codec says.
+            assert_eq!(wide_err.field(), narrow_err.field(), "{wide}");
+            assert_eq!(wide_err.section(), narrow_err.section(), "{wide}");
+            let (Error::ValueTooLarge { max: a, .. }, Error::ValueTooLarge { max: b, .. }) =
+                (wide_err, narrow_err)
+            else {
+                panic!("{wide}: {wide_err:?} / {narrow_err:?}")
+            };
+            assert_eq!(a, b, "{wide}");
+        }
+    }
+    let JsonError::Codec(e) = encode_error(&pair2_with(r#""mode": 1"#, r#""mode": 256"#)) else {
+        panic!()
+    };
+    assert_eq!(
+        e.field(),
+        Some(FieldPath {
+            section: Some(Section::A),
+            index: Some(0),
+            field: Field::Mode
+        })
+    );
+    // Reserved bits above bit 31: the codec's BitsOutsideField, the value as given.
+    let err = encode_error(&pair2_with(
+        r#""size": 64"#,
+        r#""size": 64, "reserved": 4294967312"#,
+    ));
+    let JsonError::Wide { error, value } = err.clone() else {
+        panic!("{err:?}")
+    };
+    assert_eq!(value, 0x1_0000_0010);
+    assert_eq!(error.kind(), "bits_outside_field");
+    assert_eq!(
+        error.field().map(|f| f.to_string()).as_deref(),
+        Some("x[0].reserved")
+    );
+    assert_eq!(
+        err.to_string(),
+        "x[0].reserved: value 0x100000010 sets bits outside the field (allowed bits 0x00000e30)"
+    );
+    // A handle word: named by its path.
+    let err = encode_error(&pair2_with(
+        r#""copy_handles": [4294934529]"#,
+        r#""copy_handles": [4294967296]"#,
+    ));
+    assert!(
+        matches!(&err, JsonError::WordTooLarge { path, section: Section::CopyHandles, value: 0x1_0000_0000 } if path == "copy_handles[0]"),
+        "{err:?}"
     );
 }

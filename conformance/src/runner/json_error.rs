@@ -1,18 +1,17 @@
-//! Naming a message-JSON reading error the way vectors name errors
-//! (vectors/README.md "Codec tests").
+//! Naming a message-JSON error the way vectors name errors (vectors/README.md "Codec
+//! tests").
 //!
-//! [`MessageJson::from_json`](crate::message_json::MessageJson::from_json) reports
-//! every problem of the JSON text as [`JsonError::Invalid`] with the path of the
-//! offending value: for a missing or unknown key that is the path of the object
-//! holding it (`x[0]`), and an integer too large for the Rust type holding the field
-//! (`type` 0x10000, `index` 256) is refused there too, before the codec sees it.
-//! The README's contract names such errors differently: a missing or unknown key is
-//! `json` with the key's own path (`x[0].size`), and an integer that is a proper
-//! unsigned JSON integer but does not fit its field is `value_too_large`
-//! (`bits_outside_field` for `reserved` bits), exactly as when the codec refuses it.
-//! This module re-reads the offending value in the original JSON to tell these apart.
-
-use serde_json::Value;
+//! [`MessageJson::from_json`](crate::message_json::MessageJson::from_json) names
+//! every problem at its source, so the mapping is direct:
+//!
+//! * [`JsonError::Codec`]: the codec's error (also for a value the JSON reader
+//!   refuses because it does not fit the field, `value_too_large` /
+//!   `bits_outside_field`), with its kind, section and field;
+//! * [`JsonError::Wide`]: reserved bits above bit 31, the codec's error for them;
+//! * [`JsonError::WordTooLarge`]: a handle or raw word above `u32::MAX`,
+//!   `value_too_large` naming the word;
+//! * [`JsonError::Invalid`] and [`JsonError::Syntax`]: `json`, with the path of the
+//!   offending value or key (`x[0].size` for a missing or unknown key) as `field`.
 
 use crate::message_json::JsonError;
 
@@ -34,172 +33,39 @@ impl NamedError {
         }
     }
 
-    /// Names an error of reading (or encoding) the message JSON `value`.
-    pub(crate) fn from_json(e: &JsonError, value: &Value) -> Self {
+    /// Names an error of reading (or encoding) a message JSON.
+    pub(crate) fn from_json(e: &JsonError) -> Self {
         match e {
-            JsonError::Codec(e) => Self::from_codec(e),
-            JsonError::Syntax(text) => NamedError {
+            JsonError::Codec(error) => Self::from_codec(error),
+            JsonError::Wide { error, .. } => NamedError {
+                text: e.to_string(),
+                ..Self::from_codec(error)
+            },
+            JsonError::WordTooLarge { path, section, .. } => NamedError {
+                kind: "value_too_large".into(),
+                section: Some(section.name().into()),
+                field: Some(path.clone()),
+                text: e.to_string(),
+            },
+            JsonError::Syntax(_) => NamedError {
                 kind: "json".into(),
                 section: None,
                 field: None,
-                text: text.clone(),
+                text: e.to_string(),
             },
-            JsonError::Invalid { path, .. } => {
-                let (kind, field) = classify(path, value);
-                // Like the codec's errors: a section only for a field of an item.
-                let section = field
-                    .as_deref()
-                    .filter(|f| f.contains('['))
-                    .and_then(|f| f.split('[').next())
-                    .map(str::to_string);
-                NamedError {
-                    kind: kind.into(),
-                    section,
-                    field,
-                    text: e.to_string(),
-                }
-            }
+            JsonError::Invalid { path, .. } => NamedError {
+                kind: "json".into(),
+                // Like the codec's errors: a section only for a key of an item of a
+                // message section (`x[0].size` is in section `x`).
+                section: path
+                    .split_once('[')
+                    .map(|(section, _)| section)
+                    .filter(|s| !s.is_empty() && !s.contains('.'))
+                    .map(str::to_string),
+                field: (!path.is_empty()).then(|| path.clone()),
+                text: e.to_string(),
+            },
         }
-    }
-}
-
-/// One step of a JSON path.
-enum Seg<'a> {
-    Key(&'a str),
-    Index(usize),
-}
-
-/// Splits `x[1].address` into `x`, `1`, `address`; `None` if it is not a path.
-fn segments(path: &str) -> Option<Vec<Seg<'_>>> {
-    let mut out = Vec::new();
-    for part in path.split('.').filter(|p| !p.is_empty()) {
-        let (key, mut rest) = match part.find('[') {
-            Some(i) => (part.get(..i)?, part.get(i..)?),
-            None => (part, ""),
-        };
-        if !key.is_empty() {
-            out.push(Seg::Key(key));
-        }
-        while let Some(r) = rest.strip_prefix('[') {
-            let end = r.find(']')?;
-            out.push(Seg::Index(r.get(..end)?.parse().ok()?));
-            rest = r.get(end + 1..)?;
-        }
-    }
-    Some(out)
-}
-
-fn lookup<'v>(value: &'v Value, segs: &[Seg<'_>]) -> Option<&'v Value> {
-    segs.iter().try_fold(value, |v, s| match s {
-        Seg::Key(k) => v.get(k),
-        Seg::Index(i) => v.get(i),
-    })
-}
-
-/// The keys of the object at a path (required ones first, in the reader's order),
-/// by what the path names: the message, an X / A-B-W / C item, or `reserved`.
-fn keys_at(segs: &[Seg<'_>]) -> Option<(&'static [&'static str], &'static [&'static str])> {
-    const MESSAGE: &[&str] = &[
-        "type",
-        "pid",
-        "copy_handles",
-        "move_handles",
-        "x",
-        "a",
-        "b",
-        "w",
-        "raw_words",
-        "recv_list_count",
-        "c",
-    ];
-    const MESSAGE_OPTIONAL: &[&str] = &[
-        "special_header",
-        "recv_list_offset",
-        "trailing_bytes",
-        "reserved",
-    ];
-    match segs {
-        [] => Some((MESSAGE, MESSAGE_OPTIONAL)),
-        [Seg::Key("x"), Seg::Index(_)] => Some((&["index", "address", "size"], &["reserved"])),
-        [Seg::Key("a" | "b" | "w"), Seg::Index(_)] => {
-            Some((&["address", "size", "mode"], &["reserved"]))
-        }
-        [Seg::Key("c"), Seg::Index(_)] => Some((&["address", "size"], &["reserved"])),
-        [Seg::Key("reserved")] => Some((&[], &["header1", "special"])),
-        _ => None,
-    }
-}
-
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
-    }
-}
-
-/// Whether a path names an integer field of the message JSON (`type`,
-/// `x[0].address`, `copy_handles[1]`, `reserved.header1`, ...).
-fn is_integer_field(segs: &[Seg<'_>]) -> bool {
-    match segs {
-        [Seg::Key(k)] => matches!(
-            *k,
-            "type" | "pid" | "recv_list_count" | "recv_list_offset" | "trailing_bytes"
-        ),
-        [
-            Seg::Key("copy_handles" | "move_handles" | "raw_words"),
-            Seg::Index(_),
-        ] => true,
-        [
-            Seg::Key("x" | "a" | "b" | "w" | "c"),
-            Seg::Index(_),
-            Seg::Key(k),
-        ] => matches!(*k, "index" | "address" | "size" | "mode" | "reserved"),
-        [Seg::Key("reserved"), Seg::Key("header1" | "special")] => true,
-        _ => false,
-    }
-}
-
-/// The kind and field of a reading error at `path` of `value`.
-fn classify(path: &str, value: &Value) -> (&'static str, Option<String>) {
-    let fallback = ("json", (!path.is_empty()).then(|| path.to_string()));
-    let Some(segs) = segments(path) else {
-        return fallback;
-    };
-    let Some(at) = lookup(value, &segs) else {
-        return fallback;
-    };
-    match at {
-        // A key problem: name the key.
-        Value::Object(map) => {
-            let Some((required, optional)) = keys_at(&segs) else {
-                return fallback;
-            };
-            if let Some(unknown) = map
-                .keys()
-                .find(|k| !required.contains(&k.as_str()) && !optional.contains(&k.as_str()))
-            {
-                return ("json", Some(join(path, unknown)));
-            }
-            if let Some(missing) = required.iter().find(|k| !map.contains_key(**k)) {
-                return ("json", Some(join(path, missing)));
-            }
-            fallback
-        }
-        // A proper unsigned integer refused: it does not fit its field.
-        Value::Number(n) if n.as_u64().is_some() && is_integer_field(&segs) => {
-            let reserved = matches!(
-                segs.last(),
-                Some(Seg::Key("reserved" | "header1" | "special"))
-            );
-            let kind = if reserved {
-                "bits_outside_field"
-            } else {
-                "value_too_large"
-            };
-            (kind, Some(path.to_string()))
-        }
-        _ => fallback,
     }
 }
 
@@ -213,11 +79,10 @@ mod tests {
     const MESSAGE: &str = r#"{"type": 4, "pid": null, "copy_handles": [], "move_handles": [], "x": [{"index": 0, "address": 1, "size": 2}], "a": [], "b": [], "w": [], "raw_words": [], "recv_list_count": 0, "c": []}"#;
 
     fn name(text: &str) -> (String, Option<String>, Option<String>) {
-        let value: Value = serde_json::from_str(text).unwrap();
         let err = MessageJson::from_json(text)
             .and_then(|m| m.to_bytes())
             .unwrap_err();
-        let n = NamedError::from_json(&err, &value);
+        let n = NamedError::from_json(&err);
         (n.kind, n.section, n.field)
     }
 
@@ -260,6 +125,11 @@ mod tests {
             name(&bits),
             ("bits_outside_field".into(), None, s("reserved.special"))
         );
+        let word = MESSAGE.replace("\"raw_words\": []", "\"raw_words\": [1, 4294967296]");
+        assert_eq!(
+            name(&word),
+            ("value_too_large".into(), s("raw_words"), s("raw_words[1]"))
+        );
     }
 
     #[test]
@@ -274,5 +144,6 @@ mod tests {
         );
         assert_eq!(name(&wrong), ("json".into(), None, s("x")));
         assert_eq!(name("[]"), ("json".into(), None, None));
+        assert_eq!(name("{"), ("json".into(), None, None));
     }
 }
