@@ -12,10 +12,10 @@ use std::process::ExitCode;
 
 pub mod decode;
 pub mod encode;
-pub mod serve_model;
 pub mod faults;
 pub mod record;
 pub mod run;
+pub mod serve_model;
 
 /// A conversion of one input (hex text, a JSON line) into one output block.
 pub trait Convert {
