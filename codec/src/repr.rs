@@ -147,6 +147,7 @@ impl<'a> MessageRepr<'a> {
 
     /// Checks every field and computes the header words. Nothing is truncated:
     /// any value that does not fit is an error naming its field.
+    #[inline]
     pub fn header(&self) -> Result<(Header, SpecialHeader), Error> {
         let count = |section: Section, n: usize| {
             if n > limits::COUNT_MAX {
@@ -242,6 +243,7 @@ impl<'a> MessageRepr<'a> {
 
     /// The layout the message will have. Fails as [`MessageRepr::header`] does, and
     /// when a non-zero receive-list offset points inside the message.
+    #[inline]
     pub fn layout(&self) -> Result<Layout, Error> {
         let (header, special) = self.header()?;
         let layout = Layout::new(header, special);
@@ -287,8 +289,11 @@ impl<'a> MessageRepr<'a> {
         put(out, layout.b(), self.b.as_bytes());
         put(out, layout.w(), self.w.as_bytes());
         put(out, layout.raw(), self.raw);
-        if let Some(gap) = out.get_mut(layout.gap()) {
-            gap.fill(0);
+        let gap = layout.gap();
+        if !gap.is_empty() {
+            if let Some(gap) = out.get_mut(gap) {
+                gap.fill(0);
+            }
         }
         put(out, layout.receive_list(), self.c.as_bytes());
         Ok(len)
