@@ -2279,3 +2279,30 @@ fn fault_names_are_unique_and_round_trip() {
     names.dedup();
     assert_eq!(names.len(), Fault::ALL.len());
 }
+
+/// Found by fuzzing (`fuzz/`, target `kernel`): a page set up with the IpcLocked
+/// attribute (memory already lent by another IPC, which §4.4 step 3 allows lending
+/// again) kept its permission but lost the attribute once a request lent it and the
+/// reply returned it: the model counted no lock for it.
+#[test]
+fn fuzz_page_set_up_ipc_locked_stays_ipc_locked_after_a_lend() {
+    let mut w = World::new();
+    let lent = MemoryRegion {
+        attributes: MemoryAttributes {
+            ipc_locked: true,
+            ..MemoryAttributes::default()
+        },
+        ..region(EXTRA, 0x1000, MemoryState::Normal, Permission::Rw)
+    };
+    w.k.map_memory(w.c, &lent).unwrap();
+    let before = w.k.query_memory(w.c, EXTRA).unwrap();
+    w.call(&MessageRepr {
+        tag: 4,
+        a: &[bd(EXTRA, 0x1000, 0)],
+        ..EMPTY
+    });
+    assert_eq!(w.receive(), ok(0));
+    w.reply(&EMPTY);
+    assert_eq!(w.status(), done(ResultCode::SUCCESS));
+    assert_eq!(w.k.query_memory(w.c, EXTRA).unwrap(), before);
+}

@@ -439,6 +439,10 @@ impl Kernel for ModelKernel {
             let frame = self.phys.allocate();
             let mut page = Page::new(frame, region.state, region.permission);
             page.attributes = region.attributes;
+            // A page set up IpcLocked is lent by some other IPC: one lock that this
+            // model never releases, so lending it again and returning it keeps the
+            // attribute (found by fuzz/ `kernel`).
+            page.ipc_lock_count = u32::from(region.attributes.ipc_locked);
             if let Some(space) = self.space_mut(process) {
                 space.insert(va, page);
             }
