@@ -4,8 +4,8 @@
 # with its seed corpus (made from vectors/ by make-seeds) and its dictionary.
 cd "$SRC/hipc"
 
-# Seed corpora from the vectors (a normal build, without fuzzing instrumentation).
-cargo run --manifest-path fuzz/Cargo.toml --example make-seeds
+# Seed corpora from the vectors: a plain build, without the service's sanitizer flags.
+RUSTFLAGS="" cargo run --manifest-path fuzz/Cargo.toml --example make-seeds
 
 cargo fuzz build -O
 out_dir=fuzz/target/x86_64-unknown-linux-gnu/release
