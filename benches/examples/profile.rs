@@ -3,7 +3,9 @@
 //!
 //! `cargo build --release -p hipc-benches --example profile` then
 //! `valgrind --tool=callgrind target/release/examples/profile decode-hipc tls-max 100000`.
-//! Kinds: decode-hipc, decode-naive, decode-cmif, encode-hipc, memcpy.
+//! Kinds: decode-hipc, decode-naive, decode-cmif, encode-hipc, memcpy; and
+//! `replay-model corpus N`: N passes of every kernel vector of `vectors/` through
+//! `run_test` against one `ModelKernel` (the corpus is loaded once, before).
 #![allow(
     missing_docs,
     clippy::unwrap_used,
@@ -16,12 +18,20 @@ use std::hint::black_box;
 
 use hipc_benches::naive::NaiveMessage;
 use hipc_benches::{TLS_SIZE, copy_hidden, decode_cmif_sum, decode_sum, encode, shapes};
+use hipc_conformance::kernel::Kernel;
+use hipc_conformance::model::ModelKernel;
+use hipc_conformance::runner::{Status, run_test};
+use hipc_conformance::vector::{Test, load_corpus};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let kind = args.get(1).map_or("decode-hipc", String::as_str);
     let name = args.get(2).map_or("tls-max", String::as_str);
     let n: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    if kind == "replay-model" {
+        replay_model(n);
+        return;
+    }
     let shapes = shapes();
     let shape = shapes
         .iter()
@@ -51,4 +61,52 @@ fn main() {
 #[inline(never)]
 fn hipc_decode(bytes: &[u8]) -> u64 {
     decode_sum(bytes).unwrap_or(0)
+}
+
+/// `n` passes of the corpus's kernel vectors against one model (as
+/// `replay/model/corpus` does); prints the pass/skip/fail counts of the last pass.
+fn replay_model(n: u64) {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let vectors = manifest.parent().unwrap_or(manifest).join("vectors");
+    let (files, errors) = load_corpus(&[vectors]);
+    assert!(errors.is_empty(), "vector load errors: {errors:?}");
+    let tests: Vec<_> = files
+        .iter()
+        .flat_map(|f| f.tests().map(move |t| (f, t)))
+        .filter(|(_, t)| matches!(t, Test::Kernel(_)))
+        .collect();
+    let mut model = ModelKernel::new();
+    let info = model.info();
+    let mut counts = [0usize; 3];
+    for _ in 0..n {
+        counts = [0; 3];
+        for (file, test) in &tests {
+            let outcome = run_replay_one(&mut model, &info, file, test);
+            let fault = model.take_fault();
+            let slot = match (outcome, fault) {
+                (_, Some(_)) | (Status::Failed, _) => 2,
+                (Status::Passed, None) => 0,
+                (Status::Skipped, None) => 1,
+            };
+            counts[slot] += 1;
+        }
+    }
+    println!(
+        "replay-model corpus x{n}: {} vectors: {} passed, {} skipped, {} failed",
+        tests.len(),
+        counts[0],
+        counts[1],
+        counts[2]
+    );
+}
+
+/// One vector (outlined, so callgrind shows it as one entry).
+#[inline(never)]
+fn run_replay_one(
+    kernel: &mut dyn Kernel,
+    info: &hipc_conformance::kernel::KernelInfo,
+    file: &hipc_conformance::vector::VectorFile,
+    test: &Test,
+) -> Status {
+    run_test(kernel, info, file, test).status
 }

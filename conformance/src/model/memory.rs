@@ -11,6 +11,7 @@
 //! Addresses are 39-bit (the width of descriptor addresses): the address space of
 //! every process is `[0, 2^39)`.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::kernel::{MemoryAttributes, MemoryInfo, MemoryState, Permission};
@@ -33,10 +34,34 @@ pub(crate) fn align_up(x: u64) -> Option<u64> {
 /// Identifies a physical frame.
 pub(crate) type FrameId = u64;
 
+/// The bytes of a written frame.
+#[derive(Clone, Debug)]
+enum Frame {
+    /// Every byte is this value (a page of a region set up with a fill byte: most
+    /// set-up pages), kept without storing 0x1000 copies of it.
+    Uniform(u8),
+    /// Any bytes.
+    Bytes(Box<[u8]>),
+}
+
+/// Whether every byte of `data` is `value`. Blocks of 64 bytes are folded without
+/// an early exit, so the compiler vectorizes them; the exit is between blocks.
+fn all_equal(data: &[u8], value: u8) -> bool {
+    let differs = |block: &[u8]| block.iter().fold(0u8, |acc, &b| acc | (b ^ value)) != 0;
+    let blocks = data.chunks_exact(64);
+    let rest = blocks.remainder();
+    for block in blocks {
+        if differs(block) {
+            return false;
+        }
+    }
+    !differs(rest)
+}
+
 /// Physical memory: frames allocated on demand, zero until written.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct PhysicalMemory {
-    frames: HashMap<FrameId, Box<[u8]>>,
+    frames: HashMap<FrameId, Frame>,
     next: FrameId,
 }
 
@@ -49,24 +74,60 @@ impl PhysicalMemory {
 
     /// Copies `out.len()` bytes from `frame` at `offset` (zeros for an untouched frame).
     fn read(&self, frame: FrameId, offset: usize, out: &mut [u8]) {
-        match self
-            .frames
-            .get(&frame)
-            .and_then(|f| f.get(offset..offset.saturating_add(out.len())))
-        {
-            Some(src) => out.copy_from_slice(src),
+        match self.frames.get(&frame) {
+            Some(Frame::Bytes(bytes)) => {
+                match bytes.get(offset..offset.saturating_add(out.len())) {
+                    Some(src) => out.copy_from_slice(src),
+                    None => out.fill(0),
+                }
+            }
+            Some(Frame::Uniform(value)) => out.fill(*value),
             None => out.fill(0),
         }
     }
 
     /// Writes `data` into `frame` at `offset` (which the caller keeps inside the page).
+    /// A frame stays [`Frame::Uniform`] (or untouched, for zeros) while what is
+    /// written leaves every byte equal; it gets its own bytes at the first write
+    /// that does not.
     fn write(&mut self, frame: FrameId, offset: usize, data: &[u8]) {
-        let bytes = self
-            .frames
-            .entry(frame)
-            .or_insert_with(|| vec![0u8; PAGE_SIZE as usize].into_boxed_slice());
-        if let Some(dst) = bytes.get_mut(offset..offset.saturating_add(data.len())) {
-            dst.copy_from_slice(data);
+        let page = PAGE_SIZE as usize;
+        let frame = match self.frames.entry(frame) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => {
+                let whole = offset == 0 && data.len() == page;
+                match data.first() {
+                    None => return,
+                    Some(&first) if whole && all_equal(data, first) => {
+                        e.insert(Frame::Uniform(first));
+                        return;
+                    }
+                    _ if all_equal(data, 0) => return,
+                    _ if whole => {
+                        e.insert(Frame::Bytes(data.into()));
+                        return;
+                    }
+                    _ => e.insert(Frame::Uniform(0)),
+                }
+            }
+        };
+        if let Frame::Uniform(value) = *frame {
+            if data.len() == page && offset == 0 {
+                *frame = match data.first() {
+                    Some(&first) if all_equal(data, first) => Frame::Uniform(first),
+                    _ => Frame::Bytes(data.into()),
+                };
+                return;
+            }
+            if all_equal(data, value) {
+                return;
+            }
+            *frame = Frame::Bytes(vec![value; page].into_boxed_slice());
+        }
+        if let Frame::Bytes(bytes) = frame {
+            if let Some(dst) = bytes.get_mut(offset..offset.saturating_add(data.len())) {
+                dst.copy_from_slice(data);
+            }
         }
     }
 }
@@ -321,5 +382,51 @@ impl AddressSpace {
                 Some((&used, _)) => candidate = used.checked_add(2 * PAGE_SIZE)?,
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::indexing_slicing)]
+
+    use super::*;
+
+    fn read(phys: &PhysicalMemory, frame: FrameId, offset: usize, len: usize) -> Vec<u8> {
+        let mut out = vec![0xA5; len];
+        phys.read(frame, offset, &mut out);
+        out
+    }
+
+    #[test]
+    fn frames_read_back_what_was_written_however_stored() {
+        let page = PAGE_SIZE as usize;
+        let mut phys = PhysicalMemory::default();
+        let (zero, uniform, mixed) = (phys.allocate(), phys.allocate(), phys.allocate());
+        // Zeros into an untouched frame, a uniform page, a page of mixed bytes.
+        phys.write(zero, 16, &[0; 32]);
+        phys.write(uniform, 0, &vec![0xEE; page]);
+        let bytes: Vec<u8> = (0..page).map(|i| i as u8).collect();
+        phys.write(mixed, 0, &bytes);
+        assert_eq!(read(&phys, zero, 0, page), vec![0; page]);
+        assert_eq!(read(&phys, uniform, 0, page), vec![0xEE; page]);
+        assert_eq!(read(&phys, mixed, 0, page), bytes);
+        // Equal bytes keep a uniform frame; others give it its own bytes.
+        phys.write(uniform, 100, &[0xEE; 8]);
+        assert_eq!(read(&phys, uniform, 96, 16), vec![0xEE; 16]);
+        phys.write(uniform, 100, &[1, 2]);
+        let mut want = vec![0xEE; page];
+        want[100] = 1;
+        want[101] = 2;
+        assert_eq!(read(&phys, uniform, 0, page), want);
+        // A partial non-zero write into an untouched frame keeps zeros elsewhere.
+        let fresh = phys.allocate();
+        phys.write(fresh, 0xFFE, &[7, 8]);
+        let mut want = vec![0; page];
+        want[0xFFE] = 7;
+        want[0xFFF] = 8;
+        assert_eq!(read(&phys, fresh, 0, page), want);
+        // A whole page over a uniform frame replaces it.
+        phys.write(zero, 0, &bytes);
+        assert_eq!(read(&phys, zero, 0, page), bytes);
     }
 }

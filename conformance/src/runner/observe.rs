@@ -548,8 +548,8 @@ impl Run<'_> {
         let p = self.world.process("process", process)?;
         let h: u32 = self.symbols.value("handle", handle)?;
         let object = self.kernel.handle_object(p, h);
-        let name = self.symbols.describe(handle);
         if object.is_some() != valid {
+            let name = self.symbols.describe(handle);
             return Err(Mismatch::new(
                 "handle.valid",
                 valid.to_string(),
@@ -570,7 +570,7 @@ impl Run<'_> {
                 "a handle expected to be invalid names no object",
             ));
         };
-        let (target, what) = self.object_of(same)?;
+        let target = self.object_of(same)?;
         let show_object = |o: Option<ObjectId>| match o {
             Some(ObjectId(id)) => format!("object {id}"),
             None => "no object".to_string(),
@@ -578,6 +578,8 @@ impl Run<'_> {
         if target == Some(object) {
             return Ok(());
         }
+        let name = self.symbols.describe(handle);
+        let what = self.describe_object(same);
         Err(Mismatch::new(
             "handle.object",
             format!("{} ({what})", show_object(target)),
@@ -594,35 +596,41 @@ impl Run<'_> {
         .into())
     }
 
-    /// The object a `same_object_as` names, and how to say it.
-    fn object_of(&mut self, r: &ObjectRef) -> Result<(Option<ObjectId>, String), Problem> {
+    /// The object a `same_object_as` names ([`Self::describe_object`] says it).
+    fn object_of(&mut self, r: &ObjectRef) -> Result<Option<ObjectId>, Problem> {
         match (&r.process, &r.handle, &r.process_object, &r.thread_object) {
             (Some(process), Some(handle), None, None) => {
                 let p = self.world.process("same_object_as.process", process)?;
                 let h: u32 = self.symbols.value("same_object_as.handle", handle)?;
-                let what = format!("{} in {process}", self.symbols.describe(handle));
-                Ok((self.kernel.handle_object(p, h), what))
+                Ok(self.kernel.handle_object(p, h))
             }
             (None, None, Some(process), None) => {
                 let p = self
                     .world
                     .process("same_object_as.process_object", process)?;
-                Ok((
-                    Some(self.kernel.process_object(p)),
-                    format!("process {process}"),
-                ))
+                Ok(Some(self.kernel.process_object(p)))
             }
             (None, None, None, Some(thread)) => {
                 let (t, _) = self.world.thread("same_object_as.thread_object", thread)?;
-                Ok((
-                    Some(self.kernel.thread_object(t)),
-                    format!("thread {thread}"),
-                ))
+                Ok(Some(self.kernel.thread_object(t)))
             }
             _ => Err(vector_error(
                 "same_object_as",
                 "give {\"process\", \"handle\"}, {\"process_object\"} or {\"thread_object\"}",
             )),
+        }
+    }
+
+    /// How a report says the object of a `same_object_as` that [`Self::object_of`]
+    /// resolved (only called for a mismatch).
+    fn describe_object(&self, r: &ObjectRef) -> String {
+        match (&r.process, &r.handle, &r.process_object, &r.thread_object) {
+            (Some(process), Some(handle), _, _) => {
+                format!("{} in {process}", self.symbols.describe(handle))
+            }
+            (_, _, Some(process), _) => format!("process {process}"),
+            (_, _, _, Some(thread)) => format!("thread {thread}"),
+            _ => String::new(),
         }
     }
 }

@@ -11,6 +11,8 @@
 //! * [`expected_message`] resolves a pattern against the actual message (wildcards
 //!   and still-unbound symbols take the actual values), for the expected bytes.
 
+use std::fmt;
+
 use super::problem::{Mismatch, Problem, show, vector_error};
 use super::symbols::{Origin, Symbols};
 use crate::message_json::{BufferJson, MessageJson, PointerJson, ReceiveJson};
@@ -132,7 +134,8 @@ struct Matcher<'s> {
 }
 
 impl Matcher<'_> {
-    fn int(&mut self, path: &str, expr: &Expr, actual: u64) -> Result<(), Problem> {
+    /// `path` is formatted only when a symbol is bound or the value does not match.
+    fn int(&mut self, path: impl fmt::Display, expr: &Expr, actual: u64) -> Result<(), Problem> {
         let step = self.step;
         self.symbols
             .expect(expr, i128::from(actual), || Origin::Step {
@@ -140,7 +143,7 @@ impl Matcher<'_> {
                 field: path.to_string(),
             })
             .map_err(|m| {
-                Mismatch::new(path, m.expected, show(i128::from(actual)))
+                Mismatch::new(path.to_string(), m.expected, show(i128::from(actual)))
                     .maybe_detail(m.detail)
                     .into()
             })
@@ -163,7 +166,7 @@ impl Matcher<'_> {
             );
         }
         for (i, (e, a)) in list.iter().zip(actual).enumerate() {
-            self.int(&format!("{path}[{i}]"), e, u64::from(*a))?;
+            self.int(format_args!("{path}[{i}]"), e, u64::from(*a))?;
         }
         Ok(())
     }
@@ -201,14 +204,13 @@ impl Matcher<'_> {
         }
         for (i, (p, a)) in list.iter().zip(actual).enumerate() {
             for (key, expr) in item_keys(p) {
-                let at = format!("{path}[{i}].{key}");
                 let Some(value) = a.get(key) else {
                     return Err(vector_error(
-                        at,
+                        format!("{path}[{i}].{key}"),
                         format!("this kind of item has no key {key:?}"),
                     ));
                 };
-                self.int(&at, expr, value)?;
+                self.int(format_args!("{path}[{i}].{key}"), expr, value)?;
             }
         }
         Ok(())
@@ -311,8 +313,13 @@ pub(crate) fn match_message(
 // ---------------------------------------------------------------------------------
 // Inputs.
 
-/// Resolves an input value and narrows it to its field's Rust type.
-fn input<T: TryFrom<i128>>(symbols: &Symbols, path: &str, expr: &Expr) -> Result<T, Problem> {
+/// Resolves an input value and narrows it to its field's Rust type (`path` is
+/// formatted only for an error).
+fn input<T: TryFrom<i128>>(
+    symbols: &Symbols,
+    path: impl fmt::Display,
+    expr: &Expr,
+) -> Result<T, Problem> {
     symbols.value(path, expr)
 }
 
@@ -327,7 +334,7 @@ fn input_words(
         Some(Wild::Is(list)) => list
             .iter()
             .enumerate()
-            .map(|(i, e)| input(symbols, &format!("{path}[{i}]"), e))
+            .map(|(i, e)| input(symbols, format_args!("{path}[{i}]"), e))
             .collect(),
     }
 }
@@ -346,9 +353,9 @@ fn input_items<T: Item>(
             .map(|(i, p)| {
                 let mut item = T::default();
                 for (key, expr) in item_keys(p) {
-                    let at = format!("{path}[{i}].{key}");
-                    let v: u64 = input(symbols, &at, expr)?;
-                    item.set(key, v).map_err(|m| vector_error(&at, m))?;
+                    let v: u64 = input(symbols, format_args!("{path}[{i}].{key}"), expr)?;
+                    item.set(key, v)
+                        .map_err(|m| vector_error(format!("{path}[{i}].{key}"), m))?;
                 }
                 Ok(item)
             })

@@ -360,7 +360,10 @@ impl Run<'_> {
                 let handle_values = handles
                     .iter()
                     .enumerate()
-                    .map(|(i, h)| self.symbols.value::<Handle>(&format!("handles[{i}]"), h))
+                    .map(|(i, h)| {
+                        self.symbols
+                            .value::<Handle>(format_args!("handles[{i}]"), h)
+                    })
                     .collect::<Result<Vec<_>, _>>()?;
                 let reply_target: Handle = match reply_target {
                     Some(e) => self.symbols.value("reply_target", e)?,
@@ -391,16 +394,16 @@ impl Run<'_> {
                     }
                 };
                 self.expect_result(r.result.as_ref(), outcome.result)?;
-                let which = |i: i32| -> Option<String> {
+                let which = |symbols: &Symbols, i: i32| -> Option<String> {
                     let index = usize::try_from(i).ok()?;
                     let h = handles.get(index)?;
-                    Some(format!("handles[{index}] is {}", self.symbols.describe(h)))
+                    Some(format!("handles[{index}] is {}", symbols.describe(h)))
                 };
                 match (&r.out_index, outcome.out_index) {
                     (None, _) | (Some(None), None) => Ok(()),
                     (Some(None), Some(i)) => {
                         Err(Mismatch::new("out_index", "not written", i.to_string())
-                            .maybe_detail(which(i))
+                            .maybe_detail(which(&self.symbols, i))
                             .into())
                     }
                     (Some(Some(e)), None) => {
@@ -410,19 +413,20 @@ impl Run<'_> {
                     }
                     (Some(Some(e)), Some(i)) => {
                         let step = self.step;
-                        let detail = which(i);
-                        self.symbols
-                            .expect(e, i128::from(i), || Origin::Step {
-                                step,
-                                field: "out_index".into(),
-                            })
-                            .map_err(|m| {
-                                let detail =
-                                    [m.detail, detail].into_iter().flatten().collect::<Vec<_>>();
-                                Mismatch::new("out_index", m.expected, i.to_string())
-                                    .maybe_detail((!detail.is_empty()).then(|| detail.join("; ")))
-                                    .into()
-                            })
+                        // A failed expectation binds nothing, so describing the
+                        // handle after it reads the same symbols as before.
+                        let result = self.symbols.expect(e, i128::from(i), || Origin::Step {
+                            step,
+                            field: "out_index".into(),
+                        });
+                        result.map_err(|m| {
+                            let detail = which(&self.symbols, i);
+                            let detail =
+                                [m.detail, detail].into_iter().flatten().collect::<Vec<_>>();
+                            Mismatch::new("out_index", m.expected, i.to_string())
+                                .maybe_detail((!detail.is_empty()).then(|| detail.join("; ")))
+                                .into()
+                        })
                     }
                 }
             }

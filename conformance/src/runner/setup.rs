@@ -3,6 +3,7 @@
 //! binding `$pid.P`, `$tls.T`, `$NAME`, `$NAME.server` and `$NAME.client`.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use super::problem::{Problem, show, vector_error};
 use super::symbols::{Origin, Symbols};
@@ -22,11 +23,53 @@ pub(crate) struct World {
     pub(crate) threads: BTreeMap<String, (ThreadRef, ProcessRef)>,
 }
 
+/// `setup.LIST[i]`: the name of a set-up entry, formatted only when an error
+/// names it (the set-up of every scenario goes through here).
+#[derive(Clone, Copy)]
+struct Entry(&'static str, usize);
+
+impl fmt::Display for Entry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "setup.{}[{}]", self.0, self.1)
+    }
+}
+
+/// `setup.memory[i].contents[j]`, formatted only when an error names it.
+#[derive(Clone, Copy)]
+struct Contents(usize, usize);
+
+impl fmt::Display for Contents {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "setup.memory[{}].contents[{}]", self.0, self.1)
+    }
+}
+
+/// `prefix` followed by `name` (a symbol's name), without the formatting machinery.
+fn joined(prefix: &str, name: &str) -> String {
+    let mut s = String::with_capacity(prefix.len() + name.len());
+    s.push_str(prefix);
+    s.push_str(name);
+    s
+}
+
+fn setup_origin(what: &'static str, name: &str, process: Option<&str>) -> Origin {
+    Origin::Setup {
+        what,
+        name: name.to_owned(),
+        process: process.map(str::to_owned),
+    }
+}
+
 impl World {
-    pub(crate) fn process(&self, field: &str, name: &str) -> Result<ProcessRef, Problem> {
+    /// The process named `name`; the error names `field` (formatted only then).
+    pub(crate) fn process(
+        &self,
+        field: impl fmt::Display,
+        name: &str,
+    ) -> Result<ProcessRef, Problem> {
         self.processes.get(name).copied().ok_or_else(|| {
             vector_error(
-                field,
+                field.to_string(),
                 format!(
                     "no process named {name:?} in the set-up (processes: {})",
                     names(self.processes.keys())
@@ -35,14 +78,15 @@ impl World {
         })
     }
 
+    /// The thread named `name` with its process; the error names `field`.
     pub(crate) fn thread(
         &self,
-        field: &str,
+        field: impl fmt::Display,
         name: &str,
     ) -> Result<(ThreadRef, ProcessRef), Problem> {
         self.threads.get(name).copied().ok_or_else(|| {
             vector_error(
-                field,
+                field.to_string(),
                 format!(
                     "no thread named {name:?} in the set-up (threads: {})",
                     names(self.threads.keys())
@@ -70,7 +114,7 @@ pub(crate) fn perform_setup(
     let mut world = World::default();
 
     for (i, p) in setup.processes.iter().enumerate() {
-        let at = format!("setup.processes[{i}]");
+        let at = Entry("processes", i);
         if world.processes.contains_key(&p.name) || world.threads.contains_key(&p.name) {
             return Err(vector_error(
                 format!("{at}.name"),
@@ -82,17 +126,17 @@ pub(crate) fn perform_setup(
             pid: p
                 .pid
                 .as_ref()
-                .map(|e| symbols.value(&format!("{at}.pid"), e))
+                .map(|e| symbols.value(format_args!("{at}.pid"), e))
                 .transpose()?,
             handle_capacity: p
                 .handle_capacity
                 .as_ref()
-                .map(|e| symbols.value(&format!("{at}.handle_capacity"), e))
+                .map(|e| symbols.value(format_args!("{at}.handle_capacity"), e))
                 .transpose()?,
             alias_region_size: p
                 .alias_region_size
                 .as_ref()
-                .map(|e| symbols.value(&format!("{at}.alias_region_size"), e))
+                .map(|e| symbols.value(format_args!("{at}.alias_region_size"), e))
                 .transpose()?,
         };
         let process = kernel.create_process(&spec)?;
@@ -100,45 +144,45 @@ pub(crate) fn perform_setup(
         let pid = kernel.process_id(process);
         let tls = kernel.tls_address(thread);
         symbols.bind(
-            &format!("pid.{}", p.name),
+            &joined("pid.", &p.name),
             i128::from(pid),
-            Origin::Setup(format!("the process id of {}", p.name)),
+            setup_origin("the process id of", &p.name, None),
         );
         symbols.bind(
-            &format!("tls.{}", p.name),
+            &joined("tls.", &p.name),
             i128::from(tls),
-            Origin::Setup(format!("the TLS buffer of thread {}", p.name)),
+            setup_origin("the TLS buffer of thread", &p.name, None),
         );
         world.processes.insert(p.name.clone(), process);
         world.threads.insert(p.name.clone(), (thread, process));
     }
 
     for (i, t) in setup.threads.iter().enumerate() {
-        let at = format!("setup.threads[{i}]");
+        let at = Entry("threads", i);
         if world.threads.contains_key(&t.name) || world.processes.contains_key(&t.name) {
             return Err(vector_error(
                 format!("{at}.name"),
                 format!("the name {:?} is used twice", t.name),
             ));
         }
-        let process = world.process(&format!("{at}.process"), &t.process)?;
+        let process = world.process(format_args!("{at}.process"), &t.process)?;
         let thread = kernel.create_thread(process)?;
         let tls = kernel.tls_address(thread);
         symbols.bind(
-            &format!("tls.{}", t.name),
+            &joined("tls.", &t.name),
             i128::from(tls),
-            Origin::Setup(format!("the TLS buffer of thread {}", t.name)),
+            setup_origin("the TLS buffer of thread", &t.name, None),
         );
         world.threads.insert(t.name.clone(), (thread, process));
     }
 
     for (i, m) in setup.memory.iter().enumerate() {
-        let at = format!("setup.memory[{i}]");
-        let process = world.process(&format!("{at}.process"), &m.process)?;
-        let address: u64 = symbols.value(&format!("{at}.address"), &m.address)?;
-        let size: u64 = symbols.value(&format!("{at}.size"), &m.size)?;
+        let at = Entry("memory", i);
+        let process = world.process(format_args!("{at}.process"), &m.process)?;
+        let address: u64 = symbols.value(format_args!("{at}.address"), &m.address)?;
+        let size: u64 = symbols.value(format_args!("{at}.size"), &m.size)?;
         let fill: u8 = match &m.fill {
-            Some(e) => symbols.value(&format!("{at}.fill"), e)?,
+            Some(e) => symbols.value(format_args!("{at}.fill"), e)?,
             None => 0,
         };
         let mut contents = if fill == 0 {
@@ -155,8 +199,8 @@ pub(crate) fn perform_setup(
             vec![fill; usize::try_from(size).unwrap_or(0)]
         };
         for (j, c) in m.contents.iter().enumerate() {
-            let cat = format!("{at}.contents[{j}]");
-            let offset: u64 = symbols.value(&format!("{cat}.offset"), &c.offset)?;
+            let cat = Contents(i, j);
+            let offset: u64 = symbols.value(format_args!("{cat}.offset"), &c.offset)?;
             let bytes = hex::decode(&c.hex)
                 .map_err(|e| vector_error(format!("{cat}.hex"), format!("bad hex: {e}")))?;
             let end = offset
@@ -164,7 +208,7 @@ pub(crate) fn perform_setup(
                 .filter(|&e| e <= size);
             let (Some(end), Ok(start)) = (end, usize::try_from(offset)) else {
                 return Err(vector_error(
-                    cat,
+                    cat.to_string(),
                     format!(
                         "{} bytes at offset {} do not fit in the region's {} bytes",
                         bytes.len(),
@@ -175,7 +219,7 @@ pub(crate) fn perform_setup(
             };
             if end > MAX_FILLED_REGION {
                 return Err(vector_error(
-                    cat,
+                    cat.to_string(),
                     format!(
                         "the runner writes contents within the first {} bytes of a region",
                         show(i128::from(MAX_FILLED_REGION))
@@ -202,8 +246,8 @@ pub(crate) fn perform_setup(
     }
 
     for (i, e) in setup.events.iter().enumerate() {
-        let at = format!("setup.events[{i}]");
-        let process = world.process(&format!("{at}.process"), &e.process)?;
+        let at = Entry("events", i);
+        let process = world.process(format_args!("{at}.process"), &e.process)?;
         if symbols.get(&e.name).is_some() {
             return Err(vector_error(
                 format!("{at}.name"),
@@ -214,16 +258,15 @@ pub(crate) fn perform_setup(
         symbols.bind(
             &e.name,
             i128::from(handle),
-            Origin::Setup(format!("the handle of event {} in {}", e.name, e.process)),
+            setup_origin("the handle of event", &e.name, Some(&e.process)),
         );
     }
 
     for (i, s) in setup.sessions.iter().enumerate() {
-        let at = format!("setup.sessions[{i}]");
-        let server = world.process(&format!("{at}.server"), &s.server)?;
-        let client = world.process(&format!("{at}.client"), &s.client)?;
-        let (server_name, client_name) =
-            (format!("{}.server", s.name), format!("{}.client", s.name));
+        let at = Entry("sessions", i);
+        let server = world.process(format_args!("{at}.server"), &s.server)?;
+        let client = world.process(format_args!("{at}.client"), &s.client)?;
+        let (server_name, client_name) = (joined(&s.name, ".server"), joined(&s.name, ".client"));
         if symbols.get(&server_name).is_some() || symbols.get(&client_name).is_some() {
             return Err(vector_error(
                 format!("{at}.name"),
@@ -234,18 +277,12 @@ pub(crate) fn perform_setup(
         symbols.bind(
             &server_name,
             i128::from(handles.server),
-            Origin::Setup(format!(
-                "the server handle of session {} in {}",
-                s.name, s.server
-            )),
+            setup_origin("the server handle of session", &s.name, Some(&s.server)),
         );
         symbols.bind(
             &client_name,
             i128::from(handles.client),
-            Origin::Setup(format!(
-                "the client handle of session {} in {}",
-                s.name, s.client
-            )),
+            setup_origin("the client handle of session", &s.name, Some(&s.client)),
         );
     }
     Ok(world)

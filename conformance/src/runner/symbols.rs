@@ -16,8 +16,14 @@ use crate::vector::Expr;
 /// Where a symbol got its value, for explanations.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub(crate) enum Origin {
-    /// Bound by the set-up; the text says what it is (`the client handle of session s`).
-    Setup(String),
+    /// Bound by the set-up; the text says what it is: `{what} {name}`, then
+    /// ` in {process}` when there is one (`the client handle of session s in C`),
+    /// kept in parts and put together only when shown.
+    Setup {
+        what: &'static str,
+        name: String,
+        process: Option<String>,
+    },
     /// Bound at first sight by an expectation of a step.
     Step {
         /// Step index, from 0.
@@ -30,7 +36,16 @@ pub(crate) enum Origin {
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Origin::Setup(what) => write!(f, "by the set-up ({what})"),
+            Origin::Setup {
+                what,
+                name,
+                process: None,
+            } => write!(f, "by the set-up ({what} {name})"),
+            Origin::Setup {
+                what,
+                name,
+                process: Some(process),
+            } => write!(f, "by the set-up ({what} {name} in {process})"),
             Origin::Step { step, field } => write!(f, "at step {step} ({field})"),
         }
     }
@@ -89,13 +104,19 @@ impl Symbols {
 
     /// The value of an input expression, narrowed to the type the kernel takes; a
     /// vector error naming `field` when it is unbound, `"*"` or out of range.
-    pub(crate) fn value<T: TryFrom<i128>>(&self, field: &str, expr: &Expr) -> Result<T, Problem> {
+    /// `field` is formatted only for the error (pass `format_args!` for a computed
+    /// name: the success path allocates nothing).
+    pub(crate) fn value<T: TryFrom<i128>>(
+        &self,
+        field: impl fmt::Display,
+        expr: &Expr,
+    ) -> Result<T, Problem> {
         let v = self
             .resolve(expr)
-            .map_err(|message| vector_error(field, message))?;
+            .map_err(|message| vector_error(field.to_string(), message))?;
         T::try_from(v).map_err(|_| {
             vector_error(
-                field,
+                field.to_string(),
                 format!("value {} ({expr}) does not fit the field", show(v)),
             )
         })
@@ -216,7 +237,11 @@ mod tests {
         s.bind(
             "s.client",
             0x1234,
-            Origin::Setup("the client handle of session s".into()),
+            Origin::Setup {
+                what: "the client handle of session",
+                name: "s".into(),
+                process: None,
+            },
         );
         assert_eq!(s.resolve(&sym("s.client", 0)), Ok(0x1234));
         assert_eq!(

@@ -44,7 +44,15 @@ fn mismatch(p: Problem) -> Mismatch {
 #[test]
 fn a_full_pattern_matches_and_binds() {
     let mut s = Symbols::new();
-    s.bind("pid.C", 0x51, Origin::Setup("the pid of process C".into()));
+    s.bind(
+        "pid.C",
+        0x51,
+        Origin::Setup {
+            what: "the pid of process",
+            name: "C".into(),
+            process: None,
+        },
+    );
     let p = pattern(
         r#"{"type": 4, "pid": "$pid.C", "copy_handles": ["$h1", "$h2"], "move_handles": [],
             "x": [{"index": 0, "address": "$xa", "size": "0x20"}],
@@ -145,7 +153,15 @@ fn inputs_default_omitted_keys_and_need_bound_symbols() {
         }
         other => panic!("{other:?}"),
     }
-    s.bind("ev", 0x8002, Origin::Setup("event ev".into()));
+    s.bind(
+        "ev",
+        0x8002,
+        Origin::Setup {
+            what: "event",
+            name: "ev".into(),
+            process: None,
+        },
+    );
     let m = build_input(&p, &s).unwrap();
     assert_eq!(m.copy_handles, vec![0x8002]);
     assert!(matches!(
@@ -171,7 +187,15 @@ fn inputs_default_omitted_keys_and_need_bound_symbols() {
 #[test]
 fn the_expected_message_takes_actual_values_where_the_pattern_leaves_them_open() {
     let mut s = Symbols::new();
-    s.bind("h", 0x10006, Origin::Setup("x".into()));
+    s.bind(
+        "h",
+        0x10006,
+        Origin::Setup {
+            what: "x",
+            name: String::new(),
+            process: None,
+        },
+    );
     let p = pattern(
         r#"{"copy_handles": ["$h", "*"], "raw_words": [1, 2, 4], "x": [{"address": "$new"}]}"#,
     );
