@@ -8,10 +8,7 @@ use crate::buffer::BufferDescriptor;
 use crate::error::{Error, Field, Section};
 use crate::field::{header0, header1, limits, special};
 use crate::header::{Header, SpecialHeader};
-use crate::layout::{
-    BUFFER_DESCRIPTOR_SIZE, HANDLE_SIZE, HEADER_SIZE, Layout, PID_SIZE, POINTER_DESCRIPTOR_SIZE,
-    RECEIVE_LIST_ENTRY_SIZE, SPECIAL_HEADER_SIZE,
-};
+use crate::layout::Layout;
 use crate::pointer::PointerDescriptor;
 use crate::receive_list::{ReceiveListEntry, entry_count};
 
@@ -268,106 +265,7 @@ impl<'a> MessageRepr<'a> {
     /// `buf` after the message are not touched; the gap between the raw data and a
     /// receive list placed further on is zeroed. Every check runs before the first
     /// write, so on error `buf` is unchanged.
-    #[inline]
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, Error> {
-        match self.plain_words() {
-            Some(words) => self.emit_plain(words, buf),
-            None => self.emit_checked(buf),
-        }
-    }
-
-    /// The header words of a message whose fields pass every check of
-    /// [`MessageRepr::header`] and [`MessageRepr::layout`] and whose receive list
-    /// directly follows the raw data (offset 0): the common case, proved with one
-    /// combined test and no error paths. `None` for anything else (a field out of
-    /// range, or a non-zero receive-list offset), which [`MessageRepr::emit_checked`]
-    /// then handles, naming the field.
-    #[inline(always)]
-    fn plain_words(&self) -> Option<[u32; 3]> {
-        let (ncopy, nmove) = (self.copy_handles.len(), self.move_handles.len());
-        let (nx, na, nb, nw) = (self.x.len(), self.a.len(), self.b.len(), self.w.len());
-        let count = self.recv_list_count;
-        let has_special = self.has_special_header();
-        // Every count at most 15 (one OR: each is <= 15 exactly when the OR is),
-        // the receive-list count 4 bits wide, raw data whole words and at most 1023.
-        let counts_fit =
-            (ncopy | nmove | nx | na | nb | nw | usize::from(count)) <= limits::COUNT_MAX;
-        let raw_fits = self.raw.len() % 4 == 0 && self.raw.len() <= 4 * limits::RAW_WORDS_MAX;
-        let reserved_fit = (self.header_reserved & !header1::RESERVED.mask())
-            | (self.special_reserved & !special::RESERVED.mask())
-            == 0
-            && (self.special_reserved == 0 || has_special);
-        let plain = counts_fit
-            & raw_fits
-            & reserved_fit
-            & (self.recv_list_offset == 0)
-            // entry_count(count) for count <= 15 (0 and 1: none, 2: one, n: n - 2),
-            // without its table lookup.
-            & (self.c.len() == usize::from(count).saturating_sub(2) + usize::from(count == 2));
-        if !plain {
-            return None;
-        }
-        // Counts are checked, so plain shifts place them (same bits as `header`).
-        let w0 = u32::from(self.tag)
-            | (nx as u32) << header0::X_COUNT.shift
-            | (na as u32) << header0::A_COUNT.shift
-            | (nb as u32) << header0::B_COUNT.shift
-            | (nw as u32) << header0::W_COUNT.shift;
-        let w1 = (self.raw.len() / 4) as u32
-            | u32::from(count) << header1::RECV_LIST_COUNT.shift
-            | self.header_reserved
-            | u32::from(has_special) << header1::HAS_SPECIAL_HEADER.shift;
-        let sw = u32::from(self.pid.is_some())
-            | (ncopy as u32) << special::COPY_COUNT.shift
-            | (nmove as u32) << special::MOVE_COUNT.shift
-            | self.special_reserved;
-        Some([w0, w1, sw])
-    }
-
-    /// [`MessageRepr::emit`] for a message [`MessageRepr::plain_words`] accepted:
-    /// sections are written one after the other, so their offsets are a running sum
-    /// (the same chain [`Layout::new`] computes, with the receive list directly after
-    /// the raw data and no gap).
-    #[inline(always)]
-    fn emit_plain(&self, [w0, w1, sw]: [u32; 3], buf: &mut [u8]) -> Result<usize, Error> {
-        let has_special = self.has_special_header();
-        let len = HEADER_SIZE
-            + if has_special { SPECIAL_HEADER_SIZE } else { 0 }
-            + if self.pid.is_some() { PID_SIZE } else { 0 }
-            + HANDLE_SIZE * (self.copy_handles.len() + self.move_handles.len())
-            + POINTER_DESCRIPTOR_SIZE * self.x.len()
-            + BUFFER_DESCRIPTOR_SIZE * (self.a.len() + self.b.len() + self.w.len())
-            + self.raw.len()
-            + RECEIVE_LIST_ENTRY_SIZE * self.c.len();
-        let Some(out) = buf.get_mut(..len) else {
-            return Err(Error::BufferTooSmall {
-                needed: len,
-                available: buf.len(),
-            });
-        };
-        let header = u64::from(w0) | u64::from(w1) << 32;
-        let mut at = put_next(out, 0, &header.to_le_bytes());
-        if has_special {
-            at = put_next(out, at, &sw.to_le_bytes());
-            if let Some(pid) = self.pid {
-                at = put_next(out, at, &pid.to_le_bytes());
-            }
-        }
-        at = put_next(out, at, self.copy_handles.as_bytes());
-        at = put_next(out, at, self.move_handles.as_bytes());
-        at = put_next(out, at, self.x.as_bytes());
-        at = put_next(out, at, self.a.as_bytes());
-        at = put_next(out, at, self.b.as_bytes());
-        at = put_next(out, at, self.w.as_bytes());
-        at = put_next(out, at, self.raw);
-        put_next(out, at, self.c.as_bytes());
-        Ok(len)
-    }
-
-    /// [`MessageRepr::emit`] through [`MessageRepr::layout`]: every check with its
-    /// precise error, and receive lists at any offset.
-    #[inline(never)]
-    fn emit_checked(&self, buf: &mut [u8]) -> Result<usize, Error> {
         let layout = self.layout()?;
         let len = layout.end();
         let Some(out) = buf.get_mut(..len) else {
@@ -400,19 +298,6 @@ impl<'a> MessageRepr<'a> {
         put(out, layout.receive_list(), self.c.as_bytes());
         Ok(len)
     }
-}
-
-/// Copies `src` into `out` at `at` and returns where it ends; the caller computed
-/// `out`'s length as the sum of what it puts, so it always fits.
-#[inline(always)]
-fn put_next(out: &mut [u8], at: usize, src: &[u8]) -> usize {
-    let end = at + src.len();
-    if !src.is_empty() {
-        if let Some(dst) = out.get_mut(at..end) {
-            dst.copy_from_slice(src);
-        }
-    }
-    end
 }
 
 /// Copies `src` into `out[range]`; the layout guarantees the lengths agree.
