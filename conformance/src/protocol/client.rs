@@ -209,12 +209,15 @@ impl Running {
         self.stdin = None;
         #[cfg(unix)]
         {
-            // `kill -KILL -- -PGID`: the child leads its own process group
+            // `kill -9 -PGID`: the child leads its own process group
             // (`process_group(0)`), so this also ends anything it started. Through
-            // `sh` because the crate forbids `unsafe` (no direct `kill(2)`).
+            // `sh` because the crate forbids `unsafe` (no direct `kill(2)`). The
+            // spelling matters: dash's builtin `kill` (Debian's `sh`) refuses both
+            // `--` and `-KILL` before a negative process-group id, which left a hung
+            // kernel's own children running.
             let _ = Command::new("sh")
                 .arg("-c")
-                .arg(format!("kill -KILL -- -{} 2>/dev/null", self.child.id()))
+                .arg(format!("kill -9 -{} 2>/dev/null", self.child.id()))
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
