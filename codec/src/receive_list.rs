@@ -61,9 +61,14 @@ impl ReceiveListMode {
 }
 
 /// Number of C entries a receive-list count implies: 0→0, 1→0, 2→1, c≥3→c−2.
+///
+/// Computed without a branch or a table (it runs on every decode and emit): one
+/// entry for count 2, `count - 2` from 3 on; agrees with
+/// [`ReceiveListMode::entry_count`] for every `u8` (only the low 4 bits count).
 #[inline]
 pub const fn entry_count(count: u8) -> usize {
-    ReceiveListMode::from_count(count).entry_count()
+    let c = (count & 0xF) as usize;
+    c.saturating_sub(2) + (c == 2) as usize
 }
 
 /// A C receive-list entry, 8 bytes: a buffer of the receiver's where the kernel may

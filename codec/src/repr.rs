@@ -147,8 +147,44 @@ impl<'a> MessageRepr<'a> {
 
     /// Checks every field and computes the header words. Nothing is truncated:
     /// any value that does not fit is an error naming its field.
-    #[inline]
+    #[inline(always)]
     pub fn header(&self) -> Result<(Header, SpecialHeader), Error> {
+        // Every field is checked by one branch-free test (the common case, and what
+        // `encode/hipc` times: benches/README.md); only when it fails does the
+        // field-by-field walk run, to name the first field that does not fit.
+        if !self.fields_fit() {
+            self.check_fields()?;
+        }
+        Ok(self.header_words())
+    }
+
+    /// Whether every field fits its wire field: the conjunction of the checks
+    /// [`MessageRepr::check_fields`] makes one by one, evaluated without branches.
+    #[inline(always)]
+    fn fields_fit(&self) -> bool {
+        // A count above 15 has a bit above bit 3, so it shows in the union.
+        let counts = self.copy_handles.len()
+            | self.move_handles.len()
+            | self.x.len()
+            | self.a.len()
+            | self.b.len()
+            | self.w.len();
+        (counts <= limits::COUNT_MAX)
+            & (self.raw.len() % 4 == 0)
+            & (self.raw.len() <= 4 * limits::RAW_WORDS_MAX)
+            & (u32::from(self.recv_list_count) <= header1::RECV_LIST_COUNT.max())
+            & (self.recv_list_offset <= limits::RECV_LIST_OFFSET_MAX)
+            & (self.c.len() == entry_count(self.recv_list_count))
+            & (self.header_reserved & !header1::RESERVED.mask() == 0)
+            & (self.special_reserved & !special::RESERVED.mask() == 0)
+            & ((self.special_reserved == 0) | self.has_special_header())
+    }
+
+    /// The field-by-field checks, in wire order, naming the first field that does
+    /// not fit. Cold: [`MessageRepr::fields_fit`] answers for valid fields.
+    #[cold]
+    #[inline(never)]
+    fn check_fields(&self) -> Result<(), Error> {
         let count = |section: Section, n: usize| {
             if n > limits::COUNT_MAX {
                 Err(Error::TooManyItems {
@@ -157,15 +193,15 @@ impl<'a> MessageRepr<'a> {
                     max: limits::COUNT_MAX,
                 })
             } else {
-                Ok(n as u32)
+                Ok(())
             }
         };
-        let ncopy = count(Section::CopyHandles, self.copy_handles.len())?;
-        let nmove = count(Section::MoveHandles, self.move_handles.len())?;
-        let nx = count(Section::X, self.x.len())?;
-        let na = count(Section::A, self.a.len())?;
-        let nb = count(Section::B, self.b.len())?;
-        let nw = count(Section::W, self.w.len())?;
+        count(Section::CopyHandles, self.copy_handles.len())?;
+        count(Section::MoveHandles, self.move_handles.len())?;
+        count(Section::X, self.x.len())?;
+        count(Section::A, self.a.len())?;
+        count(Section::B, self.b.len())?;
+        count(Section::W, self.w.len())?;
         if self.raw.len() % 4 != 0 {
             return Err(Error::RawDataNotWords {
                 len: self.raw.len(),
@@ -219,31 +255,36 @@ impl<'a> MessageRepr<'a> {
                 special::RESERVED.mask(),
             ));
         }
-        let has_special = self.has_special_header();
-        if self.special_reserved != 0 && !has_special {
+        if self.special_reserved != 0 && !self.has_special_header() {
             return Err(Error::SpecialReservedWithoutSpecialHeader);
         }
+        Ok(())
+    }
 
+    /// The header words of checked fields (bits beyond a field's width would be
+    /// discarded by [`crate::field::Bits::set`], but the checks leave none).
+    #[inline(always)]
+    fn header_words(&self) -> (Header, SpecialHeader) {
         let mut w0 = header0::TAG.set(0, u32::from(self.tag));
-        w0 = header0::X_COUNT.set(w0, nx);
-        w0 = header0::A_COUNT.set(w0, na);
-        w0 = header0::B_COUNT.set(w0, nb);
-        w0 = header0::W_COUNT.set(w0, nw);
-        let mut w1 = header1::RAW_COUNT.set(0, raw_words as u32);
+        w0 = header0::X_COUNT.set(w0, self.x.len() as u32);
+        w0 = header0::A_COUNT.set(w0, self.a.len() as u32);
+        w0 = header0::B_COUNT.set(w0, self.b.len() as u32);
+        w0 = header0::W_COUNT.set(w0, self.w.len() as u32);
+        let mut w1 = header1::RAW_COUNT.set(0, (self.raw.len() / 4) as u32);
         w1 = header1::RECV_LIST_COUNT.set(w1, u32::from(self.recv_list_count));
         w1 |= self.header_reserved;
         w1 = header1::RECV_LIST_OFFSET.set(w1, u32::from(self.recv_list_offset));
-        w1 = header1::HAS_SPECIAL_HEADER.set(w1, u32::from(has_special));
+        w1 = header1::HAS_SPECIAL_HEADER.set(w1, u32::from(self.has_special_header()));
         let mut sw = special::HAS_PID.set(0, u32::from(self.pid.is_some()));
-        sw = special::COPY_COUNT.set(sw, ncopy);
-        sw = special::MOVE_COUNT.set(sw, nmove);
+        sw = special::COPY_COUNT.set(sw, self.copy_handles.len() as u32);
+        sw = special::MOVE_COUNT.set(sw, self.move_handles.len() as u32);
         sw |= self.special_reserved;
-        Ok((Header::from_words(w0, w1), SpecialHeader::from_word(sw)))
+        (Header::from_words(w0, w1), SpecialHeader::from_word(sw))
     }
 
     /// The layout the message will have. Fails as [`MessageRepr::header`] does, and
     /// when a non-zero receive-list offset points inside the message.
-    #[inline]
+    #[inline(always)]
     pub fn layout(&self) -> Result<Layout, Error> {
         let (header, special) = self.header()?;
         let layout = Layout::new(header, special);
@@ -307,9 +348,12 @@ fn put(out: &mut [u8], range: core::ops::Range<usize>, src: &[u8]) {
     if src.is_empty() {
         return;
     }
-    if let Some(dst) = out.get_mut(range) {
-        if dst.len() == src.len() {
-            dst.copy_from_slice(src);
-        }
+    // The layout was computed from these very lengths, so `range.end` is
+    // `range.start + src.len()`; only the start is needed to place the copy.
+    if let Some(dst) = out
+        .get_mut(range.start..)
+        .and_then(|d| d.get_mut(..src.len()))
+    {
+        dst.copy_from_slice(src);
     }
 }

@@ -34,6 +34,15 @@ fn entry_count_per_mode() {
             "count {count}"
         );
     }
+    // Only the low 4 bits count: the branch-free `entry_count` agrees with the
+    // mode for every byte.
+    for count in 0..=u8::MAX {
+        assert_eq!(
+            entry_count(count),
+            ReceiveListMode::from_count(count).entry_count(),
+            "count {count}"
+        );
+    }
     assert_eq!(ReceiveListMode::from_count(0), ReceiveListMode::None);
     assert_eq!(
         ReceiveListMode::from_count(1),
