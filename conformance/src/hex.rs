@@ -57,6 +57,12 @@ impl std::error::Error for HexError {}
 /// assert_eq!(decode("0g"), Err(HexError::InvalidChar { ch: 'g', offset: 1 }));
 /// ```
 pub fn decode(text: &str) -> Result<Vec<u8>, HexError> {
+    // The common case, and the bulk of the out-of-process protocol's traffic (memory
+    // contents): nothing but digit pairs. Anything else takes the general path below,
+    // which also finds the error to report.
+    if let Some(bytes) = decode_plain(text.as_bytes()) {
+        return Ok(bytes);
+    }
     let trimmed = text.trim_start_matches(|c: char| c.is_ascii_whitespace());
     let start = text.len() - trimmed.len();
     let (body, start) = match trimmed.get(..2) {
@@ -90,27 +96,78 @@ pub fn decode(text: &str) -> Result<Vec<u8>, HexError> {
     Ok(out)
 }
 
+/// Each byte's value as a hex digit, or [`NOT_DIGIT`].
+// Built at compile time: an index out of range would fail the build, not panic.
+#[allow(clippy::indexing_slicing)]
+const DIGIT_VALUES: [u8; 256] = {
+    let mut table = [NOT_DIGIT; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        table[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
+const NOT_DIGIT: u8 = 0xFF;
+
+/// `digits` decoded when it is nothing but pairs of hex digits; `None` otherwise.
+fn decode_plain(digits: &[u8]) -> Option<Vec<u8>> {
+    if digits.len() % 2 != 0 {
+        return None;
+    }
+    let value = |c: u8| {
+        DIGIT_VALUES
+            .get(usize::from(c))
+            .copied()
+            .unwrap_or(NOT_DIGIT)
+    };
+    let mut out = Vec::with_capacity(digits.len() / 2);
+    let mut bad = 0u8;
+    for pair in digits.chunks_exact(2) {
+        if let &[high, low] = pair {
+            let (high, low) = (value(high), value(low));
+            // NOT_DIGIT has the high nibble set; a digit's value never does.
+            bad |= high | low;
+            out.push(high << 4 | (low & 0xF));
+        }
+    }
+    (bad & 0xF0 == 0).then_some(out)
+}
+
+/// The lowercase hex digits.
+const LOWER_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
 /// Formats bytes as lowercase hex with no separators.
 ///
 /// ```
 /// assert_eq!(hipc_conformance::hex::encode(&[0x04, 0xab]), "04ab");
 /// ```
 pub fn encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2);
-    encode_into(bytes, &mut out);
-    out
+    encode_ascii(bytes)
 }
 
 /// Appends the lowercase hex of `bytes` to `out`.
 pub fn encode_into(bytes: &[u8], out: &mut String) {
-    // `from_digit` gives lowercase letters; a nibble is always below 16, so the
-    // fallback is never taken.
-    let digit = |n: u8| char::from_digit(u32::from(n), 16).unwrap_or('0');
+    let digit = |n: u8| char::from(LOWER_DIGITS.get(usize::from(n)).copied().unwrap_or(b'0'));
     out.reserve(bytes.len() * 2);
-    for &b in bytes {
-        out.push(digit(b >> 4));
-        out.push(digit(b & 0xF));
-    }
+    out.extend(bytes.iter().flat_map(|&b| [digit(b >> 4), digit(b & 0xF)]));
+}
+
+/// The lowercase hex of `bytes` as a string, built as bytes (one pass, no per-char
+/// UTF-8 encoding).
+fn encode_ascii(bytes: &[u8]) -> String {
+    // A nibble is always below 16, so the fallback is never taken.
+    let digit = |n: u8| LOWER_DIGITS.get(usize::from(n)).copied().unwrap_or(b'0');
+    let mut ascii = Vec::with_capacity(bytes.len() * 2);
+    ascii.extend(bytes.iter().flat_map(|&b| [digit(b >> 4), digit(b & 0xF)]));
+    // Only ASCII digits were written, so this never fails.
+    String::from_utf8(ascii).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -180,6 +237,27 @@ mod tests {
         );
         // Non-ASCII whitespace is not whitespace here.
         assert!(decode("04\u{a0}00").is_err());
+    }
+
+    #[test]
+    fn plain_pairs_and_the_general_path_agree() {
+        // Digit pairs only (the fast path), and the same bytes with what only the
+        // general path accepts or rejects.
+        assert_eq!(decode("00ff7F80").unwrap(), vec![0, 0xff, 0x7f, 0x80]);
+        assert_eq!(decode("0x00ff").unwrap(), vec![0, 0xff]);
+        assert_eq!(decode("00 ff").unwrap(), vec![0, 0xff]);
+        assert_eq!(
+            decode("00fg"),
+            Err(HexError::InvalidChar { ch: 'g', offset: 3 })
+        );
+        assert_eq!(
+            decode("g0"),
+            Err(HexError::InvalidChar { ch: 'g', offset: 0 })
+        );
+        let mut s = String::new();
+        encode_into(&[1, 0xab], &mut s);
+        encode_into(&[0xcd], &mut s);
+        assert_eq!(s, "01abcd");
     }
 
     #[test]

@@ -40,10 +40,12 @@ pub fn run(args: &ServeModelArgs) -> ExitCode {
         (None, true) => Box::new(ModelKernel::atmosphere()),
         (None, false) => Box::new(ModelKernel::new()),
     };
-    let stdin = io::stdin();
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    match serve(kernel.as_mut(), &mut stdin.lock(), &mut out) {
+    // Requests carrying memory contents run to megabytes: read them in large
+    // chunks (stdin's own buffer is 8 KiB; larger reads bypass it).
+    let mut input = io::BufReader::with_capacity(1 << 18, io::stdin().lock());
+    match serve(kernel.as_mut(), &mut input, &mut out) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {

@@ -1,30 +1,33 @@
 //! The runner's side of the protocol: [`ProcessKernel`], a [`Kernel`] whose every
 //! operation is a request to a child process.
 //!
-//! Robustness: a reader thread turns the child's stdout into lines on a channel, so
-//! every operation waits at most the configured timeout. A child that exits, stops
-//! answering, writes something that is not an answer, or answers another request id
-//! is killed (with its whole process group) and marked down; the failing operation
-//! returns [`KernelError`] (or a placeholder value, for the operations that cannot
-//! return one) and records a fault that [`Kernel::take_fault`] hands to the runner,
-//! with the tail of the child's stderr. The next [`Kernel::reset`] starts a fresh
-//! process, so the run goes on with the next vector.
+//! Robustness: the calling thread reads the child's stdout with a deadline
+//! (`poll(2)` on Unix; see `LineReader`), so every operation waits at most the
+//! configured timeout. A child that exits, stops answering, writes something that
+//! is not an answer, or answers another request id is killed (with its whole
+//! process group) and marked down; the failing operation returns [`KernelError`]
+//! (or a placeholder value, for the operations that cannot return one) and records
+//! a fault that [`Kernel::take_fault`] hands to the runner, with the tail of the
+//! child's stderr. The next [`Kernel::reset`] starts a fresh process, so the run
+//! goes on with the next vector.
 
 use std::collections::VecDeque;
 use std::fmt::Write as _;
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, Read, Write};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+#[cfg(not(unix))]
+use std::sync::mpsc::{Receiver, channel};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use super::{
     AsyncAnswer, HelloAnswer, Op, PROTOCOL, ResultAnswer, SendAnswer, SessionAnswer, StatusAnswer,
-    WaitAnswer, request_line,
+    WaitAnswer, write_request,
 };
 use crate::hex;
 use crate::kernel::{
@@ -75,10 +78,219 @@ impl ProcessKernelConfig {
     }
 }
 
+/// What waiting for the next answer line gave.
+#[derive(Debug, PartialEq, Eq)]
 enum ReadEvent {
-    Line(Vec<u8>),
+    /// A line is in the caller's buffer (its newline included; a last line the child
+    /// did not end before closing its stdout comes without).
+    Line,
+    /// The child closed its stdout.
     Eof,
+    /// Nothing readable that could be a line: the text says what.
     Error(String),
+    /// No complete line before the deadline.
+    Timeout,
+}
+
+/// How much the reader asks for at a time (a pipe's default capacity).
+const READ_CHUNK: usize = 64 << 10;
+
+/// The child's stdout, split into lines on the calling thread.
+///
+/// On Unix the caller waits with `poll(2)` until the pipe is readable or the
+/// operation's deadline passes, then reads what is there: no thread in between, so
+/// an answer costs the child one wake-up of the caller (a reader thread that handed
+/// lines over a channel cost three: child to reader, reader to caller, and the
+/// channel's own synchronisation). Elsewhere a thread reads chunks into a channel
+/// and the caller waits on that with the deadline.
+struct LineReader {
+    source: Source,
+    /// `buf[start..end]` has been read and not yet handed out; `buf[start..scanned]`
+    /// holds no newline.
+    buf: Vec<u8>,
+    start: usize,
+    scanned: usize,
+    end: usize,
+    eof: bool,
+    /// The longest line accepted (a longer one is an error).
+    max_line: usize,
+}
+
+#[cfg(unix)]
+type Source = std::process::ChildStdout;
+
+#[cfg(not(unix))]
+type Source = Receiver<io::Result<Vec<u8>>>;
+
+/// What one refill of the buffer gave.
+enum Fill {
+    Data,
+    Eof,
+    Timeout,
+    Error(io::Error),
+}
+
+impl LineReader {
+    #[cfg(unix)]
+    fn new(stdout: std::process::ChildStdout, max_line: usize) -> LineReader {
+        LineReader::with_source(stdout, max_line)
+    }
+
+    #[cfg(not(unix))]
+    fn new(mut stdout: std::process::ChildStdout, max_line: usize) -> LineReader {
+        let (tx, rx) = channel();
+        thread::spawn(move || {
+            loop {
+                let mut chunk = vec![0; READ_CHUNK];
+                let event = match stdout.read(&mut chunk) {
+                    Ok(n) => {
+                        chunk.truncate(n);
+                        Ok(chunk)
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => Err(e),
+                };
+                let last = !matches!(&event, Ok(c) if !c.is_empty());
+                if tx.send(event).is_err() || last {
+                    return;
+                }
+            }
+        });
+        LineReader::with_source(rx, max_line)
+    }
+
+    fn with_source(source: Source, max_line: usize) -> LineReader {
+        LineReader {
+            source,
+            buf: Vec::new(),
+            start: 0,
+            scanned: 0,
+            end: 0,
+            eof: false,
+            max_line,
+        }
+    }
+
+    /// Waits until `deadline` for the next line and puts it in `line`.
+    fn next_line(&mut self, line: &mut Vec<u8>, deadline: Instant) -> ReadEvent {
+        loop {
+            let unscanned = self.buf.get(self.scanned..self.end).unwrap_or_default();
+            if let Some(at) = unscanned.iter().position(|&b| b == b'\n') {
+                let stop = self.scanned + at + 1;
+                if stop - self.start > self.max_line {
+                    return self.too_long();
+                }
+                line.clear();
+                line.extend_from_slice(self.buf.get(self.start..stop).unwrap_or_default());
+                self.start = stop;
+                self.scanned = stop;
+                return ReadEvent::Line;
+            }
+            self.scanned = self.end;
+            if self.end - self.start >= self.max_line {
+                return self.too_long();
+            }
+            if self.eof {
+                if self.start == self.end {
+                    return ReadEvent::Eof;
+                }
+                // The child's last words, without a newline: a line all the same.
+                line.clear();
+                line.extend_from_slice(self.buf.get(self.start..self.end).unwrap_or_default());
+                self.start = self.end;
+                self.scanned = self.end;
+                return ReadEvent::Line;
+            }
+            match self.fill(deadline) {
+                Fill::Data => {}
+                Fill::Eof => self.eof = true,
+                Fill::Timeout => return ReadEvent::Timeout,
+                Fill::Error(e) => return ReadEvent::Error(format!("reading its stdout: {e}")),
+            }
+        }
+    }
+
+    fn too_long(&self) -> ReadEvent {
+        ReadEvent::Error(format!(
+            "an answer line longer than {} bytes",
+            self.max_line
+        ))
+    }
+
+    /// Room for at least [`READ_CHUNK`] more bytes after `end`: what was handed out
+    /// is dropped first, and the buffer grows only for a line longer than that.
+    fn make_room(&mut self) {
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.scanned -= self.start;
+            self.start = 0;
+        }
+        if self.buf.len() - self.end < READ_CHUNK {
+            self.buf.resize(self.end + READ_CHUNK, 0);
+        }
+    }
+
+    /// Reads what the child has written, waiting for it until `deadline`.
+    #[cfg(unix)]
+    fn fill(&mut self, deadline: Instant) -> Fill {
+        use rustix::event::{PollFd, PollFlags, Timespec, poll};
+        self.make_room();
+        loop {
+            let wait = deadline.saturating_duration_since(Instant::now());
+            // `poll` takes at most `c_int::MAX` ms on some systems; the caller's
+            // deadline is re-checked after each wait anyway.
+            let wait = wait.min(Duration::from_secs(3600));
+            let timespec = Timespec::try_from(wait).unwrap_or(Timespec {
+                tv_sec: 3600,
+                tv_nsec: 0,
+            });
+            let mut fds = [PollFd::new(&self.source, PollFlags::IN)];
+            match poll(&mut fds, Some(&timespec)) {
+                Ok(0) if Instant::now() >= deadline => return Fill::Timeout,
+                Ok(0) => continue,
+                // Readable, or hung up (then `read` says 0: end of file), or an
+                // error that `read` reports.
+                Ok(_) => {}
+                Err(rustix::io::Errno::INTR) => continue,
+                Err(e) => return Fill::Error(e.into()),
+            }
+            let room = self.buf.get_mut(self.end..).unwrap_or_default();
+            return match self.source.read(room) {
+                Ok(0) => Fill::Eof,
+                Ok(n) => {
+                    self.end += n;
+                    Fill::Data
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => Fill::Error(e),
+            };
+        }
+    }
+
+    /// Takes the next chunk the reader thread read, waiting for it until `deadline`.
+    #[cfg(not(unix))]
+    fn fill(&mut self, deadline: Instant) -> Fill {
+        use std::sync::mpsc::RecvTimeoutError;
+        let wait = deadline.saturating_duration_since(Instant::now());
+        match self.source.recv_timeout(wait) {
+            Ok(Ok(chunk)) if chunk.is_empty() => Fill::Eof,
+            Ok(Ok(chunk)) => {
+                self.make_room();
+                if self.buf.len() - self.end < chunk.len() {
+                    self.buf.resize(self.end + chunk.len(), 0);
+                }
+                if let Some(room) = self.buf.get_mut(self.end..self.end + chunk.len()) {
+                    room.copy_from_slice(&chunk);
+                }
+                self.end += chunk.len();
+                Fill::Data
+            }
+            Ok(Err(e)) => Fill::Error(e),
+            Err(RecvTimeoutError::Disconnected) => Fill::Eof,
+            Err(RecvTimeoutError::Timeout) => Fill::Timeout,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -90,7 +302,7 @@ struct StderrTail {
 struct Running {
     child: Child,
     stdin: Option<ChildStdin>,
-    lines: Receiver<ReadEvent>,
+    lines: LineReader,
     stderr: Arc<Mutex<StderrTail>>,
 }
 
@@ -111,26 +323,8 @@ impl Running {
             .stdout
             .take()
             .ok_or_else(|| io::Error::other("no stdout pipe"))?;
+        let lines = LineReader::new(stdout, usize::try_from(MAX_LINE).unwrap_or(usize::MAX));
         let stderr_pipe = child.stderr.take();
-        let (tx, lines) = channel();
-        thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            loop {
-                let mut line = Vec::new();
-                let event = match (&mut reader).take(MAX_LINE).read_until(b'\n', &mut line) {
-                    Ok(0) => ReadEvent::Eof,
-                    Ok(_) if !line.ends_with(b"\n") && line.len() as u64 >= MAX_LINE => {
-                        ReadEvent::Error(format!("an answer line longer than {MAX_LINE} bytes"))
-                    }
-                    Ok(_) => ReadEvent::Line(line),
-                    Err(e) => ReadEvent::Error(format!("reading its stdout: {e}")),
-                };
-                let last = !matches!(event, ReadEvent::Line(_));
-                if tx.send(event).is_err() || last {
-                    return;
-                }
-            }
-        });
         let stderr = Arc::new(Mutex::new(StderrTail::default()));
         let tail = Arc::clone(&stderr);
         thread::spawn(move || {
@@ -283,6 +477,41 @@ enum CallError {
     Fault(String),
 }
 
+/// A well-formed answer line, read straight into the op's answer type `T`: the
+/// fast path of [`ProcessKernel::call`]. Whether `ok` and `error` were present is
+/// kept apart from their values (`"ok": null` is a value).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, bound(deserialize = "T: Deserialize<'de>"))]
+struct Answer<T> {
+    id: u64,
+    #[serde(default = "none", deserialize_with = "present")]
+    ok: Option<T>,
+    #[serde(default = "none", deserialize_with = "present")]
+    error: Option<String>,
+}
+
+impl<T: DeserializeOwned> Answer<T> {
+    /// `line` as an answer object; `None` when it is not one (serde would also read
+    /// a struct from a JSON array: that is no answer).
+    fn read(line: &[u8]) -> Option<Answer<T>> {
+        if line.trim_ascii_start().first() != Some(&b'{') {
+            return None;
+        }
+        serde_json::from_slice(line).ok()
+    }
+}
+
+fn none<T>() -> Option<T> {
+    None
+}
+
+/// A key that is present: its value, whatever it is (`null` included).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(deserializer).map(Some)
+}
+
 /// A kernel in a child process speaking `hipc-kernel/1` (see the module docs).
 pub struct ProcessKernel {
     config: ProcessKernelConfig,
@@ -295,6 +524,10 @@ pub struct ProcessKernel {
     starts: usize,
     failed_starts: usize,
     log: Option<std::fs::File>,
+    /// The request line being sent, and the answer line last read (kept from call
+    /// to call, so that their buffers are allocated once).
+    request: Vec<u8>,
+    answer: Vec<u8>,
 }
 
 impl std::fmt::Debug for ProcessKernel {
@@ -332,6 +565,8 @@ impl ProcessKernel {
             starts: 0,
             failed_starts: 0,
             log,
+            request: Vec::new(),
+            answer: Vec::new(),
         };
         kernel.info = kernel.launch()?;
         Ok(kernel)
@@ -375,10 +610,8 @@ impl ProcessKernel {
             protocol: PROTOCOL.to_owned(),
         };
         let timeout = self.config.timeout.max(MIN_STARTUP_TIMEOUT);
-        let answer: HelloAnswer = match self.call_with(&hello, timeout) {
-            Ok(value) => self.shape(&hello, value).map_err(|e| match e {
-                CallError::Answered(m) | CallError::Fault(m) => m,
-            }),
+        let answer: HelloAnswer = match self.call(&hello, timeout) {
+            Ok(answer) => Ok(answer),
             Err(CallError::Answered(m)) => Err(format!("the kernel refused the handshake: {m}")),
             Err(CallError::Fault(m)) => Err(m),
         }
@@ -456,7 +689,9 @@ impl ProcessKernel {
         text
     }
 
-    fn call_with(&mut self, op: &Op, timeout: Duration) -> Result<Value, CallError> {
+    /// Sends `op` and waits up to `timeout` for the answer line (left in
+    /// `self.answer`); returns the request id.
+    fn exchange(&mut self, op: &Op, timeout: Duration) -> Result<u64, CallError> {
         let id = self.next_id;
         self.next_id += 1;
         if self.running.is_none() {
@@ -469,53 +704,90 @@ impl ProcessKernel {
                 op.name()
             )));
         }
-        let mut line = request_line(id, op);
-        self.log(">", &line);
+        self.request.clear();
+        write_request(&mut self.request, id, op);
+        if self.log.is_some() {
+            let line = String::from_utf8_lossy(&self.request).into_owned();
+            self.log(">", &line);
+        }
+        self.request.push(b'\n');
         let Some(running) = self.running.as_mut() else {
             return Err(CallError::Fault("kernel process is down".to_owned()));
         };
-        line.push('\n');
         let sent = match running.stdin.as_mut() {
-            Some(stdin) => stdin
-                .write_all(line.as_bytes())
-                .and_then(|()| stdin.flush()),
+            // `ChildStdin` is unbuffered: one `write` for a line that fits the pipe.
+            Some(stdin) => stdin.write_all(&self.request),
             None => Err(io::Error::other("stdin closed")),
         };
         if let Err(e) = sent {
             let mut what = format!("could not be written to ({e}): it exited");
             // What it wrote before exiting, if anything, says why.
-            if let Ok(ReadEvent::Line(bytes)) =
-                running.lines.recv_timeout(Duration::from_millis(200))
-            {
+            let deadline = Instant::now() + Duration::from_millis(200);
+            if running.lines.next_line(&mut self.answer, deadline) == ReadEvent::Line {
                 let _ = write!(
                     what,
                     " after writing {:?}",
-                    String::from_utf8_lossy(&bytes).trim_end()
+                    String::from_utf8_lossy(&self.answer).trim_end()
                 );
             }
             return Err(CallError::Fault(self.fail(op, id, what, true)));
         }
-        let event = running.lines.recv_timeout(timeout);
-        let text = match event {
-            Ok(ReadEvent::Line(bytes)) => {
-                self.log("<", &String::from_utf8_lossy(&bytes));
-                bytes
+        let deadline = Instant::now() + timeout;
+        match running.lines.next_line(&mut self.answer, deadline) {
+            ReadEvent::Line => {
+                if self.log.is_some() {
+                    let line = String::from_utf8_lossy(&self.answer).into_owned();
+                    self.log("<", &line);
+                }
+                Ok(id)
             }
-            Ok(ReadEvent::Eof) | Err(RecvTimeoutError::Disconnected) => {
+            ReadEvent::Eof => {
                 let what = "exited (closed its stdout)".to_owned();
-                return Err(CallError::Fault(self.fail(op, id, what, true)));
+                Err(CallError::Fault(self.fail(op, id, what, true)))
             }
-            Ok(ReadEvent::Error(e)) => {
+            ReadEvent::Error(e) => {
                 let what = format!("sent garbage: {e}");
-                return Err(CallError::Fault(self.fail(op, id, what, false)));
+                Err(CallError::Fault(self.fail(op, id, what, false)))
             }
-            Err(RecvTimeoutError::Timeout) => {
+            ReadEvent::Timeout => {
                 let what = format!("did not answer within {} ms (hung?)", timeout.as_millis());
-                return Err(CallError::Fault(self.fail(op, id, what, false)));
+                Err(CallError::Fault(self.fail(op, id, what, false)))
             }
-        };
+        }
+    }
+
+    /// Performs `op` (waiting up to `timeout`) and reads its `ok` value as `T`.
+    ///
+    /// A well-formed answer is read in one pass, straight into `T`. Anything else
+    /// is read again the thorough way ([`Self::checked_answer`], then
+    /// [`Self::shape`]), which says what is wrong and kills the process.
+    fn call<T: DeserializeOwned>(&mut self, op: &Op, timeout: Duration) -> Result<T, CallError> {
+        let id = self.exchange(op, timeout)?;
+        if let Some(answer) = Answer::<T>::read(&self.answer) {
+            if answer.id == id {
+                match (answer.ok, answer.error) {
+                    (Some(ok), None) => return Ok(ok),
+                    (None, Some(error)) => return Err(CallError::Answered(error)),
+                    _ => {}
+                }
+            }
+        }
+        let value = self.checked_answer(op, id)?;
+        self.shape(op, value)
+    }
+
+    /// The `ok` value of the answer line in `self.answer` to request `id`, read
+    /// through a [`Value`] so that every way it can be wrong is named.
+    fn checked_answer(&mut self, op: &Op, id: u64) -> Result<Value, CallError> {
+        let text = std::mem::take(&mut self.answer);
+        let result = self.check_answer(op, id, &text);
+        self.answer = text;
+        result
+    }
+
+    fn check_answer(&mut self, op: &Op, id: u64, text: &[u8]) -> Result<Value, CallError> {
         let shown = || {
-            let s = String::from_utf8_lossy(&text);
+            let s = String::from_utf8_lossy(text);
             let s = s.trim_end();
             if s.chars().count() > 200 {
                 format!("{}...", s.chars().take(200).collect::<String>())
@@ -523,7 +795,7 @@ impl ProcessKernel {
                 s.to_owned()
             }
         };
-        let value: Value = match serde_json::from_slice(&text) {
+        let value: Value = match serde_json::from_slice(text) {
             Ok(value) => value,
             Err(e) => {
                 let what = format!("sent garbage (not JSON: {e}): {}", shown());
@@ -573,9 +845,7 @@ impl ProcessKernel {
 
     /// One operation: its typed answer, or the error text (a fault is recorded).
     fn request<T: DeserializeOwned>(&mut self, op: Op) -> Result<T, KernelError> {
-        let result = self
-            .call_with(&op, self.config.timeout)
-            .and_then(|value| self.shape(&op, value));
+        let result = self.call(&op, self.config.timeout);
         match result {
             Ok(value) => Ok(value),
             Err(CallError::Answered(message)) => Err(KernelError(message)),
@@ -631,7 +901,7 @@ impl Kernel for ProcessKernel {
                 }
             }
         }
-        self.request::<Value>(Op::Reset {}).map(|_| ())
+        self.request::<IgnoredAny>(Op::Reset {}).map(|_| ())
     }
 
     fn create_process(&mut self, spec: &ProcessSpec) -> Result<ProcessRef, KernelError> {
@@ -656,7 +926,7 @@ impl Kernel for ProcessKernel {
         process: ProcessRef,
         region: &MemoryRegion,
     ) -> Result<(), KernelError> {
-        self.request::<Value>(Op::MapMemory {
+        self.request::<IgnoredAny>(Op::MapMemory {
             process,
             address: region.address,
             size: region.size,
@@ -823,7 +1093,7 @@ impl Kernel for ProcessKernel {
         address: u64,
         bytes: &[u8],
     ) -> Result<(), KernelError> {
-        self.request::<Value>(Op::WriteMemory {
+        self.request::<IgnoredAny>(Op::WriteMemory {
             process,
             address,
             bytes: hex::encode(bytes),
@@ -881,5 +1151,124 @@ impl Kernel for ProcessKernel {
 
     fn take_fault(&mut self) -> Option<KernelError> {
         self.fault.take()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+    use super::*;
+
+    /// A reader of what `sh -c script` writes, accepting lines of up to `max` bytes.
+    fn reader(script: &str, max: usize) -> (Child, LineReader) {
+        let mut child = shell(script)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        (child, LineReader::new(stdout, max))
+    }
+
+    fn soon() -> Instant {
+        Instant::now() + Duration::from_secs(10)
+    }
+
+    #[test]
+    fn lines_split_across_reads_and_a_last_line_without_newline() {
+        let (mut child, mut lines) =
+            reader("printf 'one\\ntw'; sleep 0.1; printf 'o\\n\\nlast'", 64);
+        let mut line = Vec::new();
+        for expected in ["one\n", "two\n", "\n", "last"] {
+            assert_eq!(lines.next_line(&mut line, soon()), ReadEvent::Line);
+            assert_eq!(line, expected.as_bytes());
+        }
+        assert_eq!(lines.next_line(&mut line, soon()), ReadEvent::Eof);
+        assert_eq!(lines.next_line(&mut line, soon()), ReadEvent::Eof);
+        child.wait().unwrap();
+    }
+
+    #[test]
+    fn a_line_longer_than_the_limit_is_an_error() {
+        // Exactly the limit (newline included) is accepted.
+        let (mut child, mut lines) = reader("printf '1234567\\n12345678\\n'", 8);
+        let mut line = Vec::new();
+        assert_eq!(lines.next_line(&mut line, soon()), ReadEvent::Line);
+        assert_eq!(line, b"1234567\n");
+        assert_eq!(
+            lines.next_line(&mut line, soon()),
+            ReadEvent::Error("an answer line longer than 8 bytes".to_owned())
+        );
+        child.wait().unwrap();
+        // Without a newline at all, the error comes as soon as the limit is reached,
+        // while the writer still waits.
+        let (mut child, mut lines) = reader("printf '123456789'; sleep 5", 8);
+        let start = Instant::now();
+        assert!(matches!(
+            lines.next_line(&mut line, soon()),
+            ReadEvent::Error(_)
+        ));
+        assert!(start.elapsed() < Duration::from_secs(4));
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+
+    #[test]
+    fn a_silent_writer_times_out_at_the_deadline_and_can_still_answer_later() {
+        let (mut child, mut lines) = reader("sleep 0.5; echo late", 64);
+        let mut line = Vec::new();
+        let start = Instant::now();
+        let deadline = start + Duration::from_millis(100);
+        assert_eq!(lines.next_line(&mut line, deadline), ReadEvent::Timeout);
+        let waited = start.elapsed();
+        assert!(waited >= Duration::from_millis(100), "{waited:?}");
+        assert!(waited < Duration::from_millis(450), "{waited:?}");
+        assert_eq!(lines.next_line(&mut line, soon()), ReadEvent::Line);
+        assert_eq!(line, b"late\n");
+        child.wait().unwrap();
+    }
+
+    #[test]
+    fn long_lines_grow_the_buffer() {
+        let (mut child, mut lines) = reader(
+            "head -c 300000 /dev/zero | tr '\\0' a; echo; echo short",
+            1 << 20,
+        );
+        let mut line = Vec::new();
+        assert_eq!(lines.next_line(&mut line, soon()), ReadEvent::Line);
+        assert_eq!(line.len(), 300_001);
+        assert!(line[..300_000].iter().all(|&b| b == b'a'));
+        assert_eq!(lines.next_line(&mut line, soon()), ReadEvent::Line);
+        assert_eq!(line, b"short\n");
+        assert_eq!(lines.next_line(&mut line, soon()), ReadEvent::Eof);
+        child.wait().unwrap();
+    }
+
+    #[test]
+    fn answers_read_in_one_pass_or_checked() {
+        let answer = |text: &str| Answer::<Option<u32>>::read(text.as_bytes()).ok_or(());
+        let ok = answer(r#"{"id":3,"ok":null}"#).unwrap();
+        assert_eq!((ok.id, ok.ok, ok.error), (3, Some(None), None));
+        let ok = answer(r#"{"ok":7,"id":3}"#).unwrap();
+        assert_eq!((ok.id, ok.ok, ok.error), (3, Some(Some(7)), None));
+        let error = answer(r#"{"id":3,"error":"no"}"#).unwrap();
+        assert_eq!((error.ok, error.error), (None, Some("no".to_owned())));
+        // Neither, or both: read, then left to the checked path.
+        let neither = answer(r#"{"id":3}"#).unwrap();
+        assert_eq!((neither.ok, neither.error), (None, None));
+        assert!(answer(r#"{"id":3,"ok":1,"error":"no"}"#).is_ok());
+        // Everything else fails here and is explained by the checked path.
+        for bad in [
+            r#"{"id":3,"ok":1,"extra":0}"#,
+            r#"{"id":3,"error":null}"#,
+            r#"{"id":null,"ok":1}"#,
+            r#"{"id":3,"ok":"nonsense"}"#,
+            r#"[3]"#,
+            r#"[3,7]"#,
+            r#" [3,7,null]"#,
+            "garbage",
+        ] {
+            assert!(answer(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::{
     AsyncAnswer, HelloAnswer, Op, PROTOCOL, ResultAnswer, SendAnswer, SessionAnswer, StatusAnswer,
-    WaitAnswer, answer_line, parse_request,
+    WaitAnswer, parse_request_checked, parse_request_fast, write_answer,
 };
 use crate::hex;
 use crate::kernel::{Kernel, KernelError, MemoryRegion, ProcessSpec, RequestStatus, SendOutcome};
@@ -199,30 +199,42 @@ pub fn perform(kernel: &mut dyn Kernel, op: Op) -> Result<Value, String> {
 /// Answers requests from `input` on `output`, one line each, until `input` ends.
 /// A line that is not a request gets an `error` answer (with `"id": null` when its id
 /// could not be read) and serving goes on. Returns an I/O error of either stream.
+///
+/// Each answer is written with one `write_all` and flushed. The line buffers are
+/// reused from request to request, and a well-formed request is read in one pass
+/// ([`parse_request_fast`]); anything else is read the thorough way
+/// ([`parse_request`](super::parse_request)), which names what is wrong.
 pub fn serve<R: BufRead, W: Write>(
     kernel: &mut dyn Kernel,
     input: &mut R,
     output: &mut W,
 ) -> io::Result<()> {
-    let mut line = String::new();
+    let mut line = Vec::new();
+    let mut out = Vec::new();
     loop {
         line.clear();
-        if input.read_line(&mut line)? == 0 {
+        if input.read_until(b'\n', &mut line)? == 0 {
             return Ok(());
         }
-        let text = line.trim_end_matches(['\n', '\r']);
-        if text.trim().is_empty() {
-            continue;
-        }
-        let (id, op) = parse_request(text);
-        let answer = match (id, op) {
-            (Some(id), Ok(op)) => (Some(id), perform(kernel, op)),
-            (id, Err(e)) => (id, Err(format!("bad request: {e}"))),
-            (None, Ok(_)) => (None, Err("bad request: missing id".to_owned())),
+        let answer = match parse_request_fast(&line) {
+            Some((id, op)) => (Some(id), perform(kernel, op)),
+            None => {
+                let text = String::from_utf8_lossy(&line);
+                let text = text.trim_end_matches(['\n', '\r']);
+                if text.trim().is_empty() {
+                    continue;
+                }
+                match parse_request_checked(text) {
+                    (Some(id), Ok(op)) => (Some(id), perform(kernel, op)),
+                    (id, Err(e)) => (id, Err(format!("bad request: {e}"))),
+                    (None, Ok(_)) => (None, Err("bad request: missing id".to_owned())),
+                }
+            }
         };
-        let mut out = answer_line(answer.0, answer.1);
-        out.push('\n');
-        output.write_all(out.as_bytes())?;
+        out.clear();
+        write_answer(&mut out, answer.0, &answer.1);
+        out.push(b'\n');
+        output.write_all(&out)?;
         output.flush()?;
     }
 }
