@@ -1,4 +1,5 @@
-//! `decode/{hipc,naive,memcpy}/SHAPE`, `decode/hipc-cmif/cmif-small` and
+//! `decode/{hipc,naive,memcpy}/SHAPE`, `decode/hipc-check/SHAPE`,
+//! `decode/hipc-cmif/cmif-small` and
 //! `encode/{hipc,memcpy}/SHAPE`, then the ratio report (benches/README.md).
 #![allow(
     missing_docs,
@@ -14,7 +15,9 @@ use std::time::SystemTime;
 use criterion::{BenchmarkId, Criterion, Throughput};
 use hipc_benches::naive::NaiveMessage;
 use hipc_benches::report::{self, Check};
-use hipc_benches::{Shape, TLS_SIZE, copy_hidden, decode_cmif_sum, decode_sum, encode, shapes};
+use hipc_benches::{
+    Shape, TLS_SIZE, copy_hidden, decode_check, decode_cmif_sum, decode_sum, encode, shapes,
+};
 
 fn check_shapes(shapes: &[Shape]) {
     // The three decoders must agree before any is timed.
@@ -59,6 +62,11 @@ fn decode(c: &mut Criterion, shapes: &[Shape]) {
         group.bench_function(BenchmarkId::new("memcpy", shape.name), |b| {
             let mut dst = [0u8; TLS_SIZE];
             b.iter(|| copy_hidden(black_box(bytes), black_box(&mut dst[..])));
+        });
+        // The check alone, no field read: what libnx's parse does (the issue's
+        // reference figures), for a like-for-like comparison.
+        group.bench_function(BenchmarkId::new("hipc-check", shape.name), |b| {
+            b.iter(|| decode_check(black_box(bytes)));
         });
         if shape.name == "cmif-small" {
             group.bench_function(BenchmarkId::new("hipc-cmif", shape.name), |b| {

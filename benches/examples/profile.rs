@@ -3,7 +3,7 @@
 //!
 //! `cargo build --release -p hipc-benches --example profile` then
 //! `valgrind --tool=callgrind target/release/examples/profile decode-hipc tls-max 100000`.
-//! Kinds: decode-hipc, decode-naive, decode-cmif, encode-hipc, memcpy; and
+//! Kinds: decode-hipc, decode-naive, decode-check, decode-cmif, encode-hipc, memcpy; and
 //! `replay-model corpus N`: N passes of every kernel vector of `vectors/` through
 //! `run_test` against one `ModelKernel` (the corpus is loaded once, before).
 #![allow(
@@ -17,7 +17,9 @@
 use std::hint::black_box;
 
 use hipc_benches::naive::NaiveMessage;
-use hipc_benches::{TLS_SIZE, copy_hidden, decode_cmif_sum, decode_sum, encode, shapes};
+use hipc_benches::{
+    TLS_SIZE, copy_hidden, decode_check, decode_cmif_sum, decode_sum, encode, shapes,
+};
 use hipc_conformance::kernel::Kernel;
 use hipc_conformance::model::ModelKernel;
 use hipc_conformance::runner::{Status, run_test};
@@ -56,6 +58,11 @@ fn main() {
                     .parse_into(black_box(bytes))
                     .map_or(0, |()| owned.sum());
                 acc = acc.wrapping_add(sum);
+            }
+        }
+        "decode-check" => {
+            for _ in 0..n {
+                acc = acc.wrapping_add(u64::from(decode_check(black_box(bytes))));
             }
         }
         "decode-cmif" => {
