@@ -43,8 +43,8 @@ pub fn run(args: &ServeModelArgs) -> ExitCode {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     // Requests carrying memory contents run to megabytes: read them in large
-    // chunks (stdin's own buffer is 8 KiB; larger reads bypass it).
-    let mut input = io::BufReader::with_capacity(1 << 18, io::stdin().lock());
+    // chunks.
+    let mut input = io::BufReader::with_capacity(1 << 18, Input::new());
     match serve(kernel.as_mut(), &mut input, &mut out) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
@@ -52,5 +52,42 @@ pub fn run(args: &ServeModelArgs) -> ExitCode {
             let _ = writeln!(io::stderr(), "error: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The standard input, read unbuffered (the caller buffers). On Unix a read that
+/// would block first spins briefly ([`crate::protocol::spin`]): the runner's next
+/// request usually comes within microseconds of the last answer.
+struct Input {
+    stdin: io::Stdin,
+    #[cfg(unix)]
+    spinner: crate::protocol::spin::Spinner,
+}
+
+impl Input {
+    fn new() -> Input {
+        Input {
+            stdin: io::stdin(),
+            #[cfg(unix)]
+            spinner: crate::protocol::spin::Spinner::new(),
+        }
+    }
+}
+
+impl io::Read for Input {
+    #[cfg(unix)]
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.spinner.wait(&self.stdin, None);
+        loop {
+            match rustix::io::read(&self.stdin, &mut *buf) {
+                Err(rustix::io::Errno::INTR) => {}
+                result => return result.map_err(io::Error::from),
+            }
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.stdin.lock().read(buf)
     }
 }

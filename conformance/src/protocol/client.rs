@@ -114,6 +114,9 @@ struct LineReader {
     eof: bool,
     /// The longest line accepted (a longer one is an error).
     max_line: usize,
+    /// Spinning before blocking (see [`super::spin`]).
+    #[cfg(unix)]
+    spinner: super::spin::Spinner,
 }
 
 #[cfg(unix)]
@@ -168,6 +171,8 @@ impl LineReader {
             end: 0,
             eof: false,
             max_line,
+            #[cfg(unix)]
+            spinner: super::spin::Spinner::new(),
         }
     }
 
@@ -236,7 +241,20 @@ impl LineReader {
     fn fill(&mut self, deadline: Instant) -> Fill {
         use rustix::event::{PollFd, PollFlags, Timespec, poll};
         self.make_room();
+        let mut ready = self.spinner.wait(&self.source, Some(deadline));
         loop {
+            if ready {
+                let room = self.buf.get_mut(self.end..).unwrap_or_default();
+                return match self.source.read(room) {
+                    Ok(0) => Fill::Eof,
+                    Ok(n) => {
+                        self.end += n;
+                        Fill::Data
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => Fill::Error(e),
+                };
+            }
             let wait = deadline.saturating_duration_since(Instant::now());
             // `poll` takes at most `c_int::MAX` ms on some systems; the caller's
             // deadline is re-checked after each wait anyway.
@@ -251,20 +269,10 @@ impl LineReader {
                 Ok(0) => continue,
                 // Readable, or hung up (then `read` says 0: end of file), or an
                 // error that `read` reports.
-                Ok(_) => {}
+                Ok(_) => ready = true,
                 Err(rustix::io::Errno::INTR) => continue,
                 Err(e) => return Fill::Error(e.into()),
             }
-            let room = self.buf.get_mut(self.end..).unwrap_or_default();
-            return match self.source.read(room) {
-                Ok(0) => Fill::Eof,
-                Ok(n) => {
-                    self.end += n;
-                    Fill::Data
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => Fill::Error(e),
-            };
         }
     }
 

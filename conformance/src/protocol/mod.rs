@@ -18,6 +18,8 @@
 pub mod client;
 pub mod options;
 pub mod server;
+#[cfg(unix)]
+pub(crate) mod spin;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
