@@ -127,14 +127,14 @@ fn decode_plain(digits: &[u8]) -> Option<Vec<u8>> {
             .copied()
             .unwrap_or(NOT_DIGIT)
     };
-    let mut out = Vec::with_capacity(digits.len() / 2);
+    let mut out = vec![0; digits.len() / 2];
     let mut bad = 0u8;
-    for pair in digits.chunks_exact(2) {
+    for (byte, pair) in out.iter_mut().zip(digits.chunks_exact(2)) {
         if let &[high, low] = pair {
             let (high, low) = (value(high), value(low));
             // NOT_DIGIT has the high nibble set; a digit's value never does.
             bad |= high | low;
-            out.push(high << 4 | (low & 0xF));
+            *byte = high << 4 | (low & 0xF);
         }
     }
     (bad & 0xF0 == 0).then_some(out)
@@ -154,18 +154,40 @@ pub fn encode(bytes: &[u8]) -> String {
 
 /// Appends the lowercase hex of `bytes` to `out`.
 pub fn encode_into(bytes: &[u8], out: &mut String) {
-    let digit = |n: u8| char::from(LOWER_DIGITS.get(usize::from(n)).copied().unwrap_or(b'0'));
-    out.reserve(bytes.len() * 2);
-    out.extend(bytes.iter().flat_map(|&b| [digit(b >> 4), digit(b & 0xF)]));
+    out.push_str(&encode_ascii(bytes));
 }
+
+/// Appends the lowercase hex of `bytes` to `out`, as ASCII bytes: for writers that
+/// build a line of text in a byte buffer.
+pub fn encode_to_bytes(bytes: &[u8], out: &mut Vec<u8>) {
+    let start = out.len();
+    out.resize(start + bytes.len() * 2, 0);
+    let digits = out.get_mut(start..).unwrap_or_default();
+    for (pair, &b) in digits.chunks_exact_mut(2).zip(bytes) {
+        if let Some(hex) = DIGIT_PAIRS.get(usize::from(b)) {
+            pair.copy_from_slice(hex);
+        }
+    }
+}
+
+/// Each byte's two lowercase hex digits.
+// Built at compile time: an index out of range would fail the build, not panic.
+#[allow(clippy::indexing_slicing)]
+const DIGIT_PAIRS: [[u8; 2]; 256] = {
+    let mut table = [[0; 2]; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = [LOWER_DIGITS[b >> 4], LOWER_DIGITS[b & 0xF]];
+        b += 1;
+    }
+    table
+};
 
 /// The lowercase hex of `bytes` as a string, built as bytes (one pass, no per-char
 /// UTF-8 encoding).
 fn encode_ascii(bytes: &[u8]) -> String {
-    // A nibble is always below 16, so the fallback is never taken.
-    let digit = |n: u8| LOWER_DIGITS.get(usize::from(n)).copied().unwrap_or(b'0');
     let mut ascii = Vec::with_capacity(bytes.len() * 2);
-    ascii.extend(bytes.iter().flat_map(|&b| [digit(b >> 4), digit(b & 0xF)]));
+    encode_to_bytes(bytes, &mut ascii);
     // Only ASCII digits were written, so this never fails.
     String::from_utf8(ascii).unwrap_or_default()
 }
@@ -258,6 +280,9 @@ mod tests {
         encode_into(&[1, 0xab], &mut s);
         encode_into(&[0xcd], &mut s);
         assert_eq!(s, "01abcd");
+        let mut v = b"x".to_vec();
+        encode_to_bytes(&[0, 0x7f, 0xff], &mut v);
+        assert_eq!(v, b"x007fff");
     }
 
     #[test]

@@ -27,7 +27,7 @@ use serde_json::Value;
 
 use super::{
     AsyncAnswer, HelloAnswer, Op, PROTOCOL, ResultAnswer, SendAnswer, SessionAnswer, StatusAnswer,
-    WaitAnswer, write_request,
+    WaitAnswer, write_request_with_hex,
 };
 use crate::hex;
 use crate::kernel::{
@@ -618,7 +618,7 @@ impl ProcessKernel {
             protocol: PROTOCOL.to_owned(),
         };
         let timeout = self.config.timeout.max(MIN_STARTUP_TIMEOUT);
-        let answer: HelloAnswer = match self.call(&hello, timeout) {
+        let answer: HelloAnswer = match self.call(&hello, &[], timeout) {
             Ok(answer) => Ok(answer),
             Err(CallError::Answered(m)) => Err(format!("the kernel refused the handshake: {m}")),
             Err(CallError::Fault(m)) => Err(m),
@@ -697,9 +697,10 @@ impl ProcessKernel {
         text
     }
 
-    /// Sends `op` and waits up to `timeout` for the answer line (left in
-    /// `self.answer`); returns the request id.
-    fn exchange(&mut self, op: &Op, timeout: Duration) -> Result<u64, CallError> {
+    /// Sends `op` (with `hex` as its hex argument, see [`write_request_with_hex`])
+    /// and waits up to `timeout` for the answer line (left in `self.answer`);
+    /// returns the request id.
+    fn exchange(&mut self, op: &Op, hex: &[u8], timeout: Duration) -> Result<u64, CallError> {
         let id = self.next_id;
         self.next_id += 1;
         if self.running.is_none() {
@@ -713,7 +714,7 @@ impl ProcessKernel {
             )));
         }
         self.request.clear();
-        write_request(&mut self.request, id, op);
+        write_request_with_hex(&mut self.request, id, op, hex);
         if self.log.is_some() {
             let line = String::from_utf8_lossy(&self.request).into_owned();
             self.log(">", &line);
@@ -769,8 +770,13 @@ impl ProcessKernel {
     /// A well-formed answer is read in one pass, straight into `T`. Anything else
     /// is read again the thorough way ([`Self::checked_answer`], then
     /// [`Self::shape`]), which says what is wrong and kills the process.
-    fn call<T: DeserializeOwned>(&mut self, op: &Op, timeout: Duration) -> Result<T, CallError> {
-        let id = self.exchange(op, timeout)?;
+    fn call<T: DeserializeOwned>(
+        &mut self,
+        op: &Op,
+        hex: &[u8],
+        timeout: Duration,
+    ) -> Result<T, CallError> {
+        let id = self.exchange(op, hex, timeout)?;
         if let Some(answer) = Answer::<T>::read(&self.answer) {
             if answer.id == id {
                 match (answer.ok, answer.error) {
@@ -853,7 +859,13 @@ impl ProcessKernel {
 
     /// One operation: its typed answer, or the error text (a fault is recorded).
     fn request<T: DeserializeOwned>(&mut self, op: Op) -> Result<T, KernelError> {
-        let result = self.call(&op, self.config.timeout);
+        self.request_hex(op, &[])
+    }
+
+    /// [`Self::request`] for an op whose hex argument is left empty and written
+    /// from `hex` (see [`write_request_with_hex`]).
+    fn request_hex<T: DeserializeOwned>(&mut self, op: Op, hex: &[u8]) -> Result<T, KernelError> {
+        let result = self.call(&op, hex, self.config.timeout);
         match result {
             Ok(value) => Ok(value),
             Err(CallError::Answered(message)) => Err(KernelError(message)),
@@ -934,16 +946,18 @@ impl Kernel for ProcessKernel {
         process: ProcessRef,
         region: &MemoryRegion,
     ) -> Result<(), KernelError> {
-        self.request::<IgnoredAny>(Op::MapMemory {
+        // `contents` is written from the bytes straight into the line.
+        let op = Op::MapMemory {
             process,
             address: region.address,
             size: region.size,
             state: region.state,
             permission: region.permission,
             attributes: region.attributes,
-            contents: hex::encode(&region.contents),
-        })
-        .map(|_| ())
+            contents: String::new(),
+        };
+        self.request_hex::<IgnoredAny>(op, &region.contents)
+            .map(|_| ())
     }
 
     fn create_event(
@@ -1101,12 +1115,13 @@ impl Kernel for ProcessKernel {
         address: u64,
         bytes: &[u8],
     ) -> Result<(), KernelError> {
-        self.request::<IgnoredAny>(Op::WriteMemory {
+        // `bytes` is written straight into the line.
+        let op = Op::WriteMemory {
             process,
             address,
-            bytes: hex::encode(bytes),
-        })
-        .map(|_| ())
+            bytes: String::new(),
+        };
+        self.request_hex::<IgnoredAny>(op, bytes).map(|_| ())
     }
 
     fn user_can_access(

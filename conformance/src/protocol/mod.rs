@@ -280,6 +280,40 @@ pub fn write_request(out: &mut Vec<u8>, id: u64, op: &Op) {
     let _ = serde_json::to_writer(out, &Request { id, op });
 }
 
+/// Appends the request line for `op` with `id` whose hex argument (`map_memory`'s
+/// `contents`, `write_memory`'s `bytes`) is `bytes`, given as bytes: `op` carries
+/// it empty, and the digits are written straight into `out`. The line is exactly
+/// [`write_request`]'s for the op with the hex string in place, without building
+/// that string or escaping it (hex digits need no escapes): the bulk of a corpus
+/// run's traffic is memory contents. Any other op is written with `bytes` ignored.
+pub fn write_request_with_hex(out: &mut Vec<u8>, id: u64, op: &Op, bytes: &[u8]) {
+    let start = out.len();
+    write_request(out, id, op);
+    // The hex argument is the op's last key, so an empty one ends the line as
+    // `""}`; the digits go between the quotes.
+    let empty_last = match op {
+        Op::MapMemory { contents: hex, .. } | Op::WriteMemory { bytes: hex, .. } => hex.is_empty(),
+        _ => false,
+    };
+    if !empty_last || bytes.is_empty() {
+        return;
+    }
+    if out.ends_with(b"\"\"}") {
+        out.truncate(out.len() - 2);
+        crate::hex::encode_to_bytes(bytes, out);
+        out.extend_from_slice(b"\"}");
+    } else {
+        // Not reached (the serialization ends with the hex argument), but should
+        // that change: the op with the string in place.
+        out.truncate(start);
+        let mut op = op.clone();
+        if let Op::MapMemory { contents: hex, .. } | Op::WriteMemory { bytes: hex, .. } = &mut op {
+            *hex = crate::hex::encode(bytes);
+        }
+        write_request(out, id, &op);
+    }
+}
+
 /// Parses a request line into its id (when one could be read) and its op.
 pub fn parse_request(line: &str) -> (Option<u64>, Result<Op, String>) {
     if let Some((id, op)) = parse_request_fast(line.as_bytes()) {
@@ -612,6 +646,44 @@ mod tests {
                 .1
                 .is_err()
         );
+    }
+
+    #[test]
+    fn hex_arguments_written_in_place_are_what_serde_writes() {
+        let bytes: Vec<u8> = (0..=255).chain(0..7).collect();
+        let map = |contents: String| Op::MapMemory {
+            process: ProcessRef(2),
+            address: 0x2000,
+            size: 0x1000,
+            state: MemoryState::Normal,
+            permission: Permission::R,
+            attributes: MemoryAttributes::default(),
+            contents,
+        };
+        let write = |bytes: String| Op::WriteMemory {
+            process: ProcessRef(2),
+            address: 0x2008,
+            bytes,
+        };
+        for (empty, full) in [
+            (map(String::new()), map(crate::hex::encode(&bytes))),
+            (write(String::new()), write(crate::hex::encode(&bytes))),
+        ] {
+            let mut line = b"before".to_vec();
+            write_request_with_hex(&mut line, 9, &empty, &bytes);
+            assert_eq!(line, format!("before{}", request_line(9, &full)).as_bytes());
+            let mut line = Vec::new();
+            write_request_with_hex(&mut line, 9, &empty, &[]);
+            assert_eq!(line, request_line(9, &empty).as_bytes());
+        }
+        // Other ops, or a hex argument already there: the op as it is.
+        let mut line = Vec::new();
+        write_request_with_hex(&mut line, 1, &Op::Reset {}, &bytes);
+        assert_eq!(line, br#"{"id":1,"op":"reset"}"#);
+        let full = write("00".into());
+        let mut line = Vec::new();
+        write_request_with_hex(&mut line, 1, &full, &bytes);
+        assert_eq!(line, request_line(1, &full).as_bytes());
     }
 
     #[test]
