@@ -43,8 +43,8 @@ pub fn run(args: &ServeModelArgs) -> ExitCode {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     // Requests carrying memory contents run to megabytes: read them in large
-    // chunks.
-    let mut input = io::BufReader::with_capacity(1 << 18, Input::new());
+    // chunks (and a request that fits is parsed in the buffer, not copied out).
+    let mut input = io::BufReader::with_capacity(1 << 20, Input::new());
     match serve(kernel.as_mut(), &mut input, &mut out) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,

@@ -180,7 +180,7 @@ impl LineReader {
     fn next_line(&mut self, line: &mut Vec<u8>, deadline: Instant) -> ReadEvent {
         loop {
             let unscanned = self.buf.get(self.scanned..self.end).unwrap_or_default();
-            if let Some(at) = unscanned.iter().position(|&b| b == b'\n') {
+            if let Some(at) = memchr::memchr(b'\n', unscanned) {
                 let stop = self.scanned + at + 1;
                 if stop - self.start > self.max_line {
                     return self.too_long();

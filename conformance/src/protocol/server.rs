@@ -212,29 +212,88 @@ pub fn serve<R: BufRead, W: Write>(
     let mut line = Vec::new();
     let mut out = Vec::new();
     loop {
-        line.clear();
-        if input.read_until(b'\n', &mut line)? == 0 {
-            return Ok(());
-        }
-        let answer = match parse_request_fast(&line) {
-            Some((id, op)) => (Some(id), perform(kernel, op)),
-            None => {
-                let text = String::from_utf8_lossy(&line);
-                let text = text.trim_end_matches(['\n', '\r']);
-                if text.trim().is_empty() {
-                    continue;
-                }
-                match parse_request_checked(text) {
-                    (Some(id), Ok(op)) => (Some(id), perform(kernel, op)),
-                    (id, Err(e)) => (id, Err(format!("bad request: {e}"))),
-                    (None, Ok(_)) => (None, Err("bad request: missing id".to_owned())),
-                }
+        // A line already whole in the input's buffer is read where it is; one
+        // that is not (longer than the buffer, or split by it) is gathered in
+        // `line` first.
+        let in_place = {
+            let available = input.fill_buf()?;
+            memchr::memchr(b'\n', available).map(|at| {
+                let line = available.get(..=at).unwrap_or_default();
+                (at + 1, answer(kernel, line))
+            })
+        };
+        let answer = match in_place {
+            Some((used, answer)) => {
+                input.consume(used);
+                answer
             }
+            None => {
+                line.clear();
+                if input.read_until(b'\n', &mut line)? == 0 {
+                    return Ok(());
+                }
+                answer(kernel, &line)
+            }
+        };
+        let Some(answer) = answer else {
+            continue;
         };
         out.clear();
         write_answer(&mut out, answer.0, &answer.1);
         out.push(b'\n');
         output.write_all(&out)?;
         output.flush()?;
+    }
+}
+
+/// The answer to one request line (its newline included), or `None` for a blank
+/// line (skipped).
+fn answer(kernel: &mut dyn Kernel, line: &[u8]) -> Option<(Option<u64>, Result<Value, String>)> {
+    if let Some((id, op)) = parse_request_fast(line) {
+        return Some((Some(id), perform(kernel, op)));
+    }
+    let text = String::from_utf8_lossy(line);
+    let text = text.trim_end_matches(['\n', '\r']);
+    if text.trim().is_empty() {
+        return None;
+    }
+    Some(match parse_request_checked(text) {
+        (Some(id), Ok(op)) => (Some(id), perform(kernel, op)),
+        (id, Err(e)) => (id, Err(format!("bad request: {e}"))),
+        (None, Ok(_)) => (None, Err("bad request: missing id".to_owned())),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+    use super::*;
+    use crate::model::ModelKernel;
+
+    /// What `serve` answers to `input` read through a buffer of `capacity` bytes.
+    fn served(input: &str, capacity: usize) -> String {
+        let mut reader = io::BufReader::with_capacity(capacity, input.as_bytes());
+        let mut out = Vec::new();
+        serve(&mut ModelKernel::new(), &mut reader, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn lines_whole_in_the_buffer_or_not_get_the_same_answers() {
+        let input = "\n{\"id\":1,\"op\":\"reset\"}\n \r\n{\"op\":\"reset\",\"id\":2}\r\nnope\n\
+                     {\"id\":3,\"op\":\"reset\",\"x\":0}\n{\"id\":4,\"op\":\"reset\"}";
+        let expected = served(input, 1 << 16);
+        let lines: Vec<&str> = expected.lines().collect();
+        assert_eq!(lines.len(), 5, "{expected}");
+        assert_eq!(lines[0], r#"{"id":1,"ok":null}"#);
+        assert_eq!(lines[1], r#"{"id":2,"ok":null}"#);
+        assert!(lines[2].starts_with(r#"{"error":"bad request: not a JSON object"#));
+        assert!(lines[2].ends_with(r#","id":null}"#));
+        assert!(lines[3].starts_with(r#"{"error":"bad request: "#));
+        assert!(lines[3].ends_with(r#","id":3}"#));
+        assert_eq!(lines[4], r#"{"id":4,"ok":null}"#);
+        for capacity in [1, 7, 24, 25, 26, 64] {
+            assert_eq!(served(input, capacity), expected, "capacity {capacity}");
+        }
     }
 }
