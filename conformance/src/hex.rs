@@ -121,13 +121,66 @@ fn decode_plain(digits: &[u8]) -> Option<Vec<u8>> {
     if digits.len() % 2 != 0 {
         return None;
     }
+    let mut out = vec![0; digits.len() / 2];
+    // Eight digits at a time as one u64 (SWAR), the rest one pair at a time.
+    let mut eights = digits.chunks_exact(8);
+    let mut fours = out.chunks_exact_mut(4);
+    for (src, dst) in (&mut eights).zip(&mut fours) {
+        let word = u64::from_le_bytes(src.try_into().ok()?);
+        dst.copy_from_slice(&decode_eight(word)?.to_le_bytes());
+    }
+    decode_pairs(eights.remainder(), fours.into_remainder())?;
+    Some(out)
+}
+
+/// Each byte of a u64 set to `b`.
+const fn lanes(b: u8) -> u64 {
+    u64::from_ne_bytes([b; 8])
+}
+
+/// Eight ASCII hex digits (little-endian in `word`: the first digit in the low
+/// byte) as four bytes (the first in the low byte); `None` when one is not a digit.
+fn decode_eight(word: u64) -> Option<u32> {
+    const HIGH: u64 = lanes(0x80);
+    // With every byte below 0x80, `byte + (0x80 - lo)` sets the byte's high bit
+    // exactly when byte >= lo, and `byte + (0x7f - hi)` when byte > hi, without
+    // carrying into the next byte.
+    let in_range = |x: u64, lo: u8, hi: u8| {
+        let at_least = x.wrapping_add(lanes(0x80 - lo)) & HIGH;
+        let above = x.wrapping_add(lanes(0x7f - hi)) & HIGH;
+        at_least & !above
+    };
+    if word & HIGH != 0 {
+        return None;
+    }
+    let digit = in_range(word, b'0', b'9');
+    // `| 0x20` folds A-F onto a-f (and leaves 0-9 as they are, but those are
+    // tested on the word itself).
+    let letter = in_range(word | lanes(0x20), b'a', b'f');
+    if digit | letter != HIGH {
+        return None;
+    }
+    // A digit's value: its low nibble, plus 9 for a letter (bit 6 set).
+    let letters = (word >> 6) & lanes(0x01);
+    let values = (word & lanes(0x0f)) + (letters << 3) + letters;
+    // Each 16-bit lane holds (first, second): make it first << 4 | second.
+    let nibbles = 0x000f_000f_000f_000f;
+    let pairs = ((values & nibbles) << 4) | ((values >> 8) & nibbles);
+    // Gather the four lanes' low bytes.
+    let pairs = (pairs | (pairs >> 8)) & 0x0000_ffff_0000_ffff;
+    let pairs = (pairs | (pairs >> 16)) & 0x0000_0000_ffff_ffff;
+    u32::try_from(pairs).ok()
+}
+
+/// Decodes `digits` (pairs of hex digits) into `out`, one byte per pair; `None`
+/// when one is not a digit.
+fn decode_pairs(digits: &[u8], out: &mut [u8]) -> Option<()> {
     let value = |c: u8| {
         DIGIT_VALUES
             .get(usize::from(c))
             .copied()
             .unwrap_or(NOT_DIGIT)
     };
-    let mut out = vec![0; digits.len() / 2];
     let mut bad = 0u8;
     for (byte, pair) in out.iter_mut().zip(digits.chunks_exact(2)) {
         if let &[high, low] = pair {
@@ -137,7 +190,7 @@ fn decode_plain(digits: &[u8]) -> Option<Vec<u8>> {
             *byte = high << 4 | (low & 0xF);
         }
     }
-    (bad & 0xF0 == 0).then_some(out)
+    (bad & 0xF0 == 0).then_some(())
 }
 
 /// The lowercase hex digits.
@@ -283,6 +336,27 @@ mod tests {
         let mut v = b"x".to_vec();
         encode_to_bytes(&[0, 0x7f, 0xff], &mut v);
         assert_eq!(v, b"x007fff");
+    }
+
+    #[test]
+    fn eight_digits_at_a_time_agree_with_one_pair_at_a_time() {
+        // Every byte value in every position of an 8-digit group, and in the tail.
+        let pairs = |text: &[u8]| {
+            let mut out = vec![0; text.len() / 2];
+            decode_pairs(text, &mut out).map(|()| out)
+        };
+        let base = *b"0123456789abcdefABCDEF00";
+        for at in 0..base.len() {
+            for b in 0..=255u8 {
+                let mut text = base;
+                text[at] = b;
+                assert_eq!(decode_plain(&text), pairs(&text), "{b:#x} at {at}");
+            }
+        }
+        let all: Vec<u8> = (0..=255).collect();
+        let text = encode(&all);
+        assert_eq!(decode_plain(text.as_bytes()), Some(all.clone()));
+        assert_eq!(decode_plain(text.to_uppercase().as_bytes()), Some(all));
     }
 
     #[test]
