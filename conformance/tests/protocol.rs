@@ -132,6 +132,85 @@ fn serve_model_with_a_fault_and_ams_gives_the_in_process_results() {
     assert_same(&in_process, &through);
 }
 
+/// The fill form of `map_memory` (PROTOCOL.md, feature `fill`) is negotiated: a
+/// kernel declaring the feature gets it wherever it is the shorter form, one that
+/// does not (`serve-model --no-features`, which also refuses it) gets exactly the
+/// full form; both give the in-process results for every kernel vector.
+#[test]
+fn the_fill_form_is_sent_exactly_when_the_kernel_declares_it() {
+    let (files, errors) = corpus(&["vectors/kernel"]);
+    let in_process = run(&mut ModelKernel::new(), &files, &errors);
+    let dir = std::env::temp_dir().join(format!("hipc-protocol-fill-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut map_bytes = Vec::new();
+    for (extra, declared) in [("", true), ("--no-features", false)] {
+        let log = dir.join(format!("log{declared}"));
+        let mut kernel = ProcessKernel::start(ProcessKernelConfig {
+            timeout: Duration::from_secs(10),
+            log: Some(log.clone()),
+            ..ProcessKernelConfig::new(format!("'{HIPC}' serve-model {extra}"))
+        })
+        .expect("start serve-model");
+        let expected: &[&str] = if declared { &["fill"] } else { &[] };
+        assert_eq!(kernel.features(), expected, "{extra}");
+        assert!(kernel.warnings().is_empty(), "{:?}", kernel.warnings());
+        let through = run(&mut kernel, &files, &errors);
+        assert_same(&in_process, &through);
+        assert_eq!(kernel.starts(), 1);
+        drop(kernel);
+
+        let text = std::fs::read_to_string(&log).unwrap();
+        let hello = text.lines().find(|l| l.starts_with("< ")).unwrap();
+        assert_eq!(
+            hello.contains(r#""features":["fill"]"#),
+            declared,
+            "{hello}"
+        );
+        let maps: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("> ") && l.contains(r#""op":"map_memory""#))
+            .collect();
+        let filled = maps.iter().filter(|l| l.contains(r#""fill":"#)).count();
+        let full = maps
+            .iter()
+            .filter(|l| l.contains(r#""contents":""#))
+            .count();
+        assert_eq!(filled + full, maps.len(), "one form or the other");
+        let bytes: usize = maps.iter().map(|l| l.len()).sum();
+        eprintln!(
+            "{extra:?}: {} map_memory requests, {filled} in the fill form, {bytes} bytes",
+            maps.len()
+        );
+        map_bytes.push(bytes);
+        if declared {
+            assert!(filled > 0);
+        } else {
+            assert_eq!(filled, 0);
+            assert!(!text.contains(r#""patches""#));
+        }
+    }
+    // The corpus fills whole regions with one byte: the fill form is a fraction
+    // of the full one.
+    assert!(map_bytes[0] * 10 < map_bytes[1], "{map_bytes:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Features are read from the `hello` answer: known ones used, unknown ones
+/// ignored with a warning.
+#[test]
+fn unknown_features_are_ignored_with_a_warning() {
+    let hello = r#"{"id":0,"ok":{"protocol":"hipc-kernel/1","name":"x","version":"1","capabilities":[],"features":["zstd","fill"]}}"#;
+    let kernel = process(
+        format!("read line; echo '{hello}'; cat >/dev/null"),
+        Duration::from_secs(10),
+    );
+    assert_eq!(kernel.features(), ["fill"]);
+    assert_eq!(
+        kernel.warnings(),
+        ["the kernel declares unknown protocol feature \"zstd\""]
+    );
+}
+
 /// Runs a few kernel files through `flaky_kernel.py MODE` (misbehaving once, on the
 /// `n`-th `op`) and checks that exactly one test differs from the in-process run:
 /// failed, with `expected` in its reason; and that the process was restarted.

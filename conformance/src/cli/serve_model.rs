@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use crate::kernel::Kernel;
 use crate::model::{Fault, ModelKernel};
-use crate::protocol::server::serve;
+use crate::protocol::server::{Features, serve_with};
 
 /// Serve the reference model kernel over the out-of-process kernel protocol
 /// (`hipc-kernel/1`, conformance/PROTOCOL.md) on stdin/stdout, until stdin ends.
@@ -22,6 +22,11 @@ pub struct ServeModelArgs {
     /// Serve the model with Atmosphère's behaviour (the `model-ams` kernel).
     #[arg(long)]
     pub ams: bool,
+    /// Declare no protocol features (PROTOCOL.md §3) and refuse their forms:
+    /// answer as a kernel that predates them, which the runner then sends every
+    /// request in its full form.
+    #[arg(long)]
+    pub no_features: bool,
 }
 
 /// Runs `hipc serve-model`.
@@ -45,7 +50,12 @@ pub fn run(args: &ServeModelArgs) -> ExitCode {
     // Requests carrying memory contents run to megabytes: read them in large
     // chunks (and a request that fits is parsed in the buffer, not copied out).
     let mut input = io::BufReader::with_capacity(1 << 20, Input::new());
-    match serve(kernel.as_mut(), &mut input, &mut out) {
+    let features = if args.no_features {
+        Features::NONE
+    } else {
+        Features::ALL
+    };
+    match serve_with(kernel.as_mut(), features, &mut input, &mut out) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {

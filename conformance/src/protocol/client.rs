@@ -26,8 +26,8 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use super::{
-    AsyncAnswer, HelloAnswer, Op, PROTOCOL, ResultAnswer, SendAnswer, SessionAnswer, StatusAnswer,
-    WaitAnswer, write_request_with_hex,
+    AsyncAnswer, FEATURE_FILL, FEATURES, HelloAnswer, Op, PROTOCOL, ResultAnswer, SendAnswer,
+    SessionAnswer, StatusAnswer, WaitAnswer, compact_contents, write_request_with_hex,
 };
 use crate::hex;
 use crate::kernel::{
@@ -531,6 +531,9 @@ pub struct ProcessKernel {
     warnings: Vec<String>,
     starts: usize,
     failed_starts: usize,
+    /// Whether the running process declared protocol feature [`FEATURE_FILL`]
+    /// (negotiated anew with every process started).
+    fill: bool,
     log: Option<std::fs::File>,
     /// The request line being sent, and the answer line last read (kept from call
     /// to call, so that their buffers are allocated once).
@@ -572,6 +575,7 @@ impl ProcessKernel {
             warnings: Vec::new(),
             starts: 0,
             failed_starts: 0,
+            fill: false,
             log,
             request: Vec::new(),
             answer: Vec::new(),
@@ -585,9 +589,20 @@ impl ProcessKernel {
         self.starts
     }
 
-    /// Remarks from the handshakes (unknown capability names), for the user.
+    /// Remarks from the handshakes (unknown capability and feature names), for
+    /// the user.
     pub fn warnings(&self) -> &[String] {
         &self.warnings
+    }
+
+    /// The protocol features the running process declared and this runner uses
+    /// (empty before a start, or when the kernel declared none).
+    pub fn features(&self) -> Vec<&'static str> {
+        let mut features = Vec::new();
+        if self.fill {
+            features.push(FEATURE_FILL);
+        }
+        features
     }
 
     /// Appends lines to the exchange log, if there is one.
@@ -614,6 +629,8 @@ impl ProcessKernel {
         self.running = Some(running);
         self.down = None;
         self.starts += 1;
+        // Full forms until this process declares otherwise.
+        self.fill = false;
         let hello = Op::Hello {
             protocol: PROTOCOL.to_owned(),
         };
@@ -651,6 +668,15 @@ impl ProcessKernel {
             }
         }
         capabilities.sort();
+        for name in &answer.features {
+            if !FEATURES.contains(&name.as_str()) {
+                let warning = format!("the kernel declares unknown protocol feature {name:?}");
+                if !self.warnings.contains(&warning) {
+                    self.warnings.push(warning);
+                }
+            }
+        }
+        let fill = answer.features.iter().any(|f| f == FEATURE_FILL);
         let info = KernelInfo {
             name: answer.name,
             version: answer.version,
@@ -663,6 +689,7 @@ impl ProcessKernel {
                 self.info
             )));
         }
+        self.fill = fill;
         Ok(info)
     }
 
@@ -946,7 +973,21 @@ impl Kernel for ProcessKernel {
         process: ProcessRef,
         region: &MemoryRegion,
     ) -> Result<(), KernelError> {
-        // `contents` is written from the bytes straight into the line.
+        // The fill form, to a kernel that declared it, when it is the shorter.
+        let compact = if self.fill {
+            compact_contents(&region.contents, region.size)
+        } else {
+            None
+        };
+        let (contents, fill, patches) = match compact {
+            Some(form) => (
+                None,
+                Some(super::Fill(form.fill)),
+                Some(form.patches).filter(|p| !p.is_empty()),
+            ),
+            // `contents` is written from the bytes straight into the line.
+            None => (Some(String::new()), None, None),
+        };
         let op = Op::MapMemory {
             process,
             address: region.address,
@@ -954,7 +995,9 @@ impl Kernel for ProcessKernel {
             state: region.state,
             permission: region.permission,
             attributes: region.attributes,
-            contents: String::new(),
+            contents,
+            fill,
+            patches,
         };
         self.request_hex::<IgnoredAny>(op, &region.contents)
             .map(|_| ())

@@ -6,8 +6,9 @@ use std::io::{self, BufRead, Write};
 use serde_json::Value;
 
 use super::{
-    AsyncAnswer, HelloAnswer, Op, PROTOCOL, ResultAnswer, SendAnswer, SessionAnswer, StatusAnswer,
-    WaitAnswer, parse_request_checked, parse_request_fast, write_answer,
+    AsyncAnswer, FEATURE_FILL, Fill, HelloAnswer, Op, PROTOCOL, Patch, ResultAnswer, SendAnswer,
+    SessionAnswer, StatusAnswer, WaitAnswer, expand_fill, parse_request_checked,
+    parse_request_fast, write_answer,
 };
 use crate::hex;
 use crate::kernel::{Kernel, KernelError, MemoryRegion, ProcessSpec, RequestStatus, SendOutcome};
@@ -24,8 +25,69 @@ fn usize_of(value: u64, what: &str) -> Result<usize, String> {
     usize::try_from(value).map_err(|_| format!("{what} {value} is too large"))
 }
 
+/// Which protocol features the server declares in its `hello` answer, and so
+/// accepts (a request in a form the server did not declare is refused).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Features {
+    /// [`FEATURE_FILL`]: `map_memory` in the fill form.
+    pub fill: bool,
+}
+
+impl Features {
+    /// Every feature (what `hipc serve-model` declares by default).
+    pub const ALL: Features = Features { fill: true };
+    /// None: the server answers as a kernel written before features existed.
+    pub const NONE: Features = Features { fill: false };
+
+    /// The names to declare.
+    pub fn names(self) -> Vec<String> {
+        let mut names = Vec::new();
+        if self.fill {
+            names.push(FEATURE_FILL.to_owned());
+        }
+        names
+    }
+}
+
+/// The bytes a `map_memory` request gives its region of `size` bytes: the full
+/// form's `contents`, or the fill form's `fill` and `patches` (when the feature is
+/// declared). Errors say which form is wrong and how.
+fn region_contents(
+    size: u64,
+    contents: Option<String>,
+    fill: Option<Fill>,
+    patches: Option<Vec<Patch>>,
+    features: Features,
+) -> Result<Vec<u8>, String> {
+    match (contents, fill) {
+        (Some(_), Some(_)) => Err("map_memory: give \"contents\" or \"fill\", not both".to_owned()),
+        (None, None) => Err(if features.fill {
+            "map_memory: missing \"contents\" (hex) or \"fill\" (a byte value)"
+        } else {
+            "map_memory: missing \"contents\" (hex)"
+        }
+        .to_owned()),
+        (Some(_), None) if patches.is_some() => {
+            Err("map_memory: \"patches\" go with \"fill\", not with \"contents\"".to_owned())
+        }
+        (Some(hex), None) => hex::decode(&hex).map_err(|e| format!("contents: {e}")),
+        (None, Some(_)) if !features.fill => Err(format!(
+            "map_memory: \"fill\" is protocol feature {FEATURE_FILL:?}, which this kernel \
+             does not declare: send \"contents\""
+        )),
+        (None, Some(Fill(fill))) => expand_fill(size, fill, patches.as_deref().unwrap_or_default())
+            .map_err(|e| format!("map_memory: {e}")),
+    }
+}
+
 /// Performs one request on `kernel`: the `ok` value or the `error` text.
+/// Every protocol feature is accepted ([`Features::ALL`]).
 pub fn perform(kernel: &mut dyn Kernel, op: Op) -> Result<Value, String> {
+    perform_with(kernel, op, Features::ALL)
+}
+
+/// [`perform`] for a server declaring `features`.
+pub fn perform_with(kernel: &mut dyn Kernel, op: Op, features: Features) -> Result<Value, String> {
     let answer = match op {
         Op::Hello { protocol } => {
             if protocol != PROTOCOL {
@@ -43,6 +105,7 @@ pub fn perform(kernel: &mut dyn Kernel, op: Op) -> Result<Value, String> {
                     .iter()
                     .map(|c| c.name().to_owned())
                     .collect(),
+                features: features.names(),
             })
         }
         Op::Reset {} => kernel_result(kernel.reset()),
@@ -73,8 +136,10 @@ pub fn perform(kernel: &mut dyn Kernel, op: Op) -> Result<Value, String> {
             permission,
             attributes,
             contents,
+            fill,
+            patches,
         } => {
-            let contents = hex::decode(&contents).map_err(|e| format!("contents: {e}"))?;
+            let contents = region_contents(size, contents, fill, patches, features)?;
             kernel_result(kernel.map_memory(
                 process,
                 &MemoryRegion {
@@ -209,6 +274,16 @@ pub fn serve<R: BufRead, W: Write>(
     input: &mut R,
     output: &mut W,
 ) -> io::Result<()> {
+    serve_with(kernel, Features::ALL, input, output)
+}
+
+/// [`serve`] declaring (and accepting) only `features`.
+pub fn serve_with<R: BufRead, W: Write>(
+    kernel: &mut dyn Kernel,
+    features: Features,
+    input: &mut R,
+    output: &mut W,
+) -> io::Result<()> {
     let mut line = Vec::new();
     let mut out = Vec::new();
     loop {
@@ -219,7 +294,7 @@ pub fn serve<R: BufRead, W: Write>(
             let available = input.fill_buf()?;
             memchr::memchr(b'\n', available).map(|at| {
                 let line = available.get(..=at).unwrap_or_default();
-                (at + 1, answer(kernel, line))
+                (at + 1, answer(kernel, features, line))
             })
         };
         let answer = match in_place {
@@ -232,7 +307,7 @@ pub fn serve<R: BufRead, W: Write>(
                 if input.read_until(b'\n', &mut line)? == 0 {
                     return Ok(());
                 }
-                answer(kernel, &line)
+                answer(kernel, features, &line)
             }
         };
         let Some(answer) = answer else {
@@ -248,9 +323,13 @@ pub fn serve<R: BufRead, W: Write>(
 
 /// The answer to one request line (its newline included), or `None` for a blank
 /// line (skipped).
-fn answer(kernel: &mut dyn Kernel, line: &[u8]) -> Option<(Option<u64>, Result<Value, String>)> {
+fn answer(
+    kernel: &mut dyn Kernel,
+    features: Features,
+    line: &[u8],
+) -> Option<(Option<u64>, Result<Value, String>)> {
     if let Some((id, op)) = parse_request_fast(line) {
-        return Some((Some(id), perform(kernel, op)));
+        return Some((Some(id), perform_with(kernel, op, features)));
     }
     let text = String::from_utf8_lossy(line);
     let text = text.trim_end_matches(['\n', '\r']);
@@ -258,7 +337,7 @@ fn answer(kernel: &mut dyn Kernel, line: &[u8]) -> Option<(Option<u64>, Result<V
         return None;
     }
     Some(match parse_request_checked(text) {
-        (Some(id), Ok(op)) => (Some(id), perform(kernel, op)),
+        (Some(id), Ok(op)) => (Some(id), perform_with(kernel, op, features)),
         (id, Err(e)) => (id, Err(format!("bad request: {e}"))),
         (None, Ok(_)) => (None, Err("bad request: missing id".to_owned())),
     })
@@ -269,6 +348,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
     use super::*;
     use crate::model::ModelKernel;
+    use serde_json::json;
 
     /// What `serve` answers to `input` read through a buffer of `capacity` bytes.
     fn served(input: &str, capacity: usize) -> String {
@@ -276,6 +356,171 @@ mod tests {
         let mut out = Vec::new();
         serve(&mut ModelKernel::new(), &mut reader, &mut out).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    /// The answers of a server declaring `features` to `requests` (one per line),
+    /// after `reset` and `create_process` (process 1).
+    fn answers(features: Features, requests: &[String]) -> Vec<Value> {
+        let mut input = String::from(
+            "{\"id\":0,\"op\":\"reset\"}\n{\"id\":1,\"op\":\"create_process\",\"name\":\"P\",\
+             \"pid\":null,\"handle_capacity\":null,\"alias_region_size\":null}\n",
+        );
+        for request in requests {
+            input.push_str(request);
+            input.push('\n');
+        }
+        let mut reader = io::BufReader::new(input.as_bytes());
+        let mut out = Vec::new();
+        serve_with(&mut ModelKernel::new(), features, &mut reader, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(
+            lines[..2],
+            [json!({"id": 0, "ok": null}), json!({"id": 1, "ok": 1})]
+        );
+        lines[2..].to_vec()
+    }
+
+    /// A `map_memory` request of process 1 at `address`, 0x2000 bytes, with
+    /// `form` (the contents' keys) as its last keys.
+    fn map(id: u64, address: u64, form: &str) -> String {
+        format!(
+            "{{\"id\":{id},\"op\":\"map_memory\",\"process\":1,\"address\":{address},\
+             \"size\":8192,\"state\":\"Normal\",\"permission\":\"rw\",\"attributes\":\
+             {{\"locked\":false,\"ipc_locked\":false,\"device_shared\":false,\
+             \"uncached\":false,\"permission_locked\":false}}{form}}}"
+        )
+    }
+
+    fn read(id: u64, address: u64, len: u64) -> String {
+        format!(
+            "{{\"id\":{id},\"op\":\"read_memory\",\"process\":1,\"address\":{address},\"len\":{len}}}"
+        )
+    }
+
+    #[test]
+    fn hello_declares_the_features_served() {
+        let hello = r#"{"id":0,"op":"hello","protocol":"hipc-kernel/1"}"#;
+        for (features, expected) in [
+            (Features::ALL, Some(json!(["fill"]))),
+            (Features::NONE, None),
+        ] {
+            let mut out = Vec::new();
+            let mut input = io::BufReader::new(hello.as_bytes());
+            serve_with(&mut ModelKernel::new(), features, &mut input, &mut out).unwrap();
+            let answer: Value = serde_json::from_slice(&out).unwrap();
+            assert_eq!(answer["ok"].get("features"), expected.as_ref(), "{answer}");
+            assert_eq!(answer["ok"]["protocol"], "hipc-kernel/1");
+        }
+    }
+
+    #[test]
+    fn both_forms_give_the_region_its_bytes() {
+        let (a, b, c) = (0x1000_0000u64, 0x1001_0000u64, 0x1002_0000u64);
+        let requests = [
+            map(10, a, r#","contents":"0102""#),
+            map(
+                11,
+                b,
+                r#","fill":238,"patches":[{"offset":8190,"bytes":"0304"},{"offset":1,"bytes":""}]"#,
+            ),
+            map(12, c, r#","fill":0,"patches":[{"offset":4,"bytes":"05"}]"#),
+            read(13, a, 3),
+            read(14, b, 2),
+            read(15, b + 8188, 4),
+            read(16, c + 3, 3),
+            read(17, c + 8190, 2),
+        ];
+        let answers = answers(Features::ALL, &requests);
+        let ok: Vec<&Value> = answers.iter().map(|a| &a["ok"]).collect();
+        assert_eq!(
+            ok,
+            [
+                &Value::Null,
+                &Value::Null,
+                &Value::Null,
+                &json!("010200"),
+                &json!("eeee"),
+                &json!("eeee0304"),
+                &json!("000500"),
+                &json!("0000"),
+            ],
+            "{answers:?}"
+        );
+    }
+
+    #[test]
+    fn malformed_or_undeclared_fill_forms_are_answered_with_precise_errors() {
+        let a = 0x1000_0000u64;
+        let cases = [
+            (
+                Features::ALL,
+                r#","fill":256"#,
+                "bad request: fill 256 is out of range: a byte value 0..=255 expected",
+            ),
+            (
+                Features::ALL,
+                r#","fill":-3"#,
+                "bad request: fill -3 is out of range: a byte value 0..=255 expected",
+            ),
+            (
+                Features::ALL,
+                r#","fill":"ee""#,
+                "bad request: invalid type: string \"ee\", expected a fill byte value (an integer 0..=255)",
+            ),
+            (
+                Features::ALL,
+                r#","contents":"00","fill":1"#,
+                "map_memory: give \"contents\" or \"fill\", not both",
+            ),
+            (
+                Features::ALL,
+                "",
+                "map_memory: missing \"contents\" (hex) or \"fill\" (a byte value)",
+            ),
+            (
+                Features::ALL,
+                r#","patches":[]"#,
+                "map_memory: missing \"contents\" (hex) or \"fill\" (a byte value)",
+            ),
+            (
+                Features::ALL,
+                r#","contents":"00","patches":[]"#,
+                "map_memory: \"patches\" go with \"fill\", not with \"contents\"",
+            ),
+            (
+                Features::ALL,
+                r#","fill":1,"patches":[{"offset":8191,"bytes":"0102"}]"#,
+                "map_memory: patches[0]: 2 bytes at offset 0x1fff do not fit in the region's 0x2000 bytes",
+            ),
+            (
+                Features::ALL,
+                r#","fill":1,"patches":[{"offset":0,"bytes":"0"}]"#,
+                "map_memory: patches[0].bytes: ",
+            ),
+            (
+                Features::ALL,
+                r#","fill":1,"patches":[{"offset":0}]"#,
+                "bad request: missing field `bytes`",
+            ),
+            (
+                Features::NONE,
+                r#","fill":1"#,
+                "map_memory: \"fill\" is protocol feature \"fill\", which this kernel does not declare: send \"contents\"",
+            ),
+            (Features::NONE, "", "map_memory: missing \"contents\" (hex)"),
+        ];
+        for (features, form, expected) in cases {
+            let answers = answers(features, &[map(7, a, form), map(8, a, r#","contents":"""#)]);
+            assert_eq!(answers[0]["id"], 7, "{form}");
+            let error = answers[0]["error"].as_str().unwrap_or_default();
+            assert!(error.starts_with(expected), "{form}: {error}");
+            // Nothing was mapped: the region is still free for a good request.
+            assert_eq!(answers[1], json!({"id": 8, "ok": null}), "{form}");
+        }
     }
 
     #[test]
