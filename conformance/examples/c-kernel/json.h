@@ -4,8 +4,9 @@
  *
  * Limits (documented in README.md):
  *  - one line at a time, parsed in place (strings are unescaped inside the line);
- *  - at most JSON_MAX_NODES values per line (the largest request, a
- *    reply_and_receive with 65 handles, needs about 80);
+ *  - at most JSON_MAX_NODES values per line (the largest requests: a map_memory
+ *    in the fill form with 64 patches, the most the runner sends, needs about
+ *    210; a reply_and_receive with 65 handles about 80);
  *  - numbers: integers only (no fraction, no exponent), magnitude up to 2^64-1,
  *    with a sign flag; the protocol sends nothing else;
  *  - string escapes: \" \\ \/ \b \f \n \r \t; \uXXXX becomes '?' (the protocol's

@@ -826,10 +826,17 @@ static int op_create_process(void) {
     return 0;
 }
 
+/* A region's contents come in the full form ("contents": hex, the rest zero) or,
+ * since this kernel declares protocol feature "fill", in the fill form ("fill": a
+ * byte value for the whole region, then "patches": [{"offset", "bytes"}] written
+ * over it). Everything is checked before the region is created: a refused request
+ * maps nothing. */
 static int op_map_memory(int p) {
     uint64_t addr = arg_u64("address"), size = arg_u64("size");
     const char *state = arg_str("state"), *perm = arg_str("permission");
-    const char *contents = arg_str("contents");
+    struct json_node *contents = json_get(&doc, root, "contents");
+    struct json_node *fill = json_get(&doc, root, "fill");
+    struct json_node *patches = json_get(&doc, root, "patches");
     struct json_node *attrs = json_get(&doc, root, "attributes");
     if (arg_error || !attrs || attrs->type != J_OBJ) return answer_error("bad map_memory arguments");
     int s = 0, pm = 0, a = 0;
@@ -841,18 +848,45 @@ static int op_map_memory(int p) {
             if (strcmp(doc.nodes[i].key, ATTRS[k]) == 0 && doc.nodes[i].num) a |= 1 << k;
     if (addr % PAGE || size % PAGE || size == 0 || size > MAX_REGION_SIZE)
         return answer_error("regions must be page-aligned, non-empty and at most 16 MiB");
-    uint64_t n;
-    uint8_t *bytes = hex_decode(contents, &n);
-    if (!bytes || n > size) {
+    if (!contents == !fill) return answer_error("map_memory: give \"contents\" or \"fill\", exactly one");
+    if (fill && (fill->type != J_NUM || fill->neg || fill->num > 255))
+        return answer_error("map_memory: fill must be a byte value 0..255");
+    if (patches && (!fill || patches->type != J_ARR))
+        return answer_error("map_memory: \"patches\" (an array) go with \"fill\"");
+    for (int i = patches ? patches->child : -1; i >= 0; i = doc.nodes[i].next) {
+        struct json_node *off = json_get(&doc, i, "offset"), *hex = json_get(&doc, i, "bytes");
+        if (doc.nodes[i].type != J_OBJ || !off || off->type != J_NUM || off->neg || !hex ||
+            hex->type != J_STR)
+            return answer_error("map_memory: a patch is {\"offset\": integer, \"bytes\": hex}");
+        uint64_t n = 0;
+        uint8_t *bytes = hex_decode(hex->str, &n);
+        int bad = !bytes;
         free(bytes);
-        return answer_error("bad contents");
+        if (bad || off->num > size || n > size - off->num)
+            return answer_error("map_memory: patch at offset 0x%" PRIx64 ": bad hex, or not within the region", off->num);
+    }
+    uint64_t n = 0;
+    uint8_t *bytes = NULL;
+    if (contents) {
+        bytes = contents->type == J_STR ? hex_decode(contents->str, &n) : NULL;
+        if (!bytes || n > size) {
+            free(bytes);
+            return answer_error("bad contents");
+        }
     }
     if (!add_region(p, addr, size, s, pm, a)) {
         free(bytes);
         return answer_error("region overlaps another, or too many regions");
     }
-    mem_write(p, addr, bytes, n);
+    if (contents) mem_write(p, addr, bytes, n);
     free(bytes);
+    if (fill) memset(procs[p].regions[procs[p].nregions - 1].data, (int)fill->num, size);
+    for (int i = patches ? patches->child : -1; i >= 0; i = doc.nodes[i].next) {
+        n = 0;
+        bytes = hex_decode(json_get(&doc, i, "bytes")->str, &n);
+        mem_write(p, addr + json_get(&doc, i, "offset")->num, bytes, n);
+        free(bytes);
+    }
     answer_ok("null");
     return 0;
 }
@@ -1006,7 +1040,8 @@ static int dispatch(const char *op) {
         if (strcmp(arg_str("protocol"), "hipc-kernel/1") != 0)
             return answer_error("unsupported protocol (this kernel speaks hipc-kernel/1)");
         return answer_ok("{\"protocol\":\"hipc-kernel/1\",\"name\":\"c-kernel\",\"version\":\"0.1.0\","
-                         "\"capabilities\":[\"tls-buffer\",\"pid\",\"copy-handles\",\"pointer\"]}");
+                         "\"capabilities\":[\"tls-buffer\",\"pid\",\"copy-handles\",\"pointer\"],"
+                         "\"features\":[\"fill\"]}");
     }
     if (strcmp(op, "reset") == 0) {
         reset_all();
