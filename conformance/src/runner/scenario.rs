@@ -503,7 +503,10 @@ impl Run<'_> {
             BufferDecl::Tls => Ok(Buffer {
                 kind: MessageBuffer::Tls,
                 process,
-                address: self.kernel.tls_address(thread),
+                address: match self.world.tls.get(&thread) {
+                    Some(&address) => address,
+                    None => self.kernel.tls_address(thread),
+                },
                 size: TLS_SIZE,
             }),
             BufferDecl::User { address, size } => {

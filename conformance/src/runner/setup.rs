@@ -21,6 +21,11 @@ pub(crate) struct World {
     pub(crate) processes: BTreeMap<String, ProcessRef>,
     /// Each thread with its process.
     pub(crate) threads: BTreeMap<String, (ThreadRef, ProcessRef)>,
+    /// Each thread's TLS address, asked of the kernel once, at set-up: a thread's
+    /// TLS region is fixed for its life (the `tls.NAME` symbols bound here already
+    /// rely on it), so steps reuse it instead of asking again (through
+    /// `--kernel-cmd` every question is a round trip).
+    pub(crate) tls: BTreeMap<ThreadRef, u64>,
 }
 
 /// `setup.LIST[i]`: the name of a set-up entry, formatted only when an error
@@ -155,6 +160,7 @@ pub(crate) fn perform_setup(
         );
         world.processes.insert(p.name.clone(), process);
         world.threads.insert(p.name.clone(), (thread, process));
+        world.tls.insert(thread, tls);
     }
 
     for (i, t) in setup.threads.iter().enumerate() {
@@ -174,6 +180,7 @@ pub(crate) fn perform_setup(
             setup_origin("the TLS buffer of thread", &t.name, None),
         );
         world.threads.insert(t.name.clone(), (thread, process));
+        world.tls.insert(thread, tls);
     }
 
     for (i, m) in setup.memory.iter().enumerate() {
