@@ -9,7 +9,8 @@
 //! Hand-written rather than taken from the `hex` crate: the crate neither skips
 //! whitespace nor accepts a prefix, so we would have to filter the input into a
 //! copy first and would then lose the original positions for error messages. The
-//! whole codec is forty lines, with no dependency.
+//! codec is a few dozen lines, with no dependency. Strings that are nothing but
+//! digit pairs (the protocol's memory contents) take a table-driven path.
 
 use std::fmt;
 
@@ -122,54 +123,8 @@ fn decode_plain(digits: &[u8]) -> Option<Vec<u8>> {
         return None;
     }
     let mut out = vec![0; digits.len() / 2];
-    // Eight digits at a time as one u64 (SWAR), the rest one pair at a time.
-    let mut eights = digits.chunks_exact(8);
-    let mut fours = out.chunks_exact_mut(4);
-    for (src, dst) in (&mut eights).zip(&mut fours) {
-        let word = u64::from_le_bytes(src.try_into().ok()?);
-        dst.copy_from_slice(&decode_eight(word)?.to_le_bytes());
-    }
-    decode_pairs(eights.remainder(), fours.into_remainder())?;
+    decode_pairs(digits, &mut out)?;
     Some(out)
-}
-
-/// Each byte of a u64 set to `b`.
-const fn lanes(b: u8) -> u64 {
-    u64::from_ne_bytes([b; 8])
-}
-
-/// Eight ASCII hex digits (little-endian in `word`: the first digit in the low
-/// byte) as four bytes (the first in the low byte); `None` when one is not a digit.
-fn decode_eight(word: u64) -> Option<u32> {
-    const HIGH: u64 = lanes(0x80);
-    // With every byte below 0x80, `byte + (0x80 - lo)` sets the byte's high bit
-    // exactly when byte >= lo, and `byte + (0x7f - hi)` when byte > hi, without
-    // carrying into the next byte.
-    let in_range = |x: u64, lo: u8, hi: u8| {
-        let at_least = x.wrapping_add(lanes(0x80 - lo)) & HIGH;
-        let above = x.wrapping_add(lanes(0x7f - hi)) & HIGH;
-        at_least & !above
-    };
-    if word & HIGH != 0 {
-        return None;
-    }
-    let digit = in_range(word, b'0', b'9');
-    // `| 0x20` folds A-F onto a-f (and leaves 0-9 as they are, but those are
-    // tested on the word itself).
-    let letter = in_range(word | lanes(0x20), b'a', b'f');
-    if digit | letter != HIGH {
-        return None;
-    }
-    // A digit's value: its low nibble, plus 9 for a letter (bit 6 set).
-    let letters = (word >> 6) & lanes(0x01);
-    let values = (word & lanes(0x0f)) + (letters << 3) + letters;
-    // Each 16-bit lane holds (first, second): make it first << 4 | second.
-    let nibbles = 0x000f_000f_000f_000f;
-    let pairs = ((values & nibbles) << 4) | ((values >> 8) & nibbles);
-    // Gather the four lanes' low bytes.
-    let pairs = (pairs | (pairs >> 8)) & 0x0000_ffff_0000_ffff;
-    let pairs = (pairs | (pairs >> 16)) & 0x0000_0000_ffff_ffff;
-    u32::try_from(pairs).ok()
 }
 
 /// Decodes `digits` (pairs of hex digits) into `out`, one byte per pair; `None`
@@ -202,12 +157,16 @@ const LOWER_DIGITS: &[u8; 16] = b"0123456789abcdef";
 /// assert_eq!(hipc_conformance::hex::encode(&[0x04, 0xab]), "04ab");
 /// ```
 pub fn encode(bytes: &[u8]) -> String {
-    encode_ascii(bytes)
+    // Built as bytes (one pass, no per-char UTF-8 encoding).
+    let mut ascii = Vec::with_capacity(bytes.len() * 2);
+    encode_to_bytes(bytes, &mut ascii);
+    // Only ASCII digits were written, so this never fails.
+    String::from_utf8(ascii).unwrap_or_default()
 }
 
 /// Appends the lowercase hex of `bytes` to `out`.
 pub fn encode_into(bytes: &[u8], out: &mut String) {
-    out.push_str(&encode_ascii(bytes));
+    out.push_str(&encode(bytes));
 }
 
 /// Appends the lowercase hex of `bytes` to `out`, as ASCII bytes: for writers that
@@ -235,15 +194,6 @@ const DIGIT_PAIRS: [[u8; 2]; 256] = {
     }
     table
 };
-
-/// The lowercase hex of `bytes` as a string, built as bytes (one pass, no per-char
-/// UTF-8 encoding).
-fn encode_ascii(bytes: &[u8]) -> String {
-    let mut ascii = Vec::with_capacity(bytes.len() * 2);
-    encode_to_bytes(bytes, &mut ascii);
-    // Only ASCII digits were written, so this never fails.
-    String::from_utf8(ascii).unwrap_or_default()
-}
 
 #[cfg(test)]
 mod tests {
@@ -339,27 +289,6 @@ mod tests {
     }
 
     #[test]
-    fn eight_digits_at_a_time_agree_with_one_pair_at_a_time() {
-        // Every byte value in every position of an 8-digit group, and in the tail.
-        let pairs = |text: &[u8]| {
-            let mut out = vec![0; text.len() / 2];
-            decode_pairs(text, &mut out).map(|()| out)
-        };
-        let base = *b"0123456789abcdefABCDEF00";
-        for at in 0..base.len() {
-            for b in 0..=255u8 {
-                let mut text = base;
-                text[at] = b;
-                assert_eq!(decode_plain(&text), pairs(&text), "{b:#x} at {at}");
-            }
-        }
-        let all: Vec<u8> = (0..=255).collect();
-        let text = encode(&all);
-        assert_eq!(decode_plain(text.as_bytes()), Some(all.clone()));
-        assert_eq!(decode_plain(text.to_uppercase().as_bytes()), Some(all));
-    }
-
-    #[test]
     fn encode_lowercase() {
         assert_eq!(encode(&[]), "");
         assert_eq!(encode(&[0x00, 0x0f, 0xf0, 0xff, 0xab]), "000ff0ffab");
@@ -370,5 +299,27 @@ mod tests {
         let all: Vec<u8> = (0..=255).collect();
         assert_eq!(decode(&encode(&all)).unwrap(), all);
         assert_eq!(decode(&encode(&all).to_uppercase()).unwrap(), all);
+    }
+
+    #[test]
+    fn the_table_path_agrees_with_from_str_radix_for_every_byte_in_every_position() {
+        let base = *b"0123456789abcdefABCDEF00";
+        for at in 0..base.len() {
+            for b in 0..=255u8 {
+                let mut text = base;
+                text[at] = b;
+                let expected: Option<Vec<u8>> = text
+                    .chunks_exact(2)
+                    .map(|pair| {
+                        let pair = std::str::from_utf8(pair).ok()?;
+                        // from_str_radix accepts a sign; hex digits only here.
+                        pair.bytes()
+                            .all(|c| c.is_ascii_hexdigit())
+                            .then(|| u8::from_str_radix(pair, 16).ok())?
+                    })
+                    .collect();
+                assert_eq!(decode_plain(&text), expected, "{b:#x} at {at}");
+            }
+        }
     }
 }
