@@ -2,7 +2,8 @@
 //! pairs of message-json.md, byte for byte in both directions: built with
 //! `MessageRepr` and the descriptor constructors, `emit` must give exactly the
 //! spec's hex; parsed from the spec's hex with `Message::new_checked`, every field
-//! must read back as the spec states.
+//! must read back as the spec states. The hex is read from the documents in
+//! `docs/spec/` themselves (their `Hex:` lines and worked pairs), not from copies.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -18,6 +19,77 @@ use hipc::{
     BufferAttribute, BufferDescriptor, Message, MessageRepr, PointerDescriptor, ReceiveListEntry,
     ReceiveListMode,
 };
+
+/// wire-format.md, read at compile time: the expected bytes of §6 come from it.
+const WIRE_FORMAT_MD: &str = include_str!("../../docs/spec/wire-format.md");
+
+/// message-json.md, read at compile time: the worked pairs come from it.
+const MESSAGE_JSON_MD: &str = include_str!("../../docs/spec/message-json.md");
+
+/// The `k`-th (0-based) `Hex:` value under the heading `### Ex {example}:` of
+/// wire-format.md §6 (the section ends at the next `##`/`###` heading). Panics,
+/// naming the example, if the heading or that hex is missing.
+fn ex_hex(example: u32, k: usize) -> &'static str {
+    let heading = format!("### Ex {example}:");
+    let mut lines = WIRE_FORMAT_MD
+        .lines()
+        .skip_while(|l| !l.starts_with(&heading));
+    assert!(
+        lines.next().is_some(),
+        "wire-format.md has no heading `{heading}`"
+    );
+    let hexes: Vec<&str> = lines
+        .take_while(|l| !l.starts_with("## ") && !l.starts_with("### "))
+        .filter_map(|l| l.strip_prefix("Hex: `"))
+        .map(|rest| match rest.split_once('`') {
+            Some((hex_text, _)) => hex_text,
+            None => panic!("wire-format.md §6 Ex {example}: unterminated `Hex:` value"),
+        })
+        .collect();
+    match hexes.get(k) {
+        Some(hex_text) => {
+            assert!(
+                !hex_text.is_empty()
+                    && hex_text
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)),
+                "wire-format.md §6 Ex {example}: `Hex:` value {k} is not lowercase hex"
+            );
+            hex_text
+        }
+        None => panic!(
+            "wire-format.md §6 Ex {example} has {} `Hex:` line(s), no value number {k}",
+            hexes.len()
+        ),
+    }
+}
+
+/// The hex of worked pair `n` (1-based) of message-json.md: the first backticked
+/// line of item `n. ` in the `## ` section whose heading mentions "worked pairs".
+fn json_pair_hex(n: usize) -> &'static str {
+    let mut lines = MESSAGE_JSON_MD
+        .lines()
+        .skip_while(|l| !(l.starts_with("## ") && l.contains("worked pairs")));
+    assert!(
+        lines.next().is_some(),
+        "message-json.md has no `## ` heading containing \"worked pairs\""
+    );
+    let marker = format!("{n}. ");
+    let mut item = lines
+        .take_while(|l| !l.starts_with("## "))
+        .skip_while(|l| !l.starts_with(&marker));
+    assert!(
+        item.next().is_some(),
+        "message-json.md: no worked pair numbered {n}"
+    );
+    let first_code = item
+        .take_while(|l| l.starts_with(' '))
+        .find_map(|l| l.trim().strip_prefix('`')?.strip_suffix('`'));
+    match first_code {
+        Some(hex_text) => hex_text,
+        None => panic!("message-json.md pair {n}: no backticked hex line"),
+    }
+}
 
 /// Emits `repr`, compares with `expected_hex`, then parses the hex and checks that
 /// the parsed message gives the same representation back and re-emits the same bytes.
@@ -57,7 +129,7 @@ fn ex1_empty_request_and_bare_close() {
         tag: 4,
         ..MessageRepr::EMPTY
     };
-    let bytes = check_both_ways(&repr, "0400000000000000");
+    let bytes = check_both_ways(&repr, ex_hex(1, 0));
     let msg = Message::new_checked(&bytes[..]).unwrap();
     assert_eq!(msg.header().tag(), 4);
     assert_eq!(msg.header().raw_words(), 0);
@@ -69,7 +141,7 @@ fn ex1_empty_request_and_bare_close() {
         tag: 2,
         ..MessageRepr::EMPTY
     };
-    let bytes = check_both_ways(&close, "0200000000000000");
+    let bytes = check_both_ways(&close, ex_hex(1, 1));
     let msg = Message::new_checked(&bytes[..]).unwrap();
     assert_eq!(msg.header().tag(), 2);
     assert_plain(&msg);
@@ -85,10 +157,7 @@ fn ex2_cmif_request_with_payload() {
         raw: &raw,
         ..MessageRepr::EMPTY
     };
-    let bytes = check_both_ways(
-        &repr,
-        "040000000a000000000000000000000053464349000000000100000000000000efbeadde010000000000000000000000",
-    );
+    let bytes = check_both_ways(&repr, ex_hex(2, 0));
     let msg = Message::new_checked(&bytes[..]).unwrap();
     assert_plain(&msg);
     assert_eq!(msg.header().tag(), 4);
@@ -114,10 +183,7 @@ fn ex3_pid_copy_move() {
         raw: &raw,
         ..MessageRepr::EMPTY
     };
-    let bytes = check_both_ways(
-        &repr,
-        "040000000800008023000000510000000000000034120000785600000000000053464349000000000300000000000000000000000000000000000000",
-    );
+    let bytes = check_both_ways(&repr, ex_hex(3, 0));
     let msg = Message::new_checked(&bytes[..]).unwrap();
     let h = msg.header();
     assert_eq!(h.tag(), 4);
@@ -153,10 +219,7 @@ fn ex4_x_and_c_mode2() {
         c: &c,
         ..MessageRepr::EMPTY
     };
-    let bytes = check_both_ways(
-        &repr,
-        "0400010008080000402000019078563453464349000000000500000000000000000000000000000000000000000000000000002143000002",
-    );
+    let bytes = check_both_ways(&repr, ex_hex(4, 0));
     let msg = Message::new_checked(&bytes[..]).unwrap();
     let h = msg.header();
     assert_eq!((h.word0.get(), h.word1.get()), (0x0001_0004, 0x0000_0808));
@@ -201,10 +264,7 @@ fn ex5_a_b_w_high_bits() {
         raw: &raw,
         ..MessageRepr::EMPTY
     };
-    let bytes = check_both_ways(
-        &repr,
-        "040010110800000000100000006045231c00001100200000000000800100005000f0ffff000000001300000f0000000053464349000000000700000000000000000000000000000000000000",
-    );
+    let bytes = check_both_ways(&repr, ex_hex(5, 0));
     let msg = Message::new_checked(&bytes[..]).unwrap();
     let h = msg.header();
     assert_eq!(h.word0.get(), 0x1110_0004);
@@ -248,7 +308,7 @@ fn ex6_tipc_request() {
         raw: &raw,
         ..MessageRepr::EMPTY
     };
-    let bytes = check_both_ways(&repr, "11000000020000006673702d73727600");
+    let bytes = check_both_ways(&repr, ex_hex(6, 0));
     let msg = Message::new_checked(&bytes[..]).unwrap();
     assert_plain(&msg);
     assert_eq!(msg.header().tag(), 17);
@@ -268,7 +328,7 @@ fn ex6_tipc_reply() {
         raw: &raw,
         ..MessageRepr::EMPTY
     };
-    let bytes = check_both_ways(&repr, "1100000001000080200000000f00010000000000");
+    let bytes = check_both_ways(&repr, ex_hex(6, 1));
     let msg = Message::new_checked(&bytes[..]).unwrap();
     let h = msg.header();
     assert_eq!(
@@ -295,10 +355,7 @@ fn ex7_domain_request() {
         raw: &raw,
         ..MessageRepr::EMPTY
     };
-    let bytes = check_both_ways(
-        &repr,
-        "040000000e000000000000000000000001011400010000000000000000000000534643490000000002000000000000002a000000050000000000000000000000",
-    );
+    let bytes = check_both_ways(&repr, ex_hex(7, 0));
     let msg = Message::new_checked(&bytes[..]).unwrap();
     assert_plain(&msg);
     assert_eq!(msg.header().raw_words(), 14);
@@ -316,10 +373,8 @@ fn ex7_domain_close() {
         raw: &raw,
         ..MessageRepr::EMPTY
     };
-    // Derived from the spec's word list: tag 4, raw_count 8, w4 = 2, w5 = 1, all else 0.
-    let expected =
-        "04000000080000000000000000000000020000000100000000000000000000000000000000000000";
-    let bytes = check_both_ways(&repr, expected);
+    // The spec's word list: tag 4, raw_count 8, w4 = 2, w5 = 1, all else 0.
+    let bytes = check_both_ways(&repr, ex_hex(7, 1));
     let msg = Message::new_checked(&bytes[..]).unwrap();
     assert_plain(&msg);
     assert_eq!(msg.header().tag(), 4);
@@ -341,10 +396,7 @@ fn ex8_size_table_mode3() {
         c: &c,
         ..MessageRepr::EMPTY
     };
-    let bytes = check_both_ways(
-        &repr,
-        "040000000a0c0000000000000000000053464349000000000a00000000000000070000000000000000000000800000000000402301008000",
-    );
+    let bytes = check_both_ways(&repr, ex_hex(8, 0));
     let msg = Message::new_checked(&bytes[..]).unwrap();
     let h = msg.header();
     assert_eq!(h.word1.get(), 0x0000_0C0A);
@@ -373,10 +425,7 @@ fn ex9_control_request() {
         raw: &raw,
         ..MessageRepr::EMPTY
     };
-    let bytes = check_both_ways(
-        &repr,
-        "05000000080000000000000000000000534643490000000000000000000000000000000000000000",
-    );
+    let bytes = check_both_ways(&repr, ex_hex(9, 0));
     let msg = Message::new_checked(&bytes[..]).unwrap();
     assert_plain(&msg);
     assert_eq!(msg.header().tag(), 5);
@@ -396,10 +445,7 @@ fn ex9_control_reply() {
         raw: &raw,
         ..MessageRepr::EMPTY
     };
-    let bytes = check_both_ways(
-        &repr,
-        "000000000800008020000000020001005346434f00000000000000000000000000000000000000000000000000000000",
-    );
+    let bytes = check_both_ways(&repr, ex_hex(9, 1));
     let msg = Message::new_checked(&bytes[..]).unwrap();
     let h = msg.header();
     assert_eq!((h.tag(), h.word1.get()), (0, 0x8000_0008));
@@ -422,10 +468,7 @@ fn ex10_domain_reply() {
         raw: &raw,
         ..MessageRepr::EMPTY
     };
-    let bytes = check_both_ways(
-        &repr,
-        "000000000d0000000000000000000000010000000000000000000000000000005346434f000000000000000000000000020000000000000000000000",
-    );
+    let bytes = check_both_ways(&repr, ex_hex(10, 0));
     let msg = Message::new_checked(&bytes[..]).unwrap();
     assert_plain(&msg);
     assert_eq!(msg.header().raw_words(), 13);
@@ -442,7 +485,7 @@ fn json_pair1_raw_only() {
         raw: &raw,
         ..MessageRepr::EMPTY
     };
-    let bytes = check_both_ways(&repr, "040000000400000053464349000000001100000000000000");
+    let bytes = check_both_ways(&repr, json_pair_hex(1));
     let msg = Message::new_checked(&bytes[..]).unwrap();
     assert_plain(&msg);
     assert_eq!(msg.header().tag(), 4);
@@ -471,10 +514,7 @@ fn json_pair2_everything() {
         c: &c,
         ..MessageRepr::EMPTY
     };
-    let bytes = check_both_ways(
-        &repr,
-        "06001100020c008023000000efcdab89674523010180ffff02000100c1f140007056341200200000001000001100000101000000020000009078563412000002",
-    );
+    let bytes = check_both_ways(&repr, json_pair_hex(2));
     let msg = Message::new_checked(&bytes[..]).unwrap();
     let h = msg.header();
     assert_eq!(h.tag(), 6);
@@ -531,10 +571,7 @@ fn json_pair3_reserved_and_offset() {
         header_reserved: 16384,
         ..MessageRepr::EMPTY
     };
-    let bytes = check_both_ways(
-        &repr,
-        "10000100014880800000000032000800001000000700000000000000000000000020000000000001",
-    );
+    let bytes = check_both_ways(&repr, json_pair_hex(3));
     let msg = Message::new_checked(&bytes[..]).unwrap();
     let h = msg.header();
     assert_eq!(h.tag(), 16);

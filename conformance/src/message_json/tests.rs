@@ -8,39 +8,84 @@
 use super::*;
 use crate::hex;
 
-/// The three worked pairs of message-json.md, verbatim.
-const PAIRS: [(&str, &str); 3] = [
-    (
-        "040000000400000053464349000000001100000000000000",
-        r#"{"type": 4, "pid": null, "copy_handles": [], "move_handles": [], "x": [], "a": [], "b": [], "w": [], "raw_words": [1229145683, 0, 17, 0], "recv_list_count": 0, "c": []}"#,
-    ),
-    (
-        "06001100020c008023000000efcdab89674523010180ffff02000100c1f140007056341200200000001000001100000101000000020000009078563412000002",
-        r#"{"type": 6, "pid": 81985529216486895, "copy_handles": [4294934529], "move_handles": [65538], "x": [{"index": 1, "address": 545766266480, "size": 64}], "a": [{"address": 274877911040, "size": 4294975488, "mode": 1}], "b": [], "w": [], "raw_words": [1, 2], "recv_list_count": 3, "c": [{"address": 78187493520, "size": 512}]}"#,
-    ),
-    (
-        "10000100014880800000000032000800001000000700000000000000000000000020000000000001",
-        r#"{"type": 16, "pid": null, "copy_handles": [], "move_handles": [], "x": [{"index": 2, "address": 4096, "size": 8, "reserved": 48}], "a": [], "b": [], "w": [], "raw_words": [7], "recv_list_count": 2, "c": [{"address": 8192, "size": 256}], "special_header": true, "recv_list_offset": 8, "reserved": {"header1": 16384}}"#,
-    ),
-];
+/// message-json.md, read at compile time: the worked pairs are taken from it, so
+/// the specification and these tests cannot drift apart.
+const MESSAGE_JSON_MD: &str = include_str!("../../../docs/spec/message-json.md");
 
-/// Every hex of wire-format.md §6.
-const WORKED_EXAMPLES: [&str; 12] = [
-    "0400000000000000",
-    "0200000000000000",
-    "040000000a000000000000000000000053464349000000000100000000000000efbeadde010000000000000000000000",
-    "040000000800008023000000510000000000000034120000785600000000000053464349000000000300000000000000000000000000000000000000",
-    "0400010008080000402000019078563453464349000000000500000000000000000000000000000000000000000000000000002143000002",
-    "040010110800000000100000006045231c00001100200000000000800100005000f0ffff000000001300000f0000000053464349000000000700000000000000000000000000000000000000",
-    "11000000020000006673702d73727600",
-    "1100000001000080200000000f00010000000000",
-    "040000000e000000000000000000000001011400010000000000000000000000534643490000000002000000000000002a000000050000000000000000000000",
-    "040000000a0c0000000000000000000053464349000000000a00000000000000070000000000000000000000800000000000402301008000",
-    "05000000080000000000000000000000534643490000000000000000000000000000000000000000",
-    "000000000800008020000000020001005346434f00000000000000000000000000000000000000000000000000000000",
-];
+/// wire-format.md, read at compile time for the `Hex:` lines of its §6.
+const WIRE_FORMAT_MD: &str = include_str!("../../../docs/spec/wire-format.md");
 
-const DOMAIN_REPLY: &str = "000000000d0000000000000000000000010000000000000000000000000000005346434f000000000000000000000000020000000000000000000000";
+/// The three worked pairs of message-json.md, as `(hex, json)`, in the document's
+/// order (`pairs()[1]` is "message-json.md pair 2").
+fn pairs() -> [(&'static str, &'static str); 3] {
+    [json_pair(1), json_pair(2), json_pair(3)]
+}
+
+/// Worked pair `n` (1-based) of the `## ` section of message-json.md whose heading
+/// mentions "worked pairs": the item `n. …` and, on its indented lines, the first
+/// two backticked values (the hex, then the JSON).
+fn json_pair(n: usize) -> (&'static str, &'static str) {
+    let mut lines = MESSAGE_JSON_MD
+        .lines()
+        .skip_while(|l| !(l.starts_with("## ") && l.contains("worked pairs")));
+    assert!(
+        lines.next().is_some(),
+        "message-json.md has no `## ` heading containing \"worked pairs\""
+    );
+    let marker = format!("{n}. ");
+    let mut item = lines
+        .take_while(|l| !l.starts_with("## "))
+        .skip_while(|l| !l.starts_with(&marker));
+    assert!(
+        item.next().is_some(),
+        "message-json.md: no worked pair numbered {n}"
+    );
+    let mut code = item
+        .take_while(|l| l.starts_with(' '))
+        .filter_map(|l| l.trim().strip_prefix('`')?.strip_suffix('`'));
+    match (code.next(), code.next()) {
+        (Some(hex_text), Some(json)) => (hex_text, json),
+        _ => panic!("message-json.md pair {n}: expected a backticked hex line and a JSON line"),
+    }
+}
+
+/// Every `Hex:` value under the heading `### Ex {example}:` of wire-format.md §6.
+fn ex_hexes(example: u32) -> Vec<&'static str> {
+    let heading = format!("### Ex {example}:");
+    let mut lines = WIRE_FORMAT_MD
+        .lines()
+        .skip_while(|l| !l.starts_with(&heading));
+    assert!(
+        lines.next().is_some(),
+        "wire-format.md has no heading `{heading}`"
+    );
+    let hexes: Vec<&str> = lines
+        .take_while(|l| !l.starts_with("## ") && !l.starts_with("### "))
+        .filter_map(|l| l.strip_prefix("Hex: `"))
+        .map(|rest| match rest.split_once('`') {
+            Some((hex_text, _)) => hex_text,
+            None => panic!("wire-format.md §6 Ex {example}: unterminated `Hex:` value"),
+        })
+        .collect();
+    assert!(
+        !hexes.is_empty(),
+        "wire-format.md §6 Ex {example} has no `Hex:` line"
+    );
+    hexes
+}
+
+/// The `k`-th (0-based) `Hex:` value of wire-format.md §6 Ex `example`.
+fn ex_hex(example: u32, k: usize) -> &'static str {
+    match ex_hexes(example).get(k) {
+        Some(hex_text) => hex_text,
+        None => panic!("wire-format.md §6 Ex {example} has no `Hex:` value number {k}"),
+    }
+}
+
+/// Every hex of wire-format.md §6 (Ex 1 to Ex 10), in document order.
+fn worked_examples() -> Vec<&'static str> {
+    (1..=10).flat_map(ex_hexes).collect()
+}
 
 fn decode_hex(text: &str) -> MessageJson {
     MessageJson::decode(&hex::decode(text).unwrap()).unwrap()
@@ -86,14 +131,14 @@ fn codec_err(m: &MessageJson) -> String {
 
 #[test]
 fn pairs_decode_to_the_spec_json_exactly() {
-    for (hex_text, json) in PAIRS {
+    for (hex_text, json) in pairs() {
         assert_eq!(decode_hex(hex_text).to_json(), json);
     }
 }
 
 #[test]
 fn pairs_encode_to_the_spec_bytes_exactly() {
-    for (hex_text, json) in PAIRS {
+    for (hex_text, json) in pairs() {
         let bytes = MessageJson::from_json(json).unwrap().to_bytes().unwrap();
         assert_eq!(hex::encode(&bytes), hex_text);
     }
@@ -101,7 +146,7 @@ fn pairs_encode_to_the_spec_bytes_exactly() {
 
 #[test]
 fn pair_values_are_read_as_exact_u64() {
-    let m = MessageJson::from_json(PAIRS[1].1).unwrap();
+    let m = MessageJson::from_json(pairs()[1].1).unwrap();
     assert_eq!(m.pid, Some(0x0123_4567_89ab_cdef));
     assert_eq!(m.copy_handles, vec![0xffff_8001]);
     let m = MessageJson::from_json(r#"{"type": 4, "pid": 18446744073709551615, "copy_handles": [], "move_handles": [], "x": [], "a": [], "b": [], "w": [], "raw_words": [], "recv_list_count": 0, "c": []}"#).unwrap();
@@ -117,7 +162,9 @@ fn pair_values_are_read_as_exact_u64() {
 
 #[test]
 fn worked_examples_round_trip() {
-    for text in WORKED_EXAMPLES.iter().chain([&DOMAIN_REPLY]) {
+    let all = worked_examples();
+    assert_eq!(all.len(), 14, "Hex: lines in wire-format.md §6");
+    for text in all {
         let bytes = hex::decode(text).unwrap();
         let json = MessageJson::decode(&bytes).unwrap();
         assert_eq!(json.trailing_bytes, 0, "{text}");
@@ -132,14 +179,14 @@ fn worked_examples_round_trip() {
 #[test]
 fn worked_example_fields() {
     // Ex 5: A + B + W with high address bits and size_high.
-    let m = decode_hex(WORKED_EXAMPLES[5]);
+    let m = decode_hex(ex_hex(5, 0));
     assert_eq!(m.a[0].address, 0x71_2345_6000);
     assert_eq!(m.a[0].size, 0x1_0000_1000);
     assert_eq!(m.b[0].mode, 1);
     assert_eq!(m.w[0].size, 0xF_FFFF_F000);
     assert_eq!(m.w[0].mode, 3);
     // Ex 6 reply: one move handle.
-    let m = decode_hex(WORKED_EXAMPLES[7]);
+    let m = decode_hex(ex_hex(6, 1));
     assert_eq!(m.move_handles, vec![0x0001_000f]);
     assert!(!m.special_header, "implied by the handle, so omitted");
     assert!(!m.to_json().contains("special_header"));
@@ -147,17 +194,17 @@ fn worked_example_fields() {
 
 #[test]
 fn trailing_bytes_reported_and_ignored_by_encode() {
-    let mut bytes = hex::decode(WORKED_EXAMPLES[0]).unwrap();
+    let mut bytes = hex::decode(ex_hex(1, 0)).unwrap();
     bytes.resize(0x100, 0);
     let m = MessageJson::decode(&bytes).unwrap();
     assert_eq!(m.trailing_bytes, 0xf8);
     assert!(m.to_json().ends_with(r#""c": [], "trailing_bytes": 248}"#));
-    assert_eq!(hex::encode(&m.to_bytes().unwrap()), WORKED_EXAMPLES[0]);
+    assert_eq!(hex::encode(&m.to_bytes().unwrap()), ex_hex(1, 0));
 }
 
 #[test]
 fn truncated_bytes_name_the_section() {
-    let mut bytes = hex::decode(WORKED_EXAMPLES[4]).unwrap();
+    let mut bytes = hex::decode(ex_hex(4, 0)).unwrap();
     bytes.truncate(bytes.len() - 1);
     let err = MessageJson::decode(&bytes).unwrap_err();
     assert!(
@@ -180,7 +227,7 @@ fn key_order_and_optional_defaults() {
         r#"{"type": 9, "pid": null, "copy_handles": [], "move_handles": [], "x": [{"index": 3, "address": 2, "size": 1}], "a": [], "b": [], "w": [], "raw_words": [7], "recv_list_count": 0, "c": []}"#
     );
     // An empty reserved object is accepted too.
-    let json = PAIRS[0]
+    let json = pairs()[0]
         .1
         .replace(r#""c": []"#, r#""c": [], "reserved": {}"#);
     assert!(MessageJson::from_json(&json).is_ok());
@@ -188,12 +235,12 @@ fn key_order_and_optional_defaults() {
 
 #[test]
 fn trailing_bytes_in_input_is_ignored() {
-    let json = PAIRS[0]
+    let json = pairs()[0]
         .1
         .replace(r#""c": []"#, r#""c": [], "trailing_bytes": 12"#);
     let bytes = MessageJson::from_json(&json).unwrap().to_bytes().unwrap();
-    assert_eq!(hex::encode(&bytes), PAIRS[0].0);
-    let json = PAIRS[0]
+    assert_eq!(hex::encode(&bytes), pairs()[0].0);
+    let json = pairs()[0]
         .1
         .replace(r#""c": []"#, r#""c": [], "trailing_bytes": -1"#);
     assert!(encode_err(&json).starts_with("trailing_bytes: negative value -1"));
@@ -201,35 +248,35 @@ fn trailing_bytes_in_input_is_ignored() {
 
 #[test]
 fn special_header_explicit_false_with_handles_is_implied_true() {
-    let json = PAIRS[1]
+    let json = pairs()[1]
         .1
         .replace(r#""c": [{"#, r#""special_header": false, "c": [{"#);
     let bytes = MessageJson::from_json(&json).unwrap().to_bytes().unwrap();
-    assert_eq!(hex::encode(&bytes), PAIRS[1].0);
+    assert_eq!(hex::encode(&bytes), pairs()[1].0);
 }
 
 #[test]
 fn gap_is_zeroed_and_non_zero_gap_does_not_round_trip() {
-    let mut bytes = hex::decode(PAIRS[2].0).unwrap();
+    let mut bytes = hex::decode(pairs()[2].0).unwrap();
     bytes[24] = 0xAA; // first gap word
     let m = MessageJson::decode(&bytes).unwrap();
-    assert_eq!(hex::encode(&m.to_bytes().unwrap()), PAIRS[2].0);
+    assert_eq!(hex::encode(&m.to_bytes().unwrap()), pairs()[2].0);
 }
 
 #[test]
 fn serde_deserialize_uses_the_same_rules() {
-    let m: MessageJson = serde_json::from_str(PAIRS[1].1).unwrap();
-    assert_eq!(hex::encode(&m.to_bytes().unwrap()), PAIRS[1].0);
-    let bad = PAIRS[1].1.replace(r#""size": 64"#, r#""size": -64"#);
+    let m: MessageJson = serde_json::from_str(pairs()[1].1).unwrap();
+    assert_eq!(hex::encode(&m.to_bytes().unwrap()), pairs()[1].0);
+    let bad = pairs()[1].1.replace(r#""size": 64"#, r#""size": -64"#);
     let err = serde_json::from_str::<MessageJson>(&bad).unwrap_err();
     assert!(
         err.to_string().starts_with("x[0].size: negative value -64"),
         "{err}"
     );
     // Works from a serde_json::Value too (for vector files that embed it).
-    let value: serde_json::Value = serde_json::from_str(PAIRS[2].1).unwrap();
+    let value: serde_json::Value = serde_json::from_str(pairs()[2].1).unwrap();
     let m = MessageJson::deserialize(&value).unwrap();
-    assert_eq!(hex::encode(&m.to_bytes().unwrap()), PAIRS[2].0);
+    assert_eq!(hex::encode(&m.to_bytes().unwrap()), pairs()[2].0);
     // And serializes back to the same value.
     assert_eq!(serde_json::to_value(&m).unwrap(), value);
 }
@@ -383,8 +430,8 @@ fn largest_values_fit() {
 
 /// Example 2 with `from` replaced by `to` (which must occur).
 fn pair2_with(from: &str, to: &str) -> String {
-    assert!(PAIRS[1].1.contains(from), "{from}");
-    PAIRS[1].1.replacen(from, to, 1)
+    assert!(pairs()[1].1.contains(from), "{from}");
+    pairs()[1].1.replacen(from, to, 1)
 }
 
 #[test]
@@ -519,8 +566,8 @@ fn malformed_json_is_refused() {
         "{",
         r#"{"type": 4,}"#,
         "not json",
-        &PAIRS[0].1[..PAIRS[0].1.len() - 1],
-        &format!("{} {{}}", PAIRS[0].1),
+        &pairs()[0].1[..pairs()[0].1.len() - 1],
+        &format!("{} {{}}", pairs()[0].1),
     ] {
         let err = MessageJson::from_json(text).unwrap_err();
         assert!(matches!(err, JsonError::Syntax(_)), "{text}: {err:?}");
@@ -573,7 +620,7 @@ fn missing_keys_are_named() {
         "recv_list_count",
         "c",
     ] {
-        let mut value: serde_json::Value = serde_json::from_str(PAIRS[0].1).unwrap();
+        let mut value: serde_json::Value = serde_json::from_str(pairs()[0].1).unwrap();
         value.as_object_mut().unwrap().remove(key);
         let err = encode_err(&value.to_string());
         assert_eq!(err, format!("{key}: missing required key"));
