@@ -97,6 +97,15 @@ pub enum Capability {
     AliasRegionSize,
     /// Closing session handles and the closure semantics of kernel-semantics.md §6.4.
     SessionClose,
+    /// Addresses and sizes at or above 4 GiB exist (a 64-bit address space). A
+    /// 32-bit kernel lacks it; the runner derives the need from a test's set-up and
+    /// messages (kernel-semantics.md §1.4).
+    AddressSpace64,
+    /// Memory regions carry the attributes of kernel-semantics.md §1.2 (`locked`,
+    /// `ipc_locked`, `device_shared`, `uncached`, `permission_locked`), settable at
+    /// set-up and reported by [`Kernel::query_memory`]. The runner derives the need
+    /// from a test that names an attribute (kernel-semantics.md §1.4).
+    MemoryAttributes,
 }
 
 impl Capability {
@@ -120,6 +129,8 @@ impl Capability {
         Capability::Threads,
         Capability::AliasRegionSize,
         Capability::SessionClose,
+        Capability::AddressSpace64,
+        Capability::MemoryAttributes,
     ];
 
     /// The capability's name as written in vectors (`"tls-buffer"`).
@@ -143,6 +154,8 @@ impl Capability {
             Capability::Threads => "threads",
             Capability::AliasRegionSize => "alias-region-size",
             Capability::SessionClose => "session-close",
+            Capability::AddressSpace64 => "address-space-64",
+            Capability::MemoryAttributes => "memory-attributes",
         }
     }
 

@@ -8,7 +8,8 @@
 //!
 //! * every syscall step without `expect` gets the one the kernel produced:
 //!   `send` → `"pending"` or `{"result": R}`; `reply_and_receive` →
-//!   `{"result": R, "out_index": N}` (`null` when the kernel wrote none);
+//!   `{"result": R, "out_index": N}` (without `out_index` when the kernel wrote
+//!   none: its value is then unspecified, docs/spec/kernel-semantics.md §9);
 //!   `send_async` and `close` → `{"result": R}`. Results are written by name
 //!   (`"InvalidHandle"`) when the kernel-semantics table names them, else in hex.
 //! * an `expect_message` step is inserted after each `reply_and_receive` that
@@ -162,7 +163,7 @@ pub fn record_str(
             let mut used = BTreeSet::new();
             collect_symbols(raw, &mut used);
             let mut recorder = Recorder::new(&test.steps, used);
-            record_kernel_test(kernel, test, &mut recorder)
+            record_kernel_test(kernel, &info, test, &mut recorder)
                 .map_err(|e| format!("{file}: test {id}: {e}"))?;
             recorded.tests += 1;
             apply_edits(raw, &recorder.edits, &mut recorded);
@@ -286,11 +287,13 @@ impl StepObserver for Recorder<'_> {
                 Some(Call::ReplyAndReceive(outcome)),
             ) => {
                 if expect.is_none() {
-                    let out_index = outcome.out_index.map_or(Value::Null, Value::from);
-                    self.edits.expects.insert(
-                        i,
-                        json!({ "result": result_json(outcome.result), "out_index": out_index }),
-                    );
+                    let expect = match outcome.out_index {
+                        Some(index) => {
+                            json!({ "result": result_json(outcome.result), "out_index": index })
+                        }
+                        None => json!({ "result": result_json(outcome.result) }),
+                    };
+                    self.edits.expects.insert(i, expect);
                 }
                 if outcome.result.is_success() && !self.next_is_message_on(i, thread) {
                     inserts.extend(self.expect_message_step(

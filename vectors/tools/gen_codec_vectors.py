@@ -13,7 +13,7 @@ Run from the repository root:
     python3 vectors/tools/gen_codec_vectors.py
 
 It rewrites vectors/codec/*.json, validates every file against
-vectors/schema/vectors-v1.schema.json (when jsonschema is installed) and checks
+vectors/schema/vectors-v2.schema.json (when jsonschema is installed) and checks
 that test ids are unique across vectors/.
 
 Self-checks: words of the worked examples of wire-format.md §6 and the three
@@ -463,7 +463,7 @@ SUMMARY = []
 class VFile:
     def __init__(self, topic, description, spec, notes):
         self.topic = topic
-        self.doc = {"schema": "hipc-vectors/1", "kind": "codec", "topic": topic,
+        self.doc = {"schema": "hipc-vectors/2", "kind": "codec", "topic": topic,
                     "description": description, "source": {"spec": spec},
                     "notes": notes, "groups": []}
         self.group_ = None
@@ -1415,7 +1415,7 @@ def validate():
     except ImportError:
         jsonschema = None
     if jsonschema:
-        with open(os.path.join(ROOT, "vectors", "schema", "vectors-v1.schema.json")) as fh:
+        with open(os.path.join(ROOT, "vectors", "schema", "vectors-v2.schema.json")) as fh:
             schema = json.load(fh)
         v = jsonschema.Draft202012Validator(schema)
         for p in files:

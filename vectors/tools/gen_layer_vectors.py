@@ -38,7 +38,7 @@ Run from the repository root:
     python3 vectors/tools/gen_layer_vectors.py
 
 It rewrites vectors/codec/cmif.json and vectors/codec/tipc.json, validates every
-codec file against vectors/schema/vectors-v1.schema.json and checks that test ids
+codec file against vectors/schema/vectors-v2.schema.json and checks that test ids
 are unique across vectors/.
 
 Self-checks: the CMIF/TIPC builders below rebuild the raw data of wire-format.md §6

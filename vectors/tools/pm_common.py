@@ -10,7 +10,11 @@ a kernel.
 
 import json
 import struct
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from v2 import to_v2  # noqa: E402
 
 KS = "kernel-semantics.md"
 ROOT = Path(__file__).resolve().parents[1]  # vectors/
@@ -391,6 +395,7 @@ def check(f):
 
 def emit(name, f):
     check(f)
+    f = to_v2(f)
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / name
     path.write_text(dumps(f) + "\n", encoding="utf-8")

@@ -61,7 +61,7 @@ pub fn run(args: &RecordArgs) -> ExitCode {
         Ok(text) => text,
         Err(e) => return fail(format!("{name}: cannot read: {e}"), 1),
     };
-    let mut kernel = choice.build();
+    let mut kernel = choice.build(crate::model::Flavour::NONE);
     let recorded = match record_str(kernel.as_mut(), &name, &text, &today()) {
         Ok(recorded) => recorded,
         Err(message) => return fail(message, 1),

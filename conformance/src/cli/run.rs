@@ -6,8 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::kernel::{Kernel, KernelInfo};
-use crate::model::Fault;
-use crate::model::ModelKernel;
+use crate::model::{Fault, Flavour, ModelKernel, ModelOptions};
 use crate::report::{self, Entry, Format, Summary};
 use crate::runner::{Failure, Status, TestOutcome, load_error_outcome, run_test};
 use crate::vector::{FileKind, LoadError, Test, VectorFile, load_corpus};
@@ -49,6 +48,16 @@ pub struct RunArgs {
     /// The kernel to test: model, model:FAULT or model-ams.
     #[arg(long, value_name = "KERNEL", default_value = "model")]
     pub kernel: String,
+    /// Shape the model like another kernel: a comma-separated list of
+    /// user-buffer-only, tls-only, addr32, no-attributes, zero-out-index
+    /// (what a flavour lacks is not declared, so its vectors are skipped).
+    #[arg(
+        long,
+        value_name = "LIST",
+        default_value = "",
+        conflicts_with = "kernel_cmd"
+    )]
+    pub flavour: String,
     /// Run only tests whose id contains SUBSTRING (plain text, case-sensitive, no
     /// patterns). Repeat to run the tests matching any of them. Load errors without
     /// a test id are always reported.
@@ -98,13 +107,23 @@ impl KernelChoice {
         }
     }
 
-    /// Builds the kernel.
-    pub fn build(self) -> Box<dyn Kernel> {
-        match self {
-            KernelChoice::Model => Box::new(ModelKernel::new()),
-            KernelChoice::ModelWithFault(fault) => Box::new(ModelKernel::with_fault(fault)),
-            KernelChoice::ModelAms => Box::new(ModelKernel::atmosphere()),
-        }
+    /// Builds the kernel in a flavour ([`Flavour::NONE`] for the model itself).
+    pub fn build(self, flavour: Flavour) -> Box<dyn Kernel> {
+        let options = match self {
+            KernelChoice::Model => ModelOptions::default(),
+            KernelChoice::ModelWithFault(fault) => ModelOptions {
+                fault: Some(fault),
+                ..ModelOptions::default()
+            },
+            KernelChoice::ModelAms => ModelOptions {
+                ams_pid_passthrough: true,
+                ..ModelOptions::default()
+            },
+        };
+        Box::new(ModelKernel::with_options(ModelOptions {
+            flavour,
+            ..options
+        }))
     }
 }
 
@@ -223,6 +242,10 @@ pub fn run(args: &RunArgs) -> ExitCode {
         Ok(choice) => choice,
         Err(message) => return usage_error(&message),
     };
+    let flavour = match Flavour::parse(&args.flavour) {
+        Ok(flavour) => flavour,
+        Err(message) => return usage_error(&message),
+    };
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from("vectors")]
     } else {
@@ -236,7 +259,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
         Err(message) => return usage_error(&message),
     };
     let mut kernel = match args.process.build_kernel() {
-        Ok(kernel) => kernel.unwrap_or_else(|| choice.build()),
+        Ok(kernel) => kernel.unwrap_or_else(|| choice.build(flavour)),
         Err(message) => return usage_error(&message),
     };
     let mut entries = run_corpus(kernel.as_mut(), &paths, &args.filters);

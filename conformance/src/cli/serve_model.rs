@@ -4,7 +4,7 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use crate::kernel::Kernel;
-use crate::model::{Fault, ModelKernel};
+use crate::model::{Fault, Flavour, ModelKernel, ModelOptions};
 use crate::protocol::server::{Features, serve_with};
 
 /// Serve the reference model kernel over the out-of-process kernel protocol
@@ -22,6 +22,13 @@ pub struct ServeModelArgs {
     /// Serve the model with Atmosphère's behaviour (the `model-ams` kernel).
     #[arg(long)]
     pub ams: bool,
+    /// Shape the model like a kernel unlike it: a comma-separated list of
+    /// user-buffer-only (SunriseOS: only the ...WithUserBuffer syscalls), tls-only,
+    /// addr32 (a 32-bit address space), no-attributes (no memory attributes),
+    /// zero-out-index (out_index written as 0 where the kernel leaves it, which
+    /// kernel-semantics.md §9 allows). What a flavour lacks is not declared.
+    #[arg(long, value_name = "LIST", default_value = "")]
+    pub flavour: String,
     /// Declare no protocol features (PROTOCOL.md §3) and refuse their forms:
     /// answer as a kernel that predates them, which the runner then sends every
     /// request in its full form.
@@ -31,9 +38,16 @@ pub struct ServeModelArgs {
 
 /// Runs `hipc serve-model`.
 pub fn run(args: &ServeModelArgs) -> ExitCode {
-    let mut kernel: Box<dyn Kernel> = match (&args.fault, args.ams) {
-        (Some(name), _) => match Fault::from_name(name) {
-            Some(fault) => Box::new(ModelKernel::with_fault(fault)),
+    let flavour = match Flavour::parse(&args.flavour) {
+        Ok(flavour) => flavour,
+        Err(message) => {
+            let _ = writeln!(io::stderr(), "error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let fault = match &args.fault {
+        Some(name) => match Fault::from_name(name) {
+            Some(fault) => Some(fault),
             None => {
                 let _ = writeln!(
                     io::stderr(),
@@ -42,9 +56,13 @@ pub fn run(args: &ServeModelArgs) -> ExitCode {
                 return ExitCode::from(2);
             }
         },
-        (None, true) => Box::new(ModelKernel::atmosphere()),
-        (None, false) => Box::new(ModelKernel::new()),
+        None => None,
     };
+    let mut kernel: Box<dyn Kernel> = Box::new(ModelKernel::with_options(ModelOptions {
+        ams_pid_passthrough: args.ams,
+        fault,
+        flavour,
+    }));
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     // Requests carrying memory contents run to megabytes: read them in large

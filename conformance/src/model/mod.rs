@@ -30,6 +30,7 @@
 
 mod buffer;
 mod fault;
+mod flavour;
 mod handles;
 mod map_alias;
 mod memory;
@@ -44,11 +45,12 @@ mod syscalls;
 use std::collections::BTreeMap;
 
 pub use fault::Fault;
+pub use flavour::{Flavour, FlavourItem};
 
 use crate::kernel::{
-    Capability, EventKind, Handle, Kernel, KernelError, KernelInfo, MemoryInfo, MemoryRegion,
-    MemoryState, MessageBuffer, ObjectId, Permission, ProcessRef, ProcessSpec, RequestStatus,
-    ResultCode, SendOutcome, SessionHandles, ThreadRef, WaitOutcome,
+    Capability, EventKind, Handle, Kernel, KernelError, KernelInfo, MemoryAttributes, MemoryInfo,
+    MemoryRegion, MemoryState, MessageBuffer, ObjectId, Permission, ProcessRef, ProcessSpec,
+    RequestStatus, ResultCode, SendOutcome, SessionHandles, ThreadRef, WaitOutcome,
 };
 
 use handles::HandleTable;
@@ -64,6 +66,14 @@ const TLS_PER_PAGE: u64 = PAGE_SIZE / 0x200;
 const ALIAS_BASE: u64 = 0x40_0000_0000;
 /// Default alias region size (64 GiB).
 const DEFAULT_ALIAS_SIZE: u64 = 0x10_0000_0000;
+/// In the `addr32` flavour: where thread-local pages are placed.
+const TLS_BASE_32: u64 = 0xE000_0000;
+/// In the `addr32` flavour: the start of every alias region.
+const ALIAS_BASE_32: u64 = 0x4000_0000;
+/// In the `addr32` flavour: the default alias region size (1 GiB).
+const DEFAULT_ALIAS_SIZE_32: u64 = 0x4000_0000;
+/// The first address a 32-bit address space does not have.
+const ADDRESS_LIMIT_32: u64 = 1 << 32;
 /// The largest region [`Kernel::map_memory`] accepts.
 const MAX_REGION_SIZE: u64 = 0x1000_0000;
 /// The first process id the model hands out.
@@ -77,6 +87,9 @@ pub struct ModelOptions {
     pub ams_pid_passthrough: bool,
     /// A deliberate bug, if any.
     pub fault: Option<Fault>,
+    /// How the model differs from itself to look like another kernel
+    /// ([`flavour`]); the default is none.
+    pub flavour: Flavour,
 }
 
 /// A process of the model.
@@ -109,6 +122,9 @@ pub struct ModelKernel {
     sessions: BTreeMap<SessionId, Session>,
     requests: BTreeMap<RequestId, Request>,
     phys: PhysicalMemory,
+    /// An operation the flavour lacks was asked for: reported by
+    /// [`Kernel::take_fault`], as an adapter reports an operation its kernel lacks.
+    unsupported: Option<KernelError>,
     next_process: u64,
     next_thread: u64,
     next_pid: u64,
@@ -133,15 +149,15 @@ impl ModelKernel {
     pub fn atmosphere() -> Self {
         ModelKernel::with_options(ModelOptions {
             ams_pid_passthrough: true,
-            fault: None,
+            ..ModelOptions::default()
         })
     }
 
     /// The official kernel with one deliberate bug.
     pub fn with_fault(fault: Fault) -> Self {
         ModelKernel::with_options(ModelOptions {
-            ams_pid_passthrough: false,
             fault: Some(fault),
+            ..ModelOptions::default()
         })
     }
 
@@ -155,6 +171,7 @@ impl ModelKernel {
             sessions: BTreeMap::new(),
             requests: BTreeMap::new(),
             phys: PhysicalMemory::default(),
+            unsupported: None,
             next_process: 0,
             next_thread: 0,
             next_pid: FIRST_PID,
@@ -171,6 +188,44 @@ impl ModelKernel {
     /// Whether the kernel was built with `fault`.
     fn has_fault(&self, fault: Fault) -> bool {
         self.options.fault == Some(fault)
+    }
+
+    /// Whether the kernel's flavour includes `item`.
+    fn is(&self, item: FlavourItem) -> bool {
+        self.options.flavour.has(item)
+    }
+
+    /// Whether the flavour has the syscalls for `buffer`; when it does not, the
+    /// refusal is kept for [`Kernel::take_fault`].
+    fn supports_buffer(&mut self, buffer: MessageBuffer) -> bool {
+        let missing = match buffer {
+            MessageBuffer::Tls if self.is(FlavourItem::UserBufferOnly) => {
+                "this kernel has no TLS IPC syscalls (flavour user-buffer-only)"
+            }
+            MessageBuffer::User { .. } if self.is(FlavourItem::TlsOnly) => {
+                "this kernel has no user-buffer IPC syscalls (flavour tls-only)"
+            }
+            _ => return true,
+        };
+        self.unsupported = Some(KernelError(missing.into()));
+        false
+    }
+
+    /// The out index as the flavour's syscall glue returns it: `zero-out-index`
+    /// writes 0 where the kernel leaves it unwritten (kernel-semantics.md §9).
+    fn glue(&self, mut outcome: WaitOutcome) -> WaitOutcome {
+        if self.is(FlavourItem::ZeroOutIndex) && outcome.out_index.is_none() {
+            outcome.out_index = Some(0);
+        }
+        outcome
+    }
+
+    /// Attributes as the flavour reports them (`no-attributes`: none).
+    fn reported(&self, mut info: MemoryInfo) -> MemoryInfo {
+        if self.is(FlavourItem::NoAttributes) {
+            info.attributes = MemoryAttributes::default();
+        }
+        info
     }
 
     fn process(&self, process: ProcessRef) -> Option<&Process> {
@@ -278,7 +333,12 @@ impl ModelKernel {
             .process(process)
             .ok_or_else(|| KernelError(format!("no process {}", process.0)))?;
         let (n, name) = (p.threads.len() as u64, p.name.clone());
-        let page_va = TLS_BASE + (n / TLS_PER_PAGE) * PAGE_SIZE;
+        let base = if self.is(FlavourItem::Addr32) {
+            TLS_BASE_32
+        } else {
+            TLS_BASE
+        };
+        let page_va = base + (n / TLS_PER_PAGE) * PAGE_SIZE;
         let tls = page_va + (n % TLS_PER_PAGE) * 0x200;
         if n % TLS_PER_PAGE == 0 {
             let frame = self.phys.allocate();
@@ -339,19 +399,30 @@ impl Kernel for ModelKernel {
             Capability::Threads,
             Capability::AliasRegionSize,
             Capability::SessionClose,
+            Capability::AddressSpace64,
+            Capability::MemoryAttributes,
         ]);
+        let flavour = self.options.flavour;
+        capabilities.retain(|&c| flavour.keeps(c));
         let name = match self.options.fault {
             Some(fault) => format!("model:{fault}"),
             None => "model".to_owned(),
         };
-        let flavour = if self.options.ams_pid_passthrough {
-            " (atmosphere)"
+        let mut notes = Vec::new();
+        if self.options.ams_pid_passthrough {
+            notes.push("atmosphere".to_owned());
+        }
+        if flavour != Flavour::NONE {
+            notes.push(format!("flavour {flavour}"));
+        }
+        let notes = if notes.is_empty() {
+            String::new()
         } else {
-            ""
+            format!(" ({})", notes.join("; "))
         };
         KernelInfo {
             name,
-            version: format!("{}{flavour}", env!("CARGO_PKG_VERSION")),
+            version: format!("{}{notes}", env!("CARGO_PKG_VERSION")),
             capabilities,
         }
     }
@@ -385,10 +456,17 @@ impl Kernel for ModelKernel {
                 name: spec.name.clone(),
                 pid,
                 handles: HandleTable::new(capacity),
-                space: AddressSpace::new(
-                    ALIAS_BASE,
-                    spec.alias_region_size.unwrap_or(DEFAULT_ALIAS_SIZE),
-                ),
+                space: if self.is(FlavourItem::Addr32) {
+                    AddressSpace::new(
+                        ALIAS_BASE_32,
+                        spec.alias_region_size.unwrap_or(DEFAULT_ALIAS_SIZE_32),
+                    )
+                } else {
+                    AddressSpace::new(
+                        ALIAS_BASE,
+                        spec.alias_region_size.unwrap_or(DEFAULT_ALIAS_SIZE),
+                    )
+                },
                 object,
                 threads: Vec::new(),
             },
@@ -418,6 +496,14 @@ impl Kernel for ModelKernel {
         }
         if region.size > MAX_REGION_SIZE {
             return err("region larger than the model supports (256 MiB)");
+        }
+        if self.is(FlavourItem::Addr32)
+            && region.address.saturating_add(region.size) > ADDRESS_LIMIT_32
+        {
+            return err("the region lies at or above 4 GiB (flavour addr32)");
+        }
+        if self.is(FlavourItem::NoAttributes) && !region.attributes.is_empty() {
+            return err("this kernel has no memory attributes (flavour no-attributes)");
         }
         if region.contents.len() as u64 > region.size {
             return err("contents larger than the region");
@@ -502,6 +588,9 @@ impl Kernel for ModelKernel {
         session: Handle,
         buffer: MessageBuffer,
     ) -> SendOutcome {
+        if !self.supports_buffer(buffer) {
+            return SendOutcome::Returned(flavour::UNSUPPORTED);
+        }
         self.svc_send_sync_request(thread, session, buffer)
     }
 
@@ -515,6 +604,11 @@ impl Kernel for ModelKernel {
         if !self.threads.contains_key(&thread) {
             return Err(KernelError(format!("no thread {}", thread.0)));
         }
+        if self.is(FlavourItem::TlsOnly) {
+            return Err(KernelError(
+                "this kernel has no async requests (flavour tls-only)".into(),
+            ));
+        }
         Ok(self.svc_send_async_request(thread, session, address, size))
     }
 
@@ -526,7 +620,14 @@ impl Kernel for ModelKernel {
         timeout_ns: i64,
         buffer: MessageBuffer,
     ) -> WaitOutcome {
-        self.svc_reply_and_receive(thread, handles, reply_target, timeout_ns, buffer)
+        if !self.supports_buffer(buffer) {
+            return WaitOutcome {
+                result: flavour::UNSUPPORTED,
+                out_index: None,
+            };
+        }
+        let outcome = self.svc_reply_and_receive(thread, handles, reply_target, timeout_ns, buffer);
+        self.glue(outcome)
     }
 
     fn close_handle(&mut self, process: ProcessRef, handle: Handle) -> ResultCode {
@@ -601,6 +702,7 @@ impl Kernel for ModelKernel {
         self.space(process)
             .ok_or_else(|| KernelError(format!("no process {}", process.0)))?
             .query(address)
+            .map(|info| self.reported(info))
             .ok_or_else(|| KernelError(format!("{address:#x} is outside the address space")))
     }
 
@@ -608,7 +710,14 @@ impl Kernel for ModelKernel {
         Ok(self
             .space(process)
             .ok_or_else(|| KernelError(format!("no process {}", process.0)))?
-            .ipc_blocks())
+            .ipc_blocks()
+            .into_iter()
+            .map(|info| self.reported(info))
+            .collect())
+    }
+
+    fn take_fault(&mut self) -> Option<KernelError> {
+        self.unsupported.take()
     }
 
     fn handle_object(&mut self, process: ProcessRef, handle: Handle) -> Option<ObjectId> {

@@ -9,6 +9,7 @@
 pub mod codec;
 mod diff;
 mod json_error;
+mod message_buffer;
 mod observe;
 pub mod outcome;
 mod pattern;

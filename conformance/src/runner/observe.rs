@@ -16,7 +16,7 @@ use super::problem::{Mismatch, Problem, show, vector_error};
 use super::scenario::{Run, TLS_SIZE};
 use super::symbols::Origin;
 use crate::kernel::{
-    MemoryAttributes, MemoryInfo, ObjectId, Permission, ProcessRef, RequestStatus,
+    MemoryAttributes, MemoryInfo, MessageBuffer, ObjectId, Permission, ProcessRef, RequestStatus,
 };
 use crate::message_json::MessageJson;
 use crate::vector::{BufferDecl, CallExpect, Expr, ObjectRef, Step};
@@ -379,9 +379,18 @@ impl Run<'_> {
                 let (t, p) = self.world.thread("thread", name)?;
                 let decl = buffer.clone().unwrap_or_default();
                 let b = self.buffer(t, p, &decl)?;
-                let what = match decl {
-                    BufferDecl::Tls => format!("the TLS buffer of {name}"),
-                    BufferDecl::User { .. } => {
+                let what = match (decl, b.kind) {
+                    (BufferDecl::Any, MessageBuffer::Tls) => {
+                        format!("the message buffer of {name} (its TLS buffer)")
+                    }
+                    (BufferDecl::Any, MessageBuffer::User { .. }) => {
+                        format!(
+                            "the message buffer of {name} (a user buffer at {:#x})",
+                            b.address
+                        )
+                    }
+                    (BufferDecl::Tls, _) => format!("the TLS buffer of {name}"),
+                    (BufferDecl::User { .. }, _) => {
                         format!("the user buffer of {name} at {:#x}", b.address)
                     }
                 };

@@ -21,6 +21,7 @@
 //! * A step giving both `message` and `hex` is a vector error, as is an expectation
 //!   that does not apply to its op (`"idle"` for `send`, `out_index` for `close`).
 
+use super::message_buffer::AnyBuffer;
 use super::outcome::{Status, TestOutcome};
 use super::pattern::encode_input;
 use super::problem::{Mismatch, Problem, show, vector_error};
@@ -28,8 +29,8 @@ use super::setup::{World, perform_setup};
 use super::symbols::{Origin, Symbols};
 use crate::hex;
 use crate::kernel::{
-    Handle, Kernel, KernelInfo, MessageBuffer, ProcessRef, RequestStatus, ResultCode, SendOutcome,
-    ThreadRef, WaitOutcome,
+    Capability, Handle, Kernel, KernelInfo, MessageBuffer, ProcessRef, RequestStatus, ResultCode,
+    SendOutcome, ThreadRef, WaitOutcome,
 };
 use crate::vector::{
     BufferDecl, CallExpect, Expr, FileKind, KernelTest, MessagePattern, ResultExpr, ReturnExpect,
@@ -58,7 +59,7 @@ pub fn run_kernel_test(
         outcome.reason = Some(reason);
         return outcome;
     }
-    if let Err((place, step, op, problem)) = run(kernel, test, None) {
+    if let Err((place, step, op, problem)) = run(kernel, info, test, None) {
         let (failure, reason) = problem.into_failure(&place, step, op);
         outcome.status = Status::Failed;
         outcome.reason = Some(reason);
@@ -75,10 +76,11 @@ pub fn run_kernel_test(
 /// the tests [`skip_reason`] names.
 pub(crate) fn record_kernel_test(
     kernel: &mut dyn Kernel,
+    info: &KernelInfo,
     test: &KernelTest,
     observer: &mut dyn StepObserver,
 ) -> Result<(), String> {
-    run(kernel, test, Some(observer))
+    run(kernel, info, test, Some(observer))
         .map_err(|(place, step, op, problem)| problem.into_failure(&place, step, op).1)
 }
 
@@ -127,19 +129,27 @@ impl Run<'_> {
     }
 }
 
-/// Why the test does not run on this kernel, if it does not.
-pub(crate) fn skip_reason(info: &KernelInfo, test: &KernelTest) -> Option<String> {
+/// Why the test does not run on this kernel, if it does not: a capability it
+/// requires or needs ([`crate::vector::Needs`]: derived from its buffers, addresses
+/// and attributes) that the kernel lacks, or one it excludes that the kernel has.
+pub fn skip_reason(info: &KernelInfo, test: &KernelTest) -> Option<String> {
+    let has = |c: &Capability| info.capabilities.contains(c);
     let mut missing: Vec<&str> = test
         .requires
         .iter()
-        .filter(|c| !info.capabilities.contains(c))
+        .chain(&test.needs.capabilities)
+        .filter(|c| !has(c))
         .map(|c| c.name())
         .collect();
+    missing.sort_unstable();
     missing.dedup();
+    if test.needs.message_buffer && !has(&Capability::TlsBuffer) && !has(&Capability::UserBuffer) {
+        missing.push("a message buffer (tls-buffer or user-buffer)");
+    }
     let mut present: Vec<&str> = test
         .excludes
         .iter()
-        .filter(|c| info.capabilities.contains(c))
+        .filter(|c| has(c))
         .map(|c| c.name())
         .collect();
     present.dedup();
@@ -167,6 +177,7 @@ type RunError = (String, Option<usize>, Option<&'static str>, Problem);
 
 fn run(
     kernel: &mut dyn Kernel,
+    info: &KernelInfo,
     test: &KernelTest,
     mut observer: Option<&mut dyn StepObserver>,
 ) -> Result<(), RunError> {
@@ -176,7 +187,8 @@ fn run(
         .reset()
         .map_err(|e| ("reset".to_string(), None, Some("reset"), Problem::Kernel(e)))?;
     let mut symbols = Symbols::new();
-    let world = perform_setup(kernel, &test.setup, &mut symbols);
+    let any = AnyBuffer::for_kernel(info);
+    let world = perform_setup(kernel, &test.setup, any, &mut symbols);
     let world = match kernel.take_fault() {
         Some(fault) => Err(Problem::Kernel(fault)),
         None => world,
@@ -400,18 +412,13 @@ impl Run<'_> {
                     Some(format!("handles[{index}] is {}", symbols.describe(h)))
                 };
                 match (&r.out_index, outcome.out_index) {
-                    (None, _) | (Some(None), None) => Ok(()),
-                    (Some(None), Some(i)) => {
-                        Err(Mismatch::new("out_index", "not written", i.to_string())
-                            .maybe_detail(which(&self.symbols, i))
-                            .into())
-                    }
-                    (Some(Some(e)), None) => {
+                    (None, _) => Ok(()),
+                    (Some(e), None) => {
                         Err(Mismatch::new("out_index", e.to_string(), "not written")
                             .detail("the kernel did not write an out index")
                             .into())
                     }
-                    (Some(Some(e)), Some(i)) => {
+                    (Some(e), Some(i)) => {
                         let step = self.step;
                         // A failed expectation binds nothing, so describing the
                         // handle after it reads the same symbols as before.
@@ -500,6 +507,20 @@ impl Run<'_> {
         decl: &BufferDecl,
     ) -> Result<Buffer, Problem> {
         match decl {
+            BufferDecl::Any => {
+                let resolved = self.world.any.get(&thread).copied().ok_or_else(|| {
+                    vector_error(
+                        "buffer",
+                        "the thread has no message buffer (not in the set-up)",
+                    )
+                })?;
+                Ok(Buffer {
+                    kind: resolved.kind,
+                    process,
+                    address: resolved.address,
+                    size: resolved.size,
+                })
+            }
             BufferDecl::Tls => Ok(Buffer {
                 kind: MessageBuffer::Tls,
                 process,

@@ -1,10 +1,12 @@
 //! A scenario's set-up (vectors/README.md "Set-up"): processes (each with a main
-//! thread of its own name), extra threads, memory regions, events and sessions,
-//! binding `$pid.P`, `$tls.T`, `$NAME`, `$NAME.server` and `$NAME.client`.
+//! thread of its own name), extra threads, each thread's message buffer
+//! ([`super::message_buffer`]), memory regions, events and sessions, binding
+//! `$pid.P`, `$tls.T`, `$buf.T`, `$NAME`, `$NAME.server` and `$NAME.client`.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
+use super::message_buffer::{self, AnyBuffer, Resolved};
 use super::problem::{Problem, show, vector_error};
 use super::symbols::{Origin, Symbols};
 use crate::hex;
@@ -26,6 +28,8 @@ pub(crate) struct World {
     /// rely on it), so steps reuse it instead of asking again (through
     /// `--kernel-cmd` every question is a round trip).
     pub(crate) tls: BTreeMap<ThreadRef, u64>,
+    /// Each thread's message buffer, what `"any"` resolves to.
+    pub(crate) any: BTreeMap<ThreadRef, Resolved>,
 }
 
 /// `setup.LIST[i]`: the name of a set-up entry, formatted only when an error
@@ -111,12 +115,16 @@ fn names<'a>(list: impl Iterator<Item = &'a String>) -> String {
 }
 
 /// Performs the set-up. Errors name the set-up entry (`setup.memory[1].contents[0]`).
+/// `any` says what a step's `"any"` buffer resolves to on this kernel.
 pub(crate) fn perform_setup(
     kernel: &mut dyn Kernel,
     setup: &Setup,
+    any: AnyBuffer,
     symbols: &mut Symbols,
 ) -> Result<World, Problem> {
     let mut world = World::default();
+    // The threads in set-up order (main threads first), for their message buffers.
+    let mut order = Vec::new();
 
     for (i, p) in setup.processes.iter().enumerate() {
         let at = Entry("processes", i);
@@ -161,6 +169,7 @@ pub(crate) fn perform_setup(
         world.processes.insert(p.name.clone(), process);
         world.threads.insert(p.name.clone(), (thread, process));
         world.tls.insert(thread, tls);
+        order.push((p.name.clone(), thread, process, tls));
     }
 
     for (i, t) in setup.threads.iter().enumerate() {
@@ -181,13 +190,18 @@ pub(crate) fn perform_setup(
         );
         world.threads.insert(t.name.clone(), (thread, process));
         world.tls.insert(thread, tls);
+        order.push((t.name.clone(), thread, process, tls));
     }
+    world.any = message_buffer::set_up(kernel, any, &order, symbols)?;
 
     for (i, m) in setup.memory.iter().enumerate() {
         let at = Entry("memory", i);
         let process = world.process(format_args!("{at}.process"), &m.process)?;
         let address: u64 = symbols.value(format_args!("{at}.address"), &m.address)?;
         let size: u64 = symbols.value(format_args!("{at}.size"), &m.size)?;
+        if any == AnyBuffer::User {
+            message_buffer::check_clear(&at.to_string(), address, size)?;
+        }
         let fill: u8 = match &m.fill {
             Some(e) => symbols.value(format_args!("{at}.fill"), e)?,
             None => 0,

@@ -8,8 +8,14 @@ use serde::Deserialize;
 use super::codec_test::CodecTest;
 use super::scenario::KernelTest;
 
-/// The schema id of format version 1.
+/// The schema id of format version 1 (still read: see [`super::migrate`]).
 pub const SCHEMA_V1: &str = "hipc-vectors/1";
+/// The schema id of format version 2, the one this runner writes and the corpus
+/// uses (vectors/README.md "Versioning").
+pub const SCHEMA_V2: &str = "hipc-vectors/2";
+/// The specification the corpus was written against (docs/spec/README.md): the
+/// runner prints it with every report.
+pub const SPEC_VERSION: &str = "hipc-spec/1";
 
 /// What a test's input is, in Wycheproof's terms.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Deserialize)]
@@ -81,7 +87,7 @@ pub struct RecordedFrom {
 #[derive(Clone, PartialEq, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileHeader {
-    /// Must be [`SCHEMA_V1`].
+    /// [`SCHEMA_V2`] or [`SCHEMA_V1`].
     pub schema: String,
     /// Codec or kernel.
     pub kind: FileKind,

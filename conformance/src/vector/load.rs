@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 
 use super::codec_test::CodecTest;
-use super::file::{FileHeader, FileKind, Group, SCHEMA_V1, Test, VectorFile};
+use super::file::{FileHeader, FileKind, Group, SCHEMA_V1, SCHEMA_V2, Test, VectorFile};
+use super::migrate;
+use super::needs::Needs;
 use super::scenario::{KernelTest, shift_steps, unshift_step_path};
 
 /// A problem with a vector file or one of its tests.
@@ -73,13 +75,16 @@ pub fn load_str(file: &str, text: &str) -> Result<VectorFile, LoadError> {
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|e| error(None, format!("not valid JSON: {e}")))?;
     if let Some(schema) = value.get("schema").and_then(|s| s.as_str()) {
-        if schema != SCHEMA_V1 {
+        if schema != SCHEMA_V1 && schema != SCHEMA_V2 {
             return Err(error(
                 Some("schema".into()),
-                format!("unknown schema {schema:?}: this runner reads {SCHEMA_V1:?}"),
+                format!(
+                    "unknown schema {schema:?}: this runner reads {SCHEMA_V2:?} and {SCHEMA_V1:?}"
+                ),
             ));
         }
     }
+    let v1 = value.get("schema").and_then(|s| s.as_str()) == Some(SCHEMA_V1);
     let header: FileHeader = parse(value).map_err(|(path, message)| error(path, message))?;
     let mut groups = Vec::new();
     let mut errors = Vec::new();
@@ -100,13 +105,7 @@ pub fn load_str(file: &str, text: &str) -> Result<VectorFile, LoadError> {
             };
             let parsed = match header.kind {
                 FileKind::Codec => parse::<CodecTest>(value).map(|c| Test::Codec(Box::new(c))),
-                FileKind::Kernel => {
-                    let mut value = value;
-                    shift_steps(&mut value);
-                    parse::<KernelTest>(value)
-                        .map(|k| Test::Kernel(Box::new(k)))
-                        .map_err(|(path, message)| (path.map(|p| unshift_step_path(&p)), message))
-                }
+                FileKind::Kernel => load_kernel_test(value, v1),
             };
             let test = match parsed {
                 Ok(test) => test,
@@ -148,6 +147,27 @@ pub fn load_str(file: &str, text: &str) -> Result<VectorFile, LoadError> {
         groups,
         errors,
     })
+}
+
+/// Parses one kernel test: v1 migrated to v2 first, v2 checked for what it
+/// refuses, then its needs derived ([`Needs`]).
+fn load_kernel_test(
+    mut value: serde_json::Value,
+    v1: bool,
+) -> Result<Test, (Option<String>, String)> {
+    if v1 {
+        migrate::v1_to_v2(&mut value);
+    } else {
+        migrate::check_v2(&value).map_err(|(path, message)| (Some(path), message))?;
+    }
+    let needs = Needs::of(&value);
+    shift_steps(&mut value);
+    parse::<KernelTest>(value)
+        .map(|mut k| {
+            k.needs = needs;
+            Test::Kernel(Box::new(k))
+        })
+        .map_err(|(path, message)| (path.map(|p| unshift_step_path(&p)), message))
 }
 
 /// Every `.json` file under the given paths (files are taken as given;

@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use super::expr::{Expr, ResultExpr, double_option};
+use super::expr::{Expr, ResultExpr};
 use super::file::Verdict;
 use super::pattern::MessagePattern;
 use crate::kernel::{Capability, EventKind, MemoryAttributes, MemoryState, Permission};
@@ -29,6 +29,10 @@ pub struct KernelTest {
     /// Capabilities the kernel must not declare.
     #[serde(default)]
     pub excludes: Vec<Capability>,
+    /// What the test needs beyond `requires`, derived by the loader from its
+    /// buffers, addresses and attributes ([`super::needs`]).
+    #[serde(skip)]
+    pub needs: super::needs::Needs,
     /// Processes, threads, memory, events, sessions.
     pub setup: Setup,
     /// What happens, and what must be observed.
@@ -133,11 +137,18 @@ pub struct SessionDecl {
     pub client: String,
 }
 
-/// A message buffer: `"tls"` or a user buffer.
+/// A message buffer: `"any"`, `"tls"` or a user buffer (vectors/README.md
+/// "Buffers").
 #[derive(Clone, PartialEq, Debug, Default)]
 pub enum BufferDecl {
-    /// The thread's TLS buffer.
+    /// The thread's message buffer, whichever kind the kernel has: its TLS buffer
+    /// when the kernel has the TLS syscalls, else a user buffer the runner sets up
+    /// (address `$buf.T`). The default in format v2: most tests exercise message
+    /// translation, for which the kind of buffer is incidental.
     #[default]
+    Any,
+    /// The thread's 0x100-byte TLS buffer: for tests where the TLS buffer is the
+    /// point (its size, its address).
     Tls,
     /// A user buffer.
     User {
@@ -163,11 +174,14 @@ impl<'de> Deserialize<'de> for BufferDecl {
             User(User),
         }
         match Raw::deserialize(d).map_err(|_| {
-            serde::de::Error::custom("expected \"tls\" or {\"address\": ..., \"size\": ...}")
+            serde::de::Error::custom(
+                "expected \"any\", \"tls\" or {\"address\": ..., \"size\": ...}",
+            )
         })? {
             Raw::Name(n) if n == "tls" => Ok(BufferDecl::Tls),
+            Raw::Name(n) if n == "any" => Ok(BufferDecl::Any),
             Raw::Name(n) => Err(serde::de::Error::custom(format!(
-                "unknown buffer {n:?}: expected \"tls\" or {{\"address\": ..., \"size\": ...}}"
+                "unknown buffer {n:?}: expected \"any\", \"tls\" or {{\"address\": ..., \"size\": ...}}"
             ))),
             Raw::User(u) => Ok(BufferDecl::User {
                 address: u.address,
@@ -194,9 +208,11 @@ pub enum CallExpect {
 pub struct ReturnExpect {
     /// The result (absent: Success).
     pub result: Option<ResultExpr>,
-    /// Absent: not checked; `null`: must not be written.
-    #[serde(default, deserialize_with = "double_option")]
-    pub out_index: Option<Option<Expr>>,
+    /// Absent: not checked. Format v1's `null` ("must not be written") asserted
+    /// what kernel-semantics.md §9 **out_index on failure** leaves unspecified: the
+    /// loader refuses it in v2 files and drops it from v1 files
+    /// ([`super::migrate`]), so it never reaches here.
+    pub out_index: Option<Expr>,
 }
 
 impl<'de> Deserialize<'de> for CallExpect {

@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 
 ROOT = Path(__file__).resolve().parents[2]
-schema = json.loads((ROOT / "schema" / "vectors-v1.schema.json").read_text())
+schema = json.loads((ROOT / "schema" / "vectors-v2.schema.json").read_text())
 validator = jsonschema.Draft202012Validator(schema)
 ids = {}
 bad = 0

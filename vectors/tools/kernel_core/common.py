@@ -7,7 +7,11 @@ reasoned from ../../shared/spec/kernel-semantics.md, not obtained by running a k
 
 import json
 import struct
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from v2 import to_v2  # noqa: E402
 
 KS = "kernel-semantics.md"
 ROOT = Path(__file__).resolve().parents[2]  # vectors/
@@ -370,6 +374,7 @@ def check_flags(f):
 
 def emit(name, f):
     check_flags(f)
+    f = to_v2(f)
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / name
     path.write_text(dumps(f) + "\n")
