@@ -159,7 +159,7 @@ fn record_then_run_passes() {
     let o = hipc(&["run", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
     assert!(
-        text(&o.stdout).ends_with("1 passed, 0 failed, 1 skipped\n"),
+        text(&o.stdout).ends_with("kernel: 1 passed, 0 failed, 1 skipped\n"),
         "{}",
         text(&o.stdout)
     );

@@ -80,6 +80,11 @@ fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
 }
 
+/// The summary line: the last line of the plain report.
+fn last_line(o: &Output) -> String {
+    stdout(o).lines().last().unwrap_or_default().to_owned()
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
 }
@@ -90,10 +95,10 @@ fn a_valid_file_passes() {
     dir.write("tiny.json", GOOD);
     let o = hipc(&["run", dir.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
-    assert_eq!(stdout(&o), "1 passed, 0 failed, 0 skipped\n");
+    assert_eq!(last_line(&o), "codec: 1 passed, 0 failed, 0 skipped");
     let o = hipc(&["run", "--verbose", dir.path().to_str().unwrap()]);
     assert!(stdout(&o).contains("PASS tiny-request ("), "{}", stdout(&o));
-    assert!(stdout(&o).ends_with("\n1 passed, 0 failed, 0 skipped\n"));
+    assert_eq!(last_line(&o), "codec: 1 passed, 0 failed, 0 skipped");
 }
 
 #[test]
@@ -102,7 +107,7 @@ fn default_path_is_vectors() {
     dir.write("vectors/codec/tiny.json", GOOD);
     let o = hipc_in(Some(dir.path()), &["run"]);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
-    assert_eq!(stdout(&o), "1 passed, 0 failed, 0 skipped\n");
+    assert_eq!(last_line(&o), "codec: 1 passed, 0 failed, 0 skipped");
 }
 
 #[test]
@@ -122,7 +127,10 @@ fn malformed_files_fail_and_the_rest_runs() {
     assert!(out.contains("c-broken.json\n  test: -\n"), "{out}");
     assert!(out.contains("not valid JSON"), "{out}");
     // The good file and the good test of the bad file still ran.
-    assert!(out.ends_with("\n2 passed, 2 failed, 0 skipped\n"), "{out}");
+    assert!(
+        out.ends_with("\ncodec: 2 passed, 2 failed, 0 skipped\n"),
+        "{out}"
+    );
     assert_eq!(stderr(&o), "");
 }
 
@@ -134,10 +142,13 @@ fn json_report_parses() {
     let o = hipc(&["run", "--format", "json", dir.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["summary"]["passed"], 2);
+    assert_eq!(v["summary"]["failed"], 1);
     assert_eq!(
-        v["summary"],
+        v["summary"]["codec"],
         serde_json::json!({"passed": 2, "failed": 1, "skipped": 0})
     );
+    assert_eq!(v["spec"], "hipc-spec/1");
     let tests = v["tests"].as_array().unwrap();
     assert_eq!(tests.len(), 3);
     assert_eq!(tests[0]["id"], "tiny-request");
@@ -150,10 +161,14 @@ fn json_report_parses() {
     let reason = bad["reason"].as_str().unwrap();
     assert!(reason.contains("groups[0].tests[1].mesage"), "{reason}");
     assert!(reason.contains("b-bad.json"), "{reason}");
+    assert_eq!(bad["failure"]["field"], "groups[0].tests[1].mesage");
     for t in tests {
         let mut keys: Vec<&String> = t.as_object().unwrap().keys().collect();
         keys.sort();
-        assert_eq!(keys, ["file", "id", "kind", "reason", "status"]);
+        assert_eq!(
+            keys,
+            ["failure", "file", "id", "kind", "probe", "reason", "status"]
+        );
     }
 }
 
@@ -200,12 +215,12 @@ fn filters_select_by_id_substring() {
     let path = dir.path().to_str().unwrap();
     let o = hipc(&["run", "--filter", "tiny", path]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
-    assert_eq!(stdout(&o), "1 passed, 0 failed, 0 skipped\n");
+    assert_eq!(last_line(&o), "codec: 1 passed, 0 failed, 0 skipped");
     let o = hipc(&["run", "--filter", "tiny", "--filter", "fine", path]);
-    assert_eq!(stdout(&o), "2 passed, 0 failed, 0 skipped\n");
+    assert_eq!(last_line(&o), "codec: 2 passed, 0 failed, 0 skipped");
     let o = hipc(&["run", "--filter", "typo", path]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).ends_with("0 passed, 1 failed, 0 skipped\n"));
+    assert_eq!(last_line(&o), "codec: 0 passed, 1 failed, 0 skipped");
 }
 
 #[test]
@@ -264,7 +279,9 @@ fn help_documents_run_and_record() {
         "--filter",
         "--junit",
         "--format",
-        "N passed, N failed, N skipped",
+        "kernel: N passed, N failed, N skipped; codec:",
+        "--probe",
+        "--flavour",
     ] {
         assert!(out.contains(needle), "{needle}: {out}");
     }

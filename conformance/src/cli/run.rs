@@ -7,8 +7,10 @@ use std::process::ExitCode;
 
 use crate::kernel::{Kernel, KernelInfo};
 use crate::model::{Fault, Flavour, ModelKernel, ModelOptions};
-use crate::report::{self, Entry, Format, Summary};
-use crate::runner::{Failure, Status, TestOutcome, load_error_outcome, run_test};
+use crate::report::{self, Entry, Format, RunInfo, Summary};
+use crate::runner::{
+    Failure, Status, TestOutcome, load_error_outcome, probe_kernel_test, run_test,
+};
 use crate::vector::{FileKind, LoadError, Test, VectorFile, load_corpus};
 
 /// Exit status for a usage error (clap uses the same for bad arguments).
@@ -29,12 +31,23 @@ pub const USAGE_ERROR: u8 = 2;
 /// or, with --kernel-cmd "CMD ARGS", any kernel in another process speaking the
 /// hipc-kernel/1 protocol (conformance/PROTOCOL.md; `hipc serve-model` is one).
 ///
-/// The plain report lists each failure (test id, file, step, the field that
-/// differs, expected and actual values, an annotated hex dump of the bytes), load
-/// errors, and skipped tests grouped by reason (one per line with --verbose, which
-/// also lists passes); its last line is `N passed, N failed, N skipped`. The JSON
-/// report is `{"summary": {"passed", "failed", "skipped"}, "tests": [{"file", "id",
-/// "kind", "status", "reason"}]}`.
+/// The plain report starts with the kernel (name, version, capabilities) and the
+/// specification version the corpus was written against (hipc-spec/1), then
+/// lists each failure (test id, file, step, the field that differs, expected and
+/// actual values, an annotated hex dump of the bytes), load errors, the probe
+/// section (--probe), and skipped tests grouped by reason (one per line with
+/// --verbose, which also lists passes); its last line counts each kind apart:
+/// `kernel: N passed, N failed, N skipped; codec: N passed, N failed, N skipped`.
+/// The JSON report carries the same: `{"spec", "schema", "kernel", "summary":
+/// {"passed", "failed", "skipped", "kernel", "codec", "probe"}, "tests": [{"file",
+/// "id", "kind", "status", "reason", "failure": {"step", "op", "field",
+/// "expected", "actual", "detail", "expected_bytes", "actual_bytes",
+/// "expected_message", "actual_message"}, "probe"}]}`.
+///
+/// Kernels that are not shaped like the model: a vector's buffers, addresses and
+/// attributes say what it needs (vectors/README.md "Capabilities"), and a kernel
+/// lacking it skips the vector; --probe runs such vectors anyway and reports them
+/// apart, never in the exit status. --flavour shapes the model like such a kernel.
 ///
 /// Exit status: 0 when no test failed, 1 when any failed (malformed vectors
 /// included), 2 for a usage error (unknown kernel or fault, a PATH that does not
@@ -72,6 +85,12 @@ pub struct RunArgs {
     /// List every test in the plain report: passes, and each skip with its reason.
     #[arg(long, short)]
     pub verbose: bool,
+    /// Also run the kernel tests the kernel's capabilities exclude, and report
+    /// what they would give in a section of their own ("would pass / would fail"),
+    /// never in the verdict or the exit status: what the suite would find in the
+    /// parts of the kernel not claimed yet.
+    #[arg(long)]
+    pub probe: bool,
     /// `--kernel-cmd`, `--kernel-timeout`, `--expect` (the out-of-process protocol).
     #[command(flatten)]
     pub process: crate::protocol::options::KernelProcessArgs,
@@ -163,7 +182,36 @@ pub fn run_one(
     file: &VectorFile,
     test: &Test,
 ) -> TestOutcome {
-    match catch_unwind(AssertUnwindSafe(|| run_test(kernel, info, file, test))) {
+    guarded(kernel, file, test, |kernel| {
+        run_test(kernel, info, file, test)
+    })
+}
+
+/// Runs a kernel test whatever the capabilities (`--probe`), turning a panic into
+/// a failure; `None` for a codec test.
+pub fn probe_one(
+    kernel: &mut dyn Kernel,
+    info: &KernelInfo,
+    file: &VectorFile,
+    test: &Test,
+) -> Option<TestOutcome> {
+    let Test::Kernel(t) = test else {
+        return None;
+    };
+    Some(guarded(kernel, file, test, |kernel| {
+        probe_kernel_test(kernel, info, file, t)
+    }))
+}
+
+/// `run` under `catch_unwind`, with the out-of-process kernel's fault (if any)
+/// taken into the outcome.
+fn guarded(
+    kernel: &mut dyn Kernel,
+    file: &VectorFile,
+    test: &Test,
+    run: impl FnOnce(&mut dyn Kernel) -> TestOutcome,
+) -> TestOutcome {
+    match catch_unwind(AssertUnwindSafe(|| run(&mut *kernel))) {
         // A fault of an out-of-process kernel during the test fails it.
         Ok(outcome) => crate::protocol::options::finish_test(kernel, outcome),
         Err(payload) => {
@@ -191,6 +239,7 @@ fn error_entry(error: &LoadError, kind: FileKind) -> Entry {
     Entry {
         outcome: load_error_outcome(error, kind),
         load_error: Some(error.clone()),
+        probe: None,
     }
 }
 
@@ -203,12 +252,29 @@ pub fn run_files(
     errors: &[LoadError],
     filters: &[String],
 ) -> Vec<Entry> {
+    run_files_probing(kernel, info, files, errors, filters, false)
+}
+
+/// [`run_files`], and with `probe` each kernel test skipped for the kernel's
+/// capabilities is also run anyway, its outcome kept in [`Entry::probe`].
+pub fn run_files_probing(
+    kernel: &mut dyn Kernel,
+    info: &KernelInfo,
+    files: &[VectorFile],
+    errors: &[LoadError],
+    filters: &[String],
+    probe: bool,
+) -> Vec<Entry> {
     let error_selected =
         |e: &LoadError| e.test_id.as_deref().is_none_or(|id| selected(id, filters));
     let mut entries = Vec::new();
     for file in files {
         for test in file.tests().filter(|t| selected(t.id(), filters)) {
-            entries.push(Entry::from(run_one(kernel, info, file, test)));
+            let mut entry = Entry::from(run_one(kernel, info, file, test));
+            if probe && entry.outcome.status == Status::Skipped {
+                entry.probe = probe_one(kernel, info, file, test);
+            }
+            entries.push(entry);
         }
         for error in errors.iter().filter(|e| e.file == file.path) {
             if error_selected(error) {
@@ -224,11 +290,16 @@ pub fn run_files(
     entries
 }
 
-/// Loads the corpus under `paths` and runs it (see [`run_files`]).
-pub fn run_corpus(kernel: &mut dyn Kernel, paths: &[PathBuf], filters: &[String]) -> Vec<Entry> {
-    let info = kernel.info();
+/// Loads the corpus under `paths` and runs it (see [`run_files_probing`]).
+pub fn run_corpus(
+    kernel: &mut dyn Kernel,
+    info: &KernelInfo,
+    paths: &[PathBuf],
+    filters: &[String],
+    probe: bool,
+) -> Vec<Entry> {
     let (files, errors) = load_corpus(paths);
-    run_files(kernel, &info, &files, &errors, filters)
+    run_files_probing(kernel, info, &files, &errors, filters, probe)
 }
 
 fn usage_error(message: &str) -> ExitCode {
@@ -262,7 +333,8 @@ pub fn run(args: &RunArgs) -> ExitCode {
         Ok(kernel) => kernel.unwrap_or_else(|| choice.build(flavour)),
         Err(message) => return usage_error(&message),
     };
-    let mut entries = run_corpus(kernel.as_mut(), &paths, &args.filters);
+    let info = kernel.info();
+    let mut entries = run_corpus(kernel.as_mut(), &info, &paths, &args.filters, args.probe);
     if let Some(expect) = &expect {
         let _ = writeln!(io::stderr(), "{}", expect.apply(&mut entries));
     }
@@ -274,7 +346,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
             return usage_error(&format!("{}: {message}", junit.display()));
         }
     }
-    let text = report::render(args.format, &entries, args.verbose);
+    let text = report::render(args.format, &RunInfo::new(info), &entries, args.verbose);
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => {}

@@ -11,7 +11,6 @@
 //! child's stderr. The next [`Kernel::reset`] starts a fresh process, so the run
 //! goes on with the next vector.
 
-use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::io::{self, Read, Write};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
@@ -25,6 +24,8 @@ use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
+use super::spawn;
+use super::stderr_log::StderrLog;
 use super::{
     AsyncAnswer, FEATURE_FILL, FEATURES, HelloAnswer, Op, PROTOCOL, ResultAnswer, SendAnswer,
     SessionAnswer, StatusAnswer, WaitAnswer, compact_contents, write_request_with_hex,
@@ -46,10 +47,6 @@ pub const MIN_STARTUP_TIMEOUT: Duration = Duration::from_secs(10);
 pub const MAX_FAILED_STARTS: usize = 3;
 /// The longest answer line accepted (a longer one is garbage).
 pub const MAX_LINE: u64 = 64 << 20;
-/// How much of the child's stderr is kept for reports.
-const STDERR_TAIL: usize = 4096;
-/// How much of it a fault message quotes.
-const STDERR_SHOWN: usize = 600;
 
 /// The placeholder result code returned by operations that cannot return an error
 /// when the kernel process failed (not a Horizon result, so it never matches).
@@ -301,22 +298,18 @@ impl LineReader {
     }
 }
 
-#[derive(Default)]
-struct StderrTail {
-    bytes: VecDeque<u8>,
-    done: bool,
-}
-
 struct Running {
     child: Child,
     stdin: Option<ChildStdin>,
     lines: LineReader,
-    stderr: Arc<Mutex<StderrTail>>,
+    stderr: Arc<Mutex<StderrLog>>,
+    /// The command ran under its shell (see [`spawn`]).
+    compound: bool,
 }
 
 impl Running {
     fn spawn(command: &str) -> io::Result<Running> {
-        let mut cmd = shell(command);
+        let mut cmd = spawn::shell(command);
         cmd.stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -333,7 +326,7 @@ impl Running {
             .ok_or_else(|| io::Error::other("no stdout pipe"))?;
         let lines = LineReader::new(stdout, usize::try_from(MAX_LINE).unwrap_or(usize::MAX));
         let stderr_pipe = child.stderr.take();
-        let stderr = Arc::new(Mutex::new(StderrTail::default()));
+        let stderr = Arc::new(Mutex::new(StderrLog::default()));
         let tail = Arc::clone(&stderr);
         thread::spawn(move || {
             if let Some(mut pipe) = stderr_pipe {
@@ -342,10 +335,8 @@ impl Running {
                     let Some(chunk) = buf.get(..n).filter(|c| !c.is_empty()) else {
                         break;
                     };
-                    if let Ok(mut tail) = tail.lock() {
-                        tail.bytes.extend(chunk);
-                        let excess = tail.bytes.len().saturating_sub(STDERR_TAIL);
-                        tail.bytes.drain(..excess);
+                    if let Ok(mut log) = tail.lock() {
+                        log.push(chunk);
                     }
                 }
             }
@@ -358,11 +349,13 @@ impl Running {
             stdin,
             lines,
             stderr,
+            compound: !spawn::is_simple(command),
         })
     }
 
-    /// The last lines of the child's stderr, waiting up to `wait` for it to close.
-    fn stderr_tail(&self, wait: Duration) -> String {
+    /// What the child's stderr says ([`StderrLog::summary`]: the cause, then the
+    /// last lines), waiting up to `wait` for it to close.
+    fn stderr_summary(&self, wait: Duration) -> String {
         let deadline = Instant::now() + wait;
         loop {
             let done = self.stderr.lock().map(|t| t.done).unwrap_or(true);
@@ -371,27 +364,10 @@ impl Running {
             }
             thread::sleep(Duration::from_millis(10));
         }
-        let bytes: Vec<u8> = self
-            .stderr
+        self.stderr
             .lock()
-            .map(|t| t.bytes.iter().copied().collect())
-            .unwrap_or_default();
-        let text = String::from_utf8_lossy(&bytes);
-        // The last few non-empty lines, on one line (reports show reasons as one
-        // line), at most STDERR_SHOWN characters.
-        let lines: Vec<&str> = text
-            .lines()
-            .map(str::trim_end)
-            .filter(|l| !l.is_empty())
-            .collect();
-        let start = lines.len().saturating_sub(5);
-        let joined = lines.get(start..).unwrap_or_default().join(" | ");
-        let skip = joined.chars().count().saturating_sub(STDERR_SHOWN);
-        if skip > 0 {
-            format!("...{}", joined.chars().skip(skip).collect::<String>())
-        } else {
-            joined
-        }
+            .map(|log| log.summary())
+            .unwrap_or_default()
     }
 
     /// Waits up to `wait` for the child to exit by itself.
@@ -436,43 +412,6 @@ impl Drop for Running {
         self.stdin = None;
         if self.wait_exit(Duration::from_millis(500)).is_none() {
             self.kill();
-        }
-    }
-}
-
-#[cfg(unix)]
-fn shell(command: &str) -> Command {
-    let mut cmd = Command::new("sh");
-    cmd.arg("-c").arg(command);
-    cmd
-}
-
-#[cfg(not(unix))]
-fn shell(command: &str) -> Command {
-    let mut cmd = Command::new("cmd");
-    cmd.arg("/C").arg(command);
-    cmd
-}
-
-fn describe_status(status: Option<ExitStatus>) -> String {
-    match status {
-        None => "still running; killed".to_owned(),
-        Some(status) => {
-            #[cfg(unix)]
-            {
-                use std::os::unix::process::ExitStatusExt;
-                if let Some(signal) = status.signal() {
-                    return format!("killed by signal {signal}");
-                }
-            }
-            match status.code() {
-                // `sh -c` reports a command killed by signal N as 128 + N.
-                Some(code @ 129..=192) => {
-                    format!("exit status {code}: killed by signal {}?", code - 128)
-                }
-                Some(code) => format!("exit status {code}"),
-                None => status.to_string(),
-            }
         }
     }
 }
@@ -703,6 +642,7 @@ impl ProcessKernel {
     /// returns the fault text (with the stderr tail).
     fn fail(&mut self, op: &Op, id: u64, what: String, exited: bool) -> String {
         let mut text = format!("kernel process {what} during {} (request {id})", op.name());
+        let mut running_for_stderr = None;
         if let Some(mut running) = self.running.take() {
             let status = if exited {
                 running.wait_exit(Duration::from_millis(1000))
@@ -712,14 +652,21 @@ impl ProcessKernel {
             if status.is_none() {
                 running.kill();
             }
-            let _ = write!(text, " [{}]", describe_status(status));
-            let tail = running.stderr_tail(Duration::from_millis(500));
-            if !tail.is_empty() {
-                let _ = write!(text, "; its stderr ends: {tail}");
+            let _ = write!(
+                text,
+                " [{}]",
+                spawn::describe_status(status, running.compound)
+            );
+            running_for_stderr = Some(running);
+        }
+        // What `down` repeats to later calls: the failure, without the stderr.
+        self.down = Some(text.clone());
+        if let Some(running) = &running_for_stderr {
+            let stderr = running.stderr_summary(Duration::from_millis(500));
+            if !stderr.is_empty() {
+                let _ = write!(text, "; {stderr}");
             }
         }
-        let what = text.split("; its stderr ends").next().unwrap_or_default();
-        self.down = Some(what.to_owned());
         self.log("!", &text);
         text
     }
@@ -1227,7 +1174,7 @@ mod tests {
 
     /// A reader of what `sh -c script` writes, accepting lines of up to `max` bytes.
     fn reader(script: &str, max: usize) -> (Child, LineReader) {
-        let mut child = shell(script)
+        let mut child = spawn::shell(script)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .spawn()

@@ -18,8 +18,10 @@
 pub mod client;
 pub mod options;
 pub mod server;
+mod spawn;
 #[cfg(unix)]
 pub(crate) mod spin;
+pub mod stderr_log;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

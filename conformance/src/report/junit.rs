@@ -4,7 +4,9 @@
 //! `<testcase>` per test (named by its id, classname the file's stem). A failed test
 //! has a `<failure>` whose `message` is the one-line reason, whose `type` is the
 //! field that differs (or `load-error`), and whose text is the plain report's
-//! failure block; a skipped test has `<skipped message="REASON">`.
+//! failure block; a skipped test has `<skipped message="REASON">`, and with
+//! `--probe` the reason ends with what running it anyway gave (`; probe: would
+//! pass` or `; probe: would fail: REASON`), the failure block as its text.
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
@@ -25,8 +27,18 @@ pub fn report(entries: &[Entry]) -> Report {
             Status::Passed => TestCaseStatus::success(),
             Status::Skipped => {
                 let mut status = TestCaseStatus::skipped();
-                if let Some(reason) = &outcome.reason {
-                    status.set_message(reason.as_str());
+                let mut message = outcome.reason.clone().unwrap_or_default();
+                if let Some(probe) = &entry.probe {
+                    if probe.status == Status::Passed {
+                        message.push_str("; probe: would pass");
+                    } else {
+                        message.push_str("; probe: would fail: ");
+                        message.push_str(probe.reason.as_deref().unwrap_or("no reason given"));
+                        status.set_description(plain::failure_block(probe));
+                    }
+                }
+                if !message.is_empty() {
+                    status.set_message(message);
                 }
                 status
             }

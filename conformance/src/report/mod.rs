@@ -1,17 +1,19 @@
 //! Reports of a conformance run, one module per format:
 //!
-//! * [`plain`]: for people, every failure with its step, field, both values and an
-//!   annotated hex dump; ends with the line `N passed, N failed, N skipped`.
-//! * [`json`]: the machine-readable contract
-//!   `{"summary": {...}, "tests": [{"file", "id", "kind", "status", "reason"}]}`.
+//! * [`plain`]: for people: the kernel and the specification version first, then
+//!   every failure with its step, field, both values and an annotated hex dump,
+//!   the probe section (`--probe`), the skips; the last line counts each kind
+//!   apart (`kernel: N passed, N failed, N skipped; codec: ...`).
+//! * [`json`]: the machine-readable contract, with the same details.
 //! * [`junit`]: JUnit XML for CI, one testsuite per vector file.
 //!
-//! All three read the same list of [`Entry`]s, in run order.
+//! All three read the same list of [`Entry`]s, in run order, and the [`RunInfo`].
 
 use std::fmt;
 
+use crate::kernel::KernelInfo;
 use crate::runner::{Status, TestOutcome};
-use crate::vector::LoadError;
+use crate::vector::{FileKind, LoadError, SCHEMA_V2, SPEC_VERSION};
 
 pub mod json;
 pub mod junit;
@@ -25,6 +27,9 @@ pub struct Entry {
     pub outcome: TestOutcome,
     /// The load error behind a failed entry, if that is what it is.
     pub load_error: Option<LoadError>,
+    /// With `hipc run --probe`, for a test skipped because of the kernel's
+    /// capabilities: what running it anyway gave. Never part of the verdict.
+    pub probe: Option<TestOutcome>,
 }
 
 impl From<TestOutcome> for Entry {
@@ -32,7 +37,117 @@ impl From<TestOutcome> for Entry {
         Entry {
             outcome,
             load_error: None,
+            probe: None,
         }
+    }
+}
+
+/// What a report says about the run as a whole: which kernel, which specification.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct RunInfo {
+    /// The kernel under test, as it described itself.
+    pub kernel: KernelInfo,
+    /// The vector format the runner reads natively.
+    pub schema: &'static str,
+    /// The specification the corpus was written against (docs/spec/README.md).
+    pub spec: &'static str,
+}
+
+impl RunInfo {
+    /// The run of `kernel` with this runner's format and specification versions.
+    pub fn new(kernel: KernelInfo) -> RunInfo {
+        RunInfo {
+            kernel,
+            schema: SCHEMA_V2,
+            spec: SPEC_VERSION,
+        }
+    }
+
+    /// One line: `kernel model 0.1.0 (caps...); vectors hipc-vectors/2, hipc-spec/1`.
+    pub fn headline(&self) -> String {
+        let caps: Vec<&str> = self.kernel.capabilities.iter().map(|c| c.name()).collect();
+        format!(
+            "kernel {} {} (capabilities: {}); vectors {}, written against {}",
+            self.kernel.name,
+            self.kernel.version,
+            if caps.is_empty() {
+                "none".to_owned()
+            } else {
+                caps.join(", ")
+            },
+            self.schema,
+            self.spec
+        )
+    }
+}
+
+/// The counts of each kind of test apart: a kernel team reads the kernel line,
+/// the codec vectors say nothing about its kernel.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
+pub struct KindSummary {
+    /// Kernel scenarios.
+    pub kernel: Summary,
+    /// Codec tests (and malformed files of no known kind).
+    pub codec: Summary,
+}
+
+impl KindSummary {
+    /// Counts entries by kind.
+    pub fn of_entries(entries: &[Entry]) -> KindSummary {
+        let of = |kind: FileKind| {
+            Summary::of(
+                entries
+                    .iter()
+                    .map(|e| &e.outcome)
+                    .filter(|o| o.kind == kind),
+            )
+        };
+        KindSummary {
+            kernel: of(FileKind::Kernel),
+            codec: of(FileKind::Codec),
+        }
+    }
+}
+
+impl fmt::Display for KindSummary {
+    /// `kernel: N passed, N failed, N skipped; codec: N passed, N failed, N skipped`,
+    /// leaving out a kind with no test (and `0 passed, 0 failed, 0 skipped` when
+    /// there is none at all): the last line of the plain report.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = [("kernel", self.kernel), ("codec", self.codec)]
+            .into_iter()
+            .filter(|(_, s)| s.total() > 0)
+            .map(|(name, s)| format!("{name}: {s}"))
+            .collect();
+        if parts.is_empty() {
+            write!(f, "{}", Summary::default())
+        } else {
+            f.write_str(&parts.join("; "))
+        }
+    }
+}
+
+/// How the tests run by `--probe` went: they are reported, never counted in the
+/// verdict.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
+pub struct ProbeSummary {
+    /// Would pass if the capability were declared.
+    pub would_pass: usize,
+    /// Would fail.
+    pub would_fail: usize,
+}
+
+impl ProbeSummary {
+    /// Counts the probed entries.
+    pub fn of_entries(entries: &[Entry]) -> ProbeSummary {
+        let mut summary = ProbeSummary::default();
+        for probe in entries.iter().filter_map(|e| e.probe.as_ref()) {
+            match probe.status {
+                Status::Passed => summary.would_pass += 1,
+                _ => summary.would_fail += 1,
+            }
+        }
+        summary
     }
 }
 
@@ -70,6 +185,11 @@ impl Summary {
     pub fn ok(&self) -> bool {
         self.failed == 0
     }
+
+    /// Every test counted.
+    pub fn total(&self) -> usize {
+        self.passed + self.failed + self.skipped
+    }
 }
 
 impl fmt::Display for Summary {
@@ -94,10 +214,10 @@ pub enum Format {
 }
 
 /// Renders entries in a format.
-pub fn render(format: Format, entries: &[Entry], verbose: bool) -> String {
+pub fn render(format: Format, run: &RunInfo, entries: &[Entry], verbose: bool) -> String {
     match format {
-        Format::Plain => plain::render(entries, verbose),
-        Format::Json => json::render(entries),
+        Format::Plain => plain::render(run, entries, verbose),
+        Format::Json => json::render(run, entries),
     }
 }
 
@@ -174,7 +294,17 @@ pub(crate) mod testutil {
                 ..passed(file, id)
             },
             load_error: Some(error),
+            probe: None,
         }
+    }
+
+    /// The run the samples come from.
+    pub(crate) fn run_info() -> super::RunInfo {
+        super::RunInfo::new(crate::kernel::KernelInfo {
+            name: "fake".into(),
+            version: "1".into(),
+            capabilities: vec![crate::kernel::Capability::TlsBuffer],
+        })
     }
 
     /// One of each: a pass, a failure, two skips with the same reason, a load error.

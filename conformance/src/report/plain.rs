@@ -1,6 +1,8 @@
 //! The plain-text report, for people.
 //!
 //! ```text
+//! kernel fake 1 (capabilities: tls-buffer); vectors hipc-vectors/2, written against hipc-spec/1
+//!
 //! FAIL pid-substituted (vectors/pid.json)
 //!   step 4 (expect_message): message.pid is 0x1234, expected 0x51
 //!   at:       step 4 (expect_message)
@@ -26,17 +28,20 @@
 //! SKIP 2 tests: requires async
 //!   async-1, async-2
 //!
-//! 1 passed, 2 failed, 2 skipped
+//! kernel: 0 passed, 2 failed, 2 skipped; codec: 1 passed, 0 failed, 0 skipped
 //! ```
 //!
 //! Skipped tests are grouped by reason (a kernel lacking a capability skips many
 //! tests for the same reason); `--verbose` lists them one per line with their file
-//! instead, and adds a `PASS` line for every test that passed. The last line is
-//! always exactly `N passed, N failed, N skipped`.
+//! instead, and adds a `PASS` line for every test that passed. With `--probe`, the
+//! skipped tests that were run anyway come in their own section before the skips
+//! (`PROBE ...`, each failure as `WOULD FAIL` with the same details as a `FAIL`),
+//! and never count in the last line. The last line counts each kind of test apart
+//! ([`KindSummary`]).
 
 use std::fmt::Write as _;
 
-use super::{Entry, Summary};
+use super::{Entry, KindSummary, ProbeSummary, RunInfo};
 use crate::runner::{Status, TestOutcome};
 use crate::vector::LoadError;
 
@@ -47,9 +52,11 @@ pub const BYTES_PER_LINE: usize = 16;
 /// lines that differ.
 const WHOLE_DUMP_LINES: usize = 8;
 
-/// Renders the whole report; the last line is the summary line.
-pub fn render(entries: &[Entry], verbose: bool) -> String {
-    let mut out = String::new();
+/// Renders the whole report; the first line names the kernel and the
+/// specification, the last line is the summary line.
+pub fn render(run: &RunInfo, entries: &[Entry], verbose: bool) -> String {
+    let mut out = run.headline();
+    out.push_str("\n\n");
     for entry in entries {
         let outcome = &entry.outcome;
         match (outcome.status, &entry.load_error) {
@@ -70,8 +77,40 @@ pub fn render(entries: &[Entry], verbose: bool) -> String {
         out.push_str(&load_error_block(error));
         out.push('\n');
     }
+    out.push_str(&probe_section(entries));
     out.push_str(&skipped_section(entries, verbose));
-    let _ = writeln!(out, "{}", Summary::of_entries(entries));
+    let _ = writeln!(out, "{}", KindSummary::of_entries(entries));
+    out
+}
+
+/// The tests `--probe` ran although the kernel's capabilities exclude them: what
+/// the suite would find in the parts the kernel has not claimed yet.
+fn probe_section(entries: &[Entry]) -> String {
+    let summary = ProbeSummary::of_entries(entries);
+    let mut out = String::new();
+    if summary.would_pass + summary.would_fail == 0 {
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "PROBE (not part of the verdict): {} skipped tests run anyway: {} would pass, {} would fail",
+        summary.would_pass + summary.would_fail,
+        summary.would_pass,
+        summary.would_fail
+    );
+    let mut passing = Vec::new();
+    for probe in entries.iter().filter_map(|e| e.probe.as_ref()) {
+        if probe.status == Status::Passed {
+            passing.push(probe.id.as_str());
+        } else {
+            out.push_str(&format!("WOULD {}", failure_block(probe)));
+        }
+    }
+    if !passing.is_empty() {
+        let _ = writeln!(out, "WOULD PASS {} tests:", passing.len());
+        let _ = writeln!(out, "  {}", passing.join(", "));
+    }
+    out.push('\n');
     out
 }
 
@@ -286,7 +325,7 @@ mod tests {
 
     #[test]
     fn a_failure_names_everything() {
-        let text = render(&sample(), false);
+        let text = render(&run_info(), &sample(), false);
         for needle in [
             "FAIL pid-substituted (vectors/pid.json)",
             "at:       step 4 (expect_message)",
@@ -306,10 +345,36 @@ mod tests {
             assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
         }
         assert!(
-            text.ends_with("\n1 passed, 2 failed, 2 skipped\n"),
+            text.starts_with(
+                "kernel fake 1 (capabilities: tls-buffer); vectors hipc-vectors/2, written against hipc-spec/1\n\n"
+            ),
             "{text}"
         );
-        assert_eq!(text.lines().last(), Some("1 passed, 2 failed, 2 skipped"));
+        assert_eq!(
+            text.lines().last(),
+            Some("kernel: 0 passed, 2 failed, 2 skipped; codec: 1 passed, 0 failed, 0 skipped")
+        );
+    }
+
+    #[test]
+    fn probes_are_apart_from_the_verdict() {
+        let mut entries = sample();
+        entries[2].probe = Some(failed("vectors/async.json", "async-1"));
+        entries[3].probe = Some(passed("vectors/async.json", "async-2"));
+        let text = render(&run_info(), &entries, false);
+        assert!(
+            text.contains(
+                "PROBE (not part of the verdict): 2 skipped tests run anyway: 1 would pass, 1 would fail\n\
+                 WOULD FAIL async-1 (vectors/async.json)\n"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("  field:    message.pid\n"), "{text}");
+        assert!(text.contains("WOULD PASS 1 tests:\n  async-2\n"), "{text}");
+        assert_eq!(
+            text.lines().last(),
+            Some("kernel: 0 passed, 2 failed, 2 skipped; codec: 1 passed, 0 failed, 0 skipped")
+        );
     }
 
     #[test]
@@ -343,7 +408,7 @@ mod tests {
 
     #[test]
     fn load_errors_name_file_test_and_path() {
-        let text = render(&sample(), false);
+        let text = render(&run_info(), &sample(), false);
         assert!(text.contains("LOAD ERROR vectors/bad.json\n  test: bad-result\n  at:   groups[0].tests[1].steps[0].expect.result\n  unknown result name"), "{text}");
         // Not also listed as an ordinary failure.
         assert!(!text.contains("FAIL bad-result"), "{text}");
@@ -351,13 +416,13 @@ mod tests {
 
     #[test]
     fn skipped_grouped_or_listed() {
-        let text = render(&sample(), false);
+        let text = render(&run_info(), &sample(), false);
         assert!(
             text.contains("SKIP 2 tests: requires async\n  async-1, async-2\n"),
             "{text}"
         );
         assert!(!text.contains("PASS"), "{text}");
-        let text = render(&sample(), true);
+        let text = render(&run_info(), &sample(), true);
         assert!(
             text.contains("SKIP async-1 (vectors/async.json): requires async\n"),
             "{text}"
@@ -370,6 +435,7 @@ mod tests {
 
     #[test]
     fn empty_run() {
-        assert_eq!(render(&[], false), "0 passed, 0 failed, 0 skipped\n");
+        let text = render(&run_info(), &[], false);
+        assert_eq!(text.lines().last(), Some("0 passed, 0 failed, 0 skipped"));
     }
 }

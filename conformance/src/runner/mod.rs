@@ -20,7 +20,7 @@ mod symbols;
 
 pub use codec::run_codec_test;
 pub use outcome::{Failure, Status, TestOutcome};
-pub use scenario::run_kernel_test;
+pub use scenario::{probe_kernel_test, run_kernel_test};
 
 use crate::kernel::{Kernel, KernelInfo};
 use crate::vector::{FileKind, LoadError, Test, VectorFile};
