@@ -2,8 +2,8 @@
 """Generate the codec test vectors in vectors/codec/.
 
 This is an INDEPENDENT encoder/decoder of the HIPC message format, written from
-the specification text only: ../shared/spec/wire-format.md (sections 1.1-1.14,
-4, 6, 7) and ../shared/spec/message-json.md. It was NOT written from, and does
+the specification text only: docs/spec/wire-format.md (sections 1.1-1.14,
+4, 6, 7) and docs/spec/message-json.md. It was NOT written from, and does
 not call, the project's Rust code (codec/ or conformance/). Every bit position
 below is taken from the tables of wire-format.md §1; the expected errors follow
 vectors/README.md ("Codec tests") and message-json.md ("Rules").

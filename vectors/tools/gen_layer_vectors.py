@@ -3,7 +3,7 @@
 
 This is an INDEPENDENT encoder/decoder of the CMIF and TIPC layers that live inside
 the HIPC raw data, written from the specification text only:
-../shared/spec/wire-format.md §2 (CMIF), §3 (TIPC), §1.5 (tags) and the worked
+docs/spec/wire-format.md §2 (CMIF), §3 (TIPC), §1.5 (tags) and the worked
 examples of §6. It was NOT written from, and does not call, the project's Rust code
 (codec/ or conformance/), nor does it use output of the project's command-line tool.
 The HIPC words around the raw data are packed and unpacked by the independent

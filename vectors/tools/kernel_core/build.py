@@ -4,7 +4,7 @@
 Usage: python3 vectors/tools/kernel_core/build.py
 
 The expectations are written out by hand in the modules next to this file, from
-shared/spec/kernel-semantics.md; this script only assembles and formats them. It never
+docs/spec/kernel-semantics.md; this script only assembles and formats them. It never
 runs or simulates a kernel.
 """
 

@@ -2,7 +2,7 @@
 
 These helpers only *spell* vector JSON (steps, messages, headers as hex). They never
 compute an expectation: every expected value is written out in the test definitions,
-reasoned from ../../shared/spec/kernel-semantics.md, not obtained by running a kernel.
+reasoned from docs/spec/kernel-semantics.md, not obtained by running a kernel.
 """
 
 import json
