@@ -55,7 +55,7 @@ pub fn load_error_outcome(err: &LoadError, kind: FileKind) -> TestOutcome {
             step: None,
             op: None,
             field: err.path.clone().unwrap_or_default(),
-            expected: "a test of vector format v1".into(),
+            expected: "a test of vector format v2 (or v1)".into(),
             actual: err.message.clone(),
             detail: Some(err.to_string()),
             expected_bytes: None,
