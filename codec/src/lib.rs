@@ -14,10 +14,99 @@
 //!   caller's buffer, refusing (never truncating) values that do not fit.
 //! * [`Layout`] is the one place where section offsets are computed.
 //! * [`Message::dissect`] prints every field with its byte offset.
+//! * [`cmif`] and [`tipc`] view and build the two command layers inside the raw data.
 //!
 //! The crate is `no_std`, allocates nothing and contains no `unsafe`: the wire structs
 //! are `#[repr(C)]` [zerocopy] types built from little-endian words, so they are
 //! `Unaligned` and read straight out of any `&[u8]`.
+//!
+//! # The format in brief
+//!
+//! This section is enough to use the crate. The full specification, with every
+//! divergence between implementations and worked examples down to the byte, is
+//! `docs/spec/wire-format.md` in the hipc repository (what the kernel does with a
+//! message: `docs/spec/kernel-semantics.md`); this crate implements specification
+//! version `hipc-spec/1`, and its documentation cites it as `wire-format.md §1.10`
+//! (a section) or `wire-format.md §6 Ex 4` (a worked example).
+//!
+//! A message is a sequence of little-endian 32-bit words. Its sections follow one
+//! another in a fixed order, and a section whose count is zero takes no space
+//! (`wire-format.md §1.1`, §1.2):
+//!
+//! | # | Section | Size | Present when |
+//! |---|---|---|---|
+//! | 1 | header | 2 words | always |
+//! | 2 | special header | 1 word | header bit "has special header" |
+//! | 3 | process ID (PID) | 2 words (`u64`, not 8-byte aligned) | special header PID bit |
+//! | 4 | copy handles | 1 word each | special header copy count |
+//! | 5 | move handles | 1 word each | special header move count |
+//! | 6 | X descriptors | 2 words each | header X count |
+//! | 7, 8, 9 | A, then B, then W descriptors | 3 words each | header A, B, W counts |
+//! | 10 | raw data | `raw_count` words | header raw count |
+//! | 11 | C receive list | 2 words per entry | header receive-list count (mode, below) |
+//!
+//! The receive list starts at the word index in the header's receive-list offset, or
+//! right after the raw data when that field is 0. [`Layout`] computes every offset.
+//!
+//! **Header** ([`Header`], `wire-format.md §1.3`, §1.4). Word 0: bits 0..=15 the *tag*
+//! (the message type, never read by the kernel; see [`tag_name`]), then 4 bits each for
+//! the X, A, B and W counts (bits 16..=19, 20..=23, 24..=27, 28..=31). Word 1: bits
+//! 0..=9 the raw data size in words, bits 10..=13 the receive-list count, bits 14..=19
+//! reserved, bits 20..=30 the receive-list offset in words, bit 31 "has special
+//! header". **Special header** ([`SpecialHeader`], `wire-format.md §1.8`): bit 0 "a PID
+//! follows", bits 1..=4 the copy-handle count, bits 5..=8 the move-handle count, bits
+//! 9..=31 reserved. The kernel writes the sender's real process ID into the PID slot
+//! whatever the sender put there; *copy* handles stay valid in the sender, *move*
+//! handles are taken from it (and are refused in requests).
+//!
+//! **Descriptors.** Addresses are 39 bits wide everywhere; reserved bits are kept as
+//! written, so decoding and re-encoding any bytes gives the same bytes.
+//!
+//! * **X**, "pointer" ([`PointerDescriptor`], `wire-format.md §1.9`): up to 0xFFFF bytes
+//!   the kernel *copies* from the sender into a buffer the receiver offered in its
+//!   receive list; a 4-bit index selects the entry in indexed mode.
+//! * **A** ("send"), **B** ("receive") and **W** ("exchange"), map-alias buffers
+//!   ([`BufferDescriptor`], `wire-format.md §1.10`): the kernel *maps* the client's memory
+//!   into the server, read-only for A, writable for B and W; what the server writes
+//!   into B and W is the client's when the reply comes back. Sizes are 36 bits; a 2-bit
+//!   attribute picks the memory state ([`BufferAttribute`]: 0 `Ipc`, 1 `NonSecureIpc`,
+//!   3 `NonDeviceIpc`; 2 is invalid). A reply may carry no A, B or W.
+//! * **C**, receive-list entries ([`ReceiveListEntry`], `wire-format.md §1.11`): an
+//!   address and a 16-bit size where the receiver accepts incoming X data. The kernel
+//!   always uses the *receiver's* list: the server's buffer for a request, the client's
+//!   request buffer for the reply.
+//!
+//! **Receive-list modes** ([`ReceiveListMode`], `wire-format.md §1.6`), the header's
+//! receive-list count:
+//!
+//! | Count | Mode | C entries | Where incoming X data goes |
+//! |---|---|---|---|
+//! | 0 | none | 0 | nowhere: an X with a non-zero size fails |
+//! | 1 | into the message buffer | 0 | the receiver's own buffer, after the incoming raw data |
+//! | 2 | single buffer | 1 | packed into the one entry, each X at the next 16-byte boundary |
+//! | 3..=15 | indexed | count − 2 | the X with index `i` at the start of entry `i` |
+//!
+//! A message lives in a thread's 0x100-byte TLS buffer or a page-aligned user buffer;
+//! every count is at most 15, the raw data at most 1023 words (`wire-format.md §1.13`).
+//!
+//! **CMIF** ([`cmif`], `wire-format.md §2`), the command layer of most services, lives
+//! inside the raw data. Its data starts at the first 16-byte boundary from the start
+//! of the message (the raw data budgets 16 bytes for this padding, and what the
+//! padding does not use is left at the end). A request carries a 16-byte `SFCI` header
+//! (magic, version, command id, token) followed by its arguments; a response a `SFCO`
+//! header (magic, version, result, token) followed by its out data. Tag 4 is a request,
+//! 5 a control request (converting a session to a domain and the like), 6 and 7 the
+//! same with a context, 2 closes the session, and replies use 0. A session converted
+//! to a *domain* puts a domain header (object id, in-object count) before the `SFCI`
+//! header; whether a session is a domain is state the caller knows, not something on
+//! the wire.
+//!
+//! **TIPC** ([`tipc`], `wire-format.md §3`), the lighter protocol of newer services,
+//! has none of that: the tag is the method id plus 16 (15 closes the session), the raw
+//! data is the arguments from its first word, and a reply repeats the request's tag and
+//! starts its raw data with a result word. Requests carry no X, no W and no receive
+//! list. Nothing in a message says whether it is CMIF or TIPC: the server knows from
+//! the port the session was opened on.
 //!
 //! # Parse
 //!
@@ -51,6 +140,25 @@
 //! // Values that do not fit are refused with the field's name, never truncated:
 //! let err = BufferDescriptor::new(1 << 39, 0, 0).unwrap_err();
 //! assert_eq!(err.to_string(), "address: value 0x8000000000 does not fit (largest is 0x7fffffffff)");
+//! # Ok::<(), hipc::Error>(())
+//! ```
+//!
+//! # Emit, then parse
+//!
+//! The example of the crate's README: a request with one X descriptor and one C entry
+//! in mode 2, written into a TLS-sized buffer and read back.
+//!
+//! ```
+//! use hipc::{Message, MessageRepr, PointerDescriptor, ReceiveListEntry};
+//!
+//! let x = [PointerDescriptor::new(0, 0x12_3456_7890, 0x100)?];
+//! let c = [ReceiveListEntry::new(0x43_2100_0000, 0x200)?];
+//! let raw = [0u8; 32];
+//! let mut tls = [0u8; 0x100];
+//! let len = MessageRepr { tag: 4, x: &x, raw: &raw, recv_list_count: 2, c: &c, ..MessageRepr::EMPTY }
+//!     .emit(&mut tls)?;
+//! let msg = Message::new_checked(&tls[..len])?;
+//! assert_eq!(msg.x_descriptors()[0].size(), 0x100);
 //! # Ok::<(), hipc::Error>(())
 //! ```
 //!
@@ -91,7 +199,9 @@ pub use tag::{TagName, tag_name};
 /// The little-endian integer types the views hand out (re-exported from zerocopy).
 pub use zerocopy::byteorder::little_endian::{U32, U64};
 
-/// The README's examples, compiled and run as doctests.
+/// The crate README's examples (`codec/README.md`, packaged with the crate), compiled
+/// and run as doctests. The repository README's codec example is the same code
+/// (`conformance/tests/package.rs` checks that).
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
