@@ -14,7 +14,8 @@ pub mod report;
 use std::hint::black_box;
 
 use hipc::{
-    BufferDescriptor, Error, Message, MessageRepr, PointerDescriptor, ReceiveListEntry, U32, cmif,
+    BufferAttribute, BufferDescriptor, Error, Message, MessageRepr, PointerDescriptor,
+    ReceiveListEntry, U32, cmif,
 };
 
 /// The client heap the shapes' X, A, B, W and C addresses point into (the kernel
@@ -102,11 +103,13 @@ fn emit_exact(repr: &MessageRepr<'_>) -> Vec<u8> {
 }
 
 fn ptr(index: u8, offset: u64, size: u64) -> PointerDescriptor {
-    PointerDescriptor::new(index, CLIENT_HEAP + offset, size).unwrap_or_default()
+    PointerDescriptor::new(CLIENT_HEAP + offset, size, index).unwrap_or_default()
 }
 
 fn buf(offset: u64, size: u64, mode: u8) -> BufferDescriptor {
-    BufferDescriptor::new(CLIENT_HEAP + offset, size, mode).unwrap_or_default()
+    BufferAttribute::from_bits(mode)
+        .and_then(|mode| BufferDescriptor::new(CLIENT_HEAP + offset, size, mode))
+        .unwrap_or_default()
 }
 
 fn recv(offset: u64, size: u64) -> ReceiveListEntry {

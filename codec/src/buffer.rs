@@ -22,14 +22,28 @@ pub enum BufferAttribute {
 }
 
 impl BufferAttribute {
-    /// The attribute for a 2-bit field value (values above 3 are masked by the caller).
+    /// The attribute a 2-bit field value names; a value above 3 is refused (naming
+    /// `mode`, the JSON name of the field), never masked.
+    ///
+    /// ```
+    /// use hipc::BufferAttribute;
+    /// assert_eq!(BufferAttribute::from_bits(1)?, BufferAttribute::NonSecureIpc);
+    /// assert!(BufferAttribute::from_bits(4).is_err());
+    /// # Ok::<(), hipc::Error>(())
+    /// ```
     #[inline]
-    pub const fn from_bits(bits: u8) -> Self {
-        match bits & 3 {
-            0 => BufferAttribute::Ipc,
-            1 => BufferAttribute::NonSecureIpc,
-            2 => BufferAttribute::Invalid,
-            _ => BufferAttribute::NonDeviceIpc,
+    pub const fn from_bits(bits: u8) -> Result<Self, Error> {
+        match bits {
+            0 => Ok(BufferAttribute::Ipc),
+            1 => Ok(BufferAttribute::NonSecureIpc),
+            2 => Ok(BufferAttribute::Invalid),
+            3 => Ok(BufferAttribute::NonDeviceIpc),
+            _ => Err(Error::too_large(
+                None,
+                Field::Mode,
+                bits as u64,
+                buffer::ATTRIBUTE.max() as u64,
+            )),
         }
     }
     /// The 2-bit field value.
@@ -76,16 +90,18 @@ pub struct BufferDescriptor {
 
 impl BufferDescriptor {
     /// Builds a descriptor, refusing values that do not fit the kernel's fields.
-    /// `mode` is the 2-bit attribute; 2 fits the field and is accepted here (the
-    /// kernel, not the wire format, refuses it).
+    /// [`BufferAttribute::Invalid`] fits the field and is accepted here (the kernel,
+    /// not the wire format, refuses it).
     ///
     /// ```
-    /// let a = hipc::BufferDescriptor::new(0x71_2345_6000, 0x1_0000_1000, 0)?;
-    /// assert_eq!(a.address(), 0x71_2345_6000);
-    /// assert!(hipc::BufferDescriptor::new(0, 1 << 36, 0).is_err()); // size is 36 bits
+    /// use hipc::{BufferAttribute, BufferDescriptor};
+    /// let a = BufferDescriptor::new(0x71_2345_6000, 0x1_0000_1000, BufferAttribute::Ipc)?;
+    /// assert_eq!((a.address(), a.size()), (0x71_2345_6000, 0x1_0000_1000));
+    /// let err = BufferDescriptor::new(0, 1 << 36, BufferAttribute::Ipc).unwrap_err();
+    /// assert_eq!(err.to_string(), "a/b/w[?].size: value 0x1000000000 does not fit (largest is 0xfffffffff)");
     /// # Ok::<(), hipc::Error>(())
     /// ```
-    pub fn new(address: u64, size: u64, mode: u8) -> Result<Self, Error> {
+    pub fn new(address: u64, size: u64, attribute: BufferAttribute) -> Result<Self, Error> {
         if address > limits::ADDRESS_MAX {
             return Err(Error::too_large(
                 None,
@@ -102,15 +118,7 @@ impl BufferDescriptor {
                 limits::BUFFER_SIZE_MAX,
             ));
         }
-        if u32::from(mode) > buffer::ATTRIBUTE.max() {
-            return Err(Error::too_large(
-                None,
-                Field::Mode,
-                u64::from(mode),
-                u64::from(buffer::ATTRIBUTE.max()),
-            ));
-        }
-        let mut word2 = buffer::ATTRIBUTE.set(0, u32::from(mode));
+        let mut word2 = buffer::ATTRIBUTE.set(0, u32::from(attribute.bits()));
         word2 = buffer::ADDRESS_HIGH.set(word2, ((address >> 36) & 0x7) as u32);
         word2 = buffer::SIZE_HIGH.set(word2, ((size >> 32) & 0xF) as u32);
         word2 = buffer::ADDRESS_MID.set(word2, ((address >> 32) & 0xF) as u32);
@@ -160,7 +168,8 @@ impl BufferDescriptor {
     /// The attribute, named.
     #[inline]
     pub fn attribute(&self) -> BufferAttribute {
-        BufferAttribute::from_bits(self.mode())
+        // The field is 2 bits wide, so every value it holds names an attribute.
+        BufferAttribute::from_bits(self.mode()).unwrap_or(BufferAttribute::Invalid)
     }
     /// Reserved bits of word 2, in their own positions.
     #[inline]

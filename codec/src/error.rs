@@ -86,6 +86,15 @@ pub enum Field {
 }
 
 impl Field {
+    /// Whether the field belongs to an A/B/W descriptor when no section names it
+    /// (only `BufferDescriptor` reports fields without a section).
+    pub(crate) const fn is_buffer_field(self) -> bool {
+        matches!(
+            self,
+            Field::Address | Field::Size | Field::Mode | Field::Reserved
+        )
+    }
+
     /// The field's key in the message JSON.
     pub const fn name(self) -> &'static str {
         match self {
@@ -117,12 +126,14 @@ pub struct FieldPath {
 
 impl fmt::Display for FieldPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(section) = self.section {
-            f.write_str(section.name())?;
-            match self.index {
-                Some(i) => write!(f, "[{i}].")?,
-                None => f.write_str("[].")?,
-            }
+        // A field of a descriptor built on its own (`PointerDescriptor::new`) does not
+        // know its position yet: `[?]` says so (`Error::at` fills it in). A map-alias
+        // descriptor does not know its section either: it may become an A, B or W.
+        match (self.section, self.index) {
+            (Some(section), Some(i)) => write!(f, "{}[{i}].", section.name())?,
+            (Some(section), None) => write!(f, "{}[?].", section.name())?,
+            (None, _) if self.field.is_buffer_field() => f.write_str("a/b/w[?].")?,
+            (None, _) => {}
         }
         f.write_str(self.field.name())
     }
@@ -216,6 +227,12 @@ pub enum Error {
         expected: u32,
         /// The word found there.
         found: u32,
+        /// `Some(true)` when the expected magic sits one domain header (16 bytes)
+        /// later, so the session is probably a domain; `Some(false)` when it sits at
+        /// the aligned start where a domain header was expected, so the session is
+        /// probably not one; `None` otherwise. Domain-ness is session state the
+        /// caller passes in (§2.6), and getting it wrong is the usual cause.
+        session_hint: Option<bool>,
     },
     /// CMIF (§1.5): a request's tag is not 4, 5, 6 or 7 (Request, Control and their
     /// with-context forms). Tag 2 (Close) has no CMIF body.
@@ -320,6 +337,41 @@ pub enum Error {
         /// Raw-data bytes the reply holds.
         available: usize,
     },
+    /// A layer's `emit` (CMIF §2, TIPC §3) writes this field of the
+    /// [`crate::MessageRepr`] itself, and the one passed in sets it to something
+    /// else: leave it at its `MessageRepr::EMPTY` value rather than have it ignored.
+    FieldOwnedByLayer {
+        /// `tag` or `raw`.
+        field: &'static str,
+        /// `cmif` or `tipc`.
+        layer: &'static str,
+    },
+    /// `Message::set_pid` on a message without a PID slot (§1.3): nothing to write.
+    NoPidSlot,
+    /// Typed in-data or out-data (CMIF §2.3, §2.4; TIPC §3) longer than the bytes the
+    /// message carries for it.
+    DataTooSmall {
+        /// Bytes the type needs.
+        needed: usize,
+        /// Bytes the message holds there.
+        available: usize,
+    },
+    /// CMIF (§2.5, §2.6): object ids given for a message that is not a domain
+    /// message; on a plain session objects travel as handles.
+    CmifObjectsWithoutDomain {
+        /// The number of object ids given.
+        count: usize,
+    },
+    /// A builder (`cmif::RequestBuilder`, `tipc::RequestBuilder`, ...) was given more
+    /// items of one kind than it holds (its capacity is the wire limit, or for domain
+    /// object ids libstratosphere's limit of 8; §2.5, §2.10).
+    BuilderFull {
+        /// What overflowed, as in the message JSON (`x`, `copy_handles`,
+        /// `domain.in_objects`, ...).
+        field: &'static str,
+        /// The capacity.
+        max: usize,
+    },
 }
 
 impl Error {
@@ -334,7 +386,9 @@ impl Error {
     /// `cmif_domain_on_control`, `cmif_domain_value_too_large`,
     /// `cmif_size_table_out_of_bounds`, `tipc_bad_tag`, `tipc_command_id_too_large`,
     /// `tipc_section_not_allowed`, `tipc_field_not_zero`, `tipc_close_not_bare`,
-    /// `tipc_raw_too_small`.
+    /// `tipc_raw_too_small`; for the builders and in-place editing:
+    /// `field_owned_by_layer`, `no_pid_slot`, `data_too_small`,
+    /// `cmif_objects_without_domain`, `builder_full`.
     pub const fn kind(&self) -> &'static str {
         match self {
             Error::Truncated { .. } => "truncated",
@@ -362,6 +416,11 @@ impl Error {
             Error::TipcFieldNotZero { .. } => "tipc_field_not_zero",
             Error::TipcCloseNotBare { .. } => "tipc_close_not_bare",
             Error::TipcRawTooSmall { .. } => "tipc_raw_too_small",
+            Error::FieldOwnedByLayer { .. } => "field_owned_by_layer",
+            Error::NoPidSlot => "no_pid_slot",
+            Error::DataTooSmall { .. } => "data_too_small",
+            Error::CmifObjectsWithoutDomain { .. } => "cmif_objects_without_domain",
+            Error::BuilderFull { .. } => "builder_full",
         }
     }
 
@@ -388,7 +447,18 @@ impl Error {
             | Error::CmifDomainObjectsOutOfBounds { .. }
             | Error::CmifDomainValueTooLarge { .. }
             | Error::CmifSizeTableOutOfBounds { .. }
-            | Error::TipcRawTooSmall { .. } => Some(Section::RawData),
+            | Error::TipcRawTooSmall { .. }
+            | Error::DataTooSmall { .. }
+            | Error::CmifObjectsWithoutDomain { .. } => Some(Section::RawData),
+            Error::FieldOwnedByLayer { field, .. } => {
+                if matches!(field.as_bytes(), b"raw") {
+                    Some(Section::RawData)
+                } else {
+                    Some(Section::Header)
+                }
+            }
+            Error::NoPidSlot => Some(Section::Pid),
+            Error::BuilderFull { .. } => None,
             Error::CmifBadTag { .. }
             | Error::CmifDomainOnControl { .. }
             | Error::TipcBadTag { .. }
@@ -541,9 +611,13 @@ impl fmt::Display for Error {
                 "cmif: the raw data holds {available:#x} bytes, the CMIF headers need {needed:#x} \
                  (16 bytes of padding budget plus the headers)"
             ),
-            Error::CmifBadMagic { expected, found } => write!(
+            Error::CmifBadMagic {
+                expected,
+                found,
+                session_hint,
+            } => write!(
                 f,
-                "cmif: bad magic {found:#010x} {} at the aligned payload start, expected {expected:#010x} {}{}",
+                "cmif: bad magic {found:#010x} {} at the aligned payload start, expected {expected:#010x} {}{}{}",
                 MagicText(found),
                 MagicText(expected),
                 match (expected, found) {
@@ -552,6 +626,13 @@ impl fmt::Display for Error {
                     (crate::cmif::OUT_MAGIC, crate::cmif::IN_MAGIC) =>
                         " (this looks like a request)",
                     _ => "",
+                },
+                match session_hint {
+                    Some(true) =>
+                        " (the magic follows a domain header: is the session a domain? try --domain)",
+                    Some(false) =>
+                        " (the magic is where the domain header should be: is the session a domain at all? try without --domain)",
+                    None => "",
                 }
             ),
             Error::CmifBadTag { tag } => write!(
@@ -561,7 +642,12 @@ impl fmt::Display for Error {
             ),
             Error::CmifDomainUnknownType { value } => write!(
                 f,
-                "cmif: domain.type {value} is neither 1 (SendMessage) nor 2 (Close)"
+                "cmif: domain.type {value} is neither 1 (SendMessage) nor 2 (Close){}",
+                if value == b'S' {
+                    " (0x53 is the first byte of \"SFCI\": is the session a domain at all? try without --domain)"
+                } else {
+                    ""
+                }
             ),
             Error::CmifDomainDataTooSmall { data_size } => write!(
                 f,
@@ -627,6 +713,26 @@ impl fmt::Display for Error {
                 f,
                 "tipc: a reply needs a result word, the raw data holds {available} bytes"
             ),
+            Error::FieldOwnedByLayer { field, layer } => write!(
+                f,
+                "{field}: the {layer} layer writes it; leave it at MessageRepr::EMPTY's value \
+                 in the MessageRepr given to emit"
+            ),
+            Error::NoPidSlot => {
+                f.write_str("pid: the message has no PID slot (special header without the PID bit)")
+            }
+            Error::DataTooSmall { needed, available } => write!(
+                f,
+                "data: the type needs {needed:#x} bytes, the message holds {available:#x} there"
+            ),
+            Error::CmifObjectsWithoutDomain { count } => write!(
+                f,
+                "cmif: {count} domain object ids given, but the message is not a domain message \
+                 (call .domain(object_id) / .domain(); on a plain session objects are handles)"
+            ),
+            Error::BuilderFull { field, max } => {
+                write!(f, "{field}: the builder holds at most {max}")
+            }
         }
     }
 }

@@ -131,15 +131,15 @@
 //! # Emit
 //!
 //! ```
-//! use hipc::{BufferDescriptor, MessageRepr};
-//! let a = [BufferDescriptor::new(0x8000_1000, 0x2000, 0)?];
+//! use hipc::{BufferAttribute, BufferDescriptor, MessageRepr};
+//! let a = [BufferDescriptor::new(0x8000_1000, 0x2000, BufferAttribute::Ipc)?];
 //! let raw = 7u32.to_le_bytes();
 //! let mut buf = [0u8; 0x100];
 //! let len = MessageRepr { tag: 4, a: &a, raw: &raw, ..MessageRepr::EMPTY }.emit(&mut buf)?;
 //! assert_eq!(len, 8 + 12 + 4);
 //! // Values that do not fit are refused with the field's name, never truncated:
-//! let err = BufferDescriptor::new(1 << 39, 0, 0).unwrap_err();
-//! assert_eq!(err.to_string(), "address: value 0x8000000000 does not fit (largest is 0x7fffffffff)");
+//! let err = BufferDescriptor::new(1 << 39, 0, BufferAttribute::Ipc).unwrap_err();
+//! assert_eq!(err.to_string(), "a/b/w[?].address: value 0x8000000000 does not fit (largest is 0x7fffffffff)");
 //! # Ok::<(), hipc::Error>(())
 //! ```
 //!
@@ -170,7 +170,9 @@
 #[cfg(feature = "arbitrary")]
 mod arbitrary;
 mod buffer;
+mod builder;
 pub mod cmif;
+mod data;
 mod dissect;
 mod error;
 pub mod field;
@@ -184,6 +186,7 @@ mod tag;
 pub mod tipc;
 
 pub use buffer::{BufferAttribute, BufferDescriptor};
+pub use builder::MessageBuilder;
 pub use dissect::Dissection;
 pub use error::{Error, Field, FieldPath, Section};
 pub use header::{Header, SpecialHeader};

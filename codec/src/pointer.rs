@@ -37,14 +37,17 @@ pub struct PointerDescriptor {
 
 impl PointerDescriptor {
     /// Builds a descriptor, refusing values that do not fit the kernel's fields.
+    /// Arguments are in the order of every descriptor constructor: address, size,
+    /// then what is particular to the kind (here the receive-list index).
     ///
     /// ```
-    /// let x = hipc::PointerDescriptor::new(1, 0x12_3456_7890, 0x100)?;
-    /// assert_eq!((x.index(), x.address(), x.size()), (1, 0x12_3456_7890, 0x100));
-    /// assert!(hipc::PointerDescriptor::new(16, 0, 0).is_err()); // index is 4 bits
+    /// let x = hipc::PointerDescriptor::new(0x12_3456_7890, 0x100, 1)?;
+    /// assert_eq!((x.address(), x.size(), x.index()), (0x12_3456_7890, 0x100, 1));
+    /// let err = hipc::PointerDescriptor::new(0, 0, 16).unwrap_err(); // index is 4 bits
+    /// assert_eq!(err.to_string(), "x[?].index: value 0x10 does not fit (largest is 0xf)");
     /// # Ok::<(), hipc::Error>(())
     /// ```
-    pub fn new(index: u8, address: u64, size: u64) -> Result<Self, Error> {
+    pub fn new(address: u64, size: u64, index: u8) -> Result<Self, Error> {
         let x = Some(Section::X);
         if u32::from(index) > pointer::INDEX.max() {
             return Err(Error::too_large(
@@ -111,10 +114,10 @@ impl PointerDescriptor {
             | u64::from(pointer::ADDRESS_MID.get(w0)) << 32
             | u64::from(pointer::ADDRESS_HIGH.get(w0)) << 36
     }
-    /// Size in bytes.
+    /// Size in bytes (a 16-bit field, returned as `u64` like every descriptor size).
     #[inline]
-    pub fn size(&self) -> u16 {
-        pointer::SIZE.get(self.word0.get()) as u16
+    pub fn size(&self) -> u64 {
+        u64::from(pointer::SIZE.get(self.word0.get()))
     }
     /// Reserved bits of word 0, in their own positions.
     #[inline]

@@ -39,6 +39,29 @@ impl ReceiveListMode {
         }
     }
 
+    /// The count field value for this mode: the inverse of
+    /// [`ReceiveListMode::from_count`] (`Indexed { entries }` is `entries + 2`).
+    ///
+    /// An `Indexed` mode with more than 13 entries gives a count above 15, which
+    /// [`crate::MessageRepr::emit`] refuses (naming `recv_list_count`) rather than
+    /// truncating.
+    ///
+    /// ```
+    /// use hipc::ReceiveListMode;
+    /// for count in 0..=15 {
+    ///     assert_eq!(ReceiveListMode::from_count(count).count(), count);
+    /// }
+    /// ```
+    #[inline]
+    pub const fn count(self) -> u8 {
+        match self {
+            ReceiveListMode::None => 0,
+            ReceiveListMode::ToMessageBuffer => 1,
+            ReceiveListMode::SingleBuffer => 2,
+            ReceiveListMode::Indexed { entries } => entries.saturating_add(2),
+        }
+    }
+
     /// How many C entries the message carries in this mode.
     #[inline]
     pub const fn entry_count(self) -> usize {
@@ -159,10 +182,11 @@ impl ReceiveListEntry {
         u64::from(self.address_low.get())
             | u64::from(receive::ADDRESS_HIGH.get(self.word1.get())) << 32
     }
-    /// Size in bytes.
+    /// Size in bytes (a 16-bit field, returned as `u64` like every descriptor size,
+    /// so that what [`ReceiveListEntry::new`] takes is what this gives back).
     #[inline]
-    pub fn size(&self) -> u16 {
-        receive::SIZE.get(self.word1.get()) as u16
+    pub fn size(&self) -> u64 {
+        u64::from(receive::SIZE.get(self.word1.get()))
     }
     /// Reserved bits of word 1, in their own positions.
     #[inline]

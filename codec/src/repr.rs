@@ -21,9 +21,8 @@ use crate::receive_list::{ReceiveListEntry, entry_count};
 ///
 /// ```
 /// use hipc::{Message, MessageRepr, PointerDescriptor, ReceiveListEntry};
-/// use zerocopy::byteorder::little_endian::U32;
 /// // wire-format.md §6 Ex 4: one X, one C in mode 2, CMIF command 5.
-/// let x = [PointerDescriptor::new(0, 0x12_3456_7890, 0x100)?];
+/// let x = [PointerDescriptor::new(0x12_3456_7890, 0x100, 0)?];
 /// let c = [ReceiveListEntry::new(0x43_2100_0000, 0x200)?];
 /// let mut raw = [0u8; 32];
 /// raw[..4].copy_from_slice(b"SFCI");

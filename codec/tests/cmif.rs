@@ -10,7 +10,10 @@ use hipc::cmif::{
     self, ControlCommand, DomainCloseRepr, DomainRepr, DomainType, Request, RequestKind,
     RequestRepr, Response, ResponseRepr,
 };
-use hipc::{BufferDescriptor, Error, Message, MessageRepr, PointerDescriptor, ReceiveListEntry};
+use hipc::{
+    BufferAttribute, BufferDescriptor, Error, Message, MessageRepr, PointerDescriptor,
+    ReceiveListEntry, U32,
+};
 use proptest::prelude::*;
 
 const EX2: &str = "040000000a000000000000000000000053464349000000000100000000000000efbeadde010000000000000000000000";
@@ -133,7 +136,8 @@ fn ex7_parse() {
         request_err(&bytes, false),
         Error::CmifBadMagic {
             expected: cmif::IN_MAGIC,
-            found: 0x0014_0101
+            found: 0x0014_0101,
+            session_hint: Some(true)
         }
     );
 }
@@ -227,7 +231,8 @@ fn ex10_parse() {
         Response::new_checked(&msg, false).unwrap_err(),
         Error::CmifBadMagic {
             expected: cmif::OUT_MAGIC,
-            found: 1
+            found: 1,
+            session_hint: Some(true)
         }
     );
 }
@@ -268,7 +273,7 @@ fn ex3_build() {
 /// wire-format.md §6 Ex 4 and Ex 5 built.
 #[test]
 fn ex4_ex5_build() {
-    let x = [PointerDescriptor::new(0, 0x12_3456_7890, 0x100).unwrap()];
+    let x = [PointerDescriptor::new(0x12_3456_7890, 0x100, 0).unwrap()];
     let c = [ReceiveListEntry::new(0x43_2100_0000, 0x200).unwrap()];
     let message = MessageRepr {
         x: &x,
@@ -282,9 +287,12 @@ fn ex4_ex5_build() {
     };
     assert_eq!(emit_request(&repr, &message), EX4);
 
-    let a = [BufferDescriptor::new(0x71_2345_6000, 0x1_0000_1000, 0).unwrap()];
-    let b = [BufferDescriptor::new(0x05_8000_0000, 0x2000, 1).unwrap()];
-    let w = [BufferDescriptor::new(0x40_0000_0000, 0xF_FFFF_F000, 3).unwrap()];
+    let a = [BufferDescriptor::new(0x71_2345_6000, 0x1_0000_1000, BufferAttribute::Ipc).unwrap()];
+    let b = [BufferDescriptor::new(0x05_8000_0000, 0x2000, BufferAttribute::NonSecureIpc).unwrap()];
+    let w = [
+        BufferDescriptor::new(0x40_0000_0000, 0xF_FFFF_F000, BufferAttribute::NonDeviceIpc)
+            .unwrap(),
+    ];
     let message = MessageRepr {
         a: &a,
         b: &b,
@@ -307,7 +315,7 @@ fn ex7_build() {
         payload: &payload,
         domain: Some(DomainRepr {
             object_id: 1,
-            in_objects: &[5],
+            in_objects: &[U32::new(5)],
         }),
         ..RequestRepr::EMPTY
     };
@@ -359,7 +367,7 @@ fn ex9_build() {
 #[test]
 fn ex10_build() {
     let repr = ResponseRepr {
-        domain_out_objects: Some(&[2]),
+        domain_out_objects: Some(&[U32::new(2)]),
         ..ResponseRepr::EMPTY
     };
     assert_eq!(emit_response(&repr, &MessageRepr::EMPTY), EX10);
@@ -474,7 +482,7 @@ fn size_table_placement_odd_data_and_domain() {
         out_pointer_sizes: &[0x40],
         domain: Some(DomainRepr {
             object_id: 1,
-            in_objects: &[7, 8],
+            in_objects: &[U32::new(7), U32::new(8)],
         }),
         ..RequestRepr::EMPTY
     };
@@ -495,7 +503,7 @@ fn unaligned_in_object_ids() {
         payload: &payload,
         domain: Some(DomainRepr {
             object_id: 9,
-            in_objects: &[0x1122_3344, 0x5566_7788],
+            in_objects: &[U32::new(0x1122_3344), U32::new(0x5566_7788)],
         }),
         ..RequestRepr::EMPTY
     };
@@ -542,7 +550,8 @@ fn domain_message_on_control_request() {
         request_err(&bytes, true),
         Error::CmifBadMagic {
             expected: cmif::IN_MAGIC,
-            found: 0x0014_0101
+            found: 0x0014_0101,
+            session_hint: None
         }
     );
 }
@@ -556,7 +565,8 @@ fn missing_or_wrong_magic() {
         request_err(&zeros, false),
         Error::CmifBadMagic {
             expected: cmif::IN_MAGIC,
-            found: 0
+            found: 0,
+            session_hint: None
         }
     );
     let mut bytes = hex(EX2);
@@ -581,7 +591,8 @@ fn missing_or_wrong_magic() {
         request_err(&unpadded, false),
         Error::CmifBadMagic {
             expected: cmif::IN_MAGIC,
-            found: 0
+            found: 0,
+            session_hint: None
         }
     );
 }
@@ -782,7 +793,7 @@ fn domain_errors() {
 /// Builder limits: u8 object count, u16 data size, 1023 raw words.
 #[test]
 fn builder_limits() {
-    let many = vec![0u32; 256];
+    let many = vec![U32::new(0); 256];
     let repr = RequestRepr {
         domain: Some(DomainRepr {
             object_id: 1,
@@ -864,6 +875,7 @@ fn error_messages() {
             Error::CmifBadMagic {
                 expected: cmif::IN_MAGIC,
                 found: 0,
+                session_hint: None,
             },
             "cmif_bad_magic",
             "cmif: bad magic 0x00000000 (not ASCII) at the aligned payload start, expected 0x49434653 \"SFCI\"",
@@ -961,7 +973,7 @@ proptest! {
         control in any::<bool>(),
         token in prop::option::of(any::<u32>()),
         payload in prop::collection::vec(any::<u8>(), 0..64),
-        domain in prop::option::of((any::<u32>(), prop::collection::vec(any::<u32>(), 0..6))),
+        domain in prop::option::of((any::<u32>(), prop::collection::vec(any::<u32>().prop_map(U32::new), 0..6))),
         sizes in prop::collection::vec(any::<u16>(), 0..4),
         copy in handles_strategy(),
         pid in prop::option::of(any::<u64>()),
@@ -974,7 +986,7 @@ proptest! {
             out_pointer_sizes: &sizes,
         };
         let copy = handles(&copy);
-        let x: Vec<_> = (0..nx).map(|i| PointerDescriptor::new(i as u8, 0x1000, 8).unwrap()).collect();
+        let x: Vec<_> = (0..nx).map(|i| PointerDescriptor::new(0x1000, 8, i as u8).unwrap()).collect();
         let message = MessageRepr { pid, copy_handles: &copy, x: &x, ..MessageRepr::EMPTY };
         let mut buf = vec![0u8; 0x400];
         let len = repr.emit(&message, &mut buf).unwrap();
@@ -991,7 +1003,7 @@ proptest! {
             Some((object_id, ids)) => {
                 let d = req.domain().unwrap();
                 prop_assert_eq!(d.object_id(), *object_id);
-                prop_assert_eq!(d.in_objects().iter().map(|i| i.get()).collect::<Vec<_>>(), ids.clone());
+                prop_assert_eq!(d.in_objects(), &ids[..]);
                 prop_assert_eq!(req.payload(), &payload[..]);
             }
             None => {
@@ -1013,7 +1025,7 @@ proptest! {
         result in any::<u32>(),
         token in any::<u32>(),
         payload in prop::collection::vec(any::<u8>(), 0..64),
-        ids in prop::option::of(prop::collection::vec(any::<u32>(), 0..6)),
+        ids in prop::option::of(prop::collection::vec(any::<u32>().prop_map(U32::new), 0..6)),
         moves in handles_strategy(),
     ) {
         let repr = ResponseRepr { result, token, payload: &payload, domain_out_objects: ids.as_deref() };
@@ -1026,8 +1038,7 @@ proptest! {
         let resp = Response::new_checked(&msg, ids.is_some()).unwrap();
         prop_assert_eq!((resp.result(), resp.token(), resp.version()), (result, token, 0));
         prop_assert!(resp.payload().starts_with(&payload));
-        let got: Vec<u32> = resp.out_objects(payload.len()).unwrap().iter().map(|i| i.get()).collect();
-        prop_assert_eq!(got, ids.unwrap_or_default());
+        prop_assert_eq!(resp.out_objects(payload.len()).unwrap(), &ids.unwrap_or_default()[..]);
     }
 
     /// wire-format.md §7.3: arbitrary raw data never panics, whatever is asked of it.

@@ -15,8 +15,8 @@ mod common;
 
 use common::{emit, handles, words};
 use hipc::{
-    BufferDescriptor, Error, Field, FieldPath, Message, MessageRepr, PointerDescriptor,
-    ReceiveListEntry, Section,
+    BufferAttribute, BufferDescriptor, Error, Field, FieldPath, Message, MessageRepr,
+    PointerDescriptor, ReceiveListEntry, Section,
 };
 
 /// Emitting `repr` fails with `expected`, into a buffer that stays unchanged, and the
@@ -47,7 +47,7 @@ fn emit_fails(repr: &MessageRepr<'_>, expected: Error) -> String {
 #[test]
 fn address_too_large() {
     let too_big = 1u64 << 39;
-    let e = PointerDescriptor::new(0, too_big, 0).unwrap_err();
+    let e = PointerDescriptor::new(too_big, 0, 0).unwrap_err();
     assert_eq!(
         e,
         Error::ValueTooLarge {
@@ -61,17 +61,17 @@ fn address_too_large() {
         }
     );
     assert!(e.to_string().contains("address"), "{e}");
-    assert!(e.to_string().starts_with("x[]"), "{e}");
-    let e = BufferDescriptor::new(0xFF_FFFF_FFFF, 0, 0).unwrap_err();
+    assert!(e.to_string().starts_with("x[?]"), "{e}");
+    let e = BufferDescriptor::new(0xFF_FFFF_FFFF, 0, BufferAttribute::Ipc).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "address: value 0xffffffffff does not fit (largest is 0x7fffffffff)"
+        "a/b/w[?].address: value 0xffffffffff does not fit (largest is 0x7fffffffff)"
     );
     let e = ReceiveListEntry::new(u64::MAX, 0).unwrap_err();
-    assert!(e.to_string().starts_with("c[].address"), "{e}");
+    assert!(e.to_string().starts_with("c[?].address"), "{e}");
     // The largest address fits everywhere.
-    assert!(PointerDescriptor::new(0, too_big - 1, 0).is_ok());
-    assert!(BufferDescriptor::new(too_big - 1, 0, 0).is_ok());
+    assert!(PointerDescriptor::new(too_big - 1, 0, 0).is_ok());
+    assert!(BufferDescriptor::new(too_big - 1, 0, BufferAttribute::Ipc).is_ok());
     assert!(ReceiveListEntry::new(too_big - 1, 0).is_ok());
 }
 
@@ -79,37 +79,37 @@ fn address_too_large() {
 // mode > 3 are refused, naming the field.
 #[test]
 fn sizes_index_and_mode_too_large() {
-    let e = PointerDescriptor::new(0, 0, 0x1_0000).unwrap_err();
+    let e = PointerDescriptor::new(0, 0x1_0000, 0).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "x[].size: value 0x10000 does not fit (largest is 0xffff)"
+        "x[?].size: value 0x10000 does not fit (largest is 0xffff)"
     );
     let e = ReceiveListEntry::new(0, 0x1_0000).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "c[].size: value 0x10000 does not fit (largest is 0xffff)"
+        "c[?].size: value 0x10000 does not fit (largest is 0xffff)"
     );
-    let e = BufferDescriptor::new(0, 1 << 36, 0).unwrap_err();
+    let e = BufferDescriptor::new(0, 1 << 36, BufferAttribute::Ipc).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "size: value 0x1000000000 does not fit (largest is 0xfffffffff)"
+        "a/b/w[?].size: value 0x1000000000 does not fit (largest is 0xfffffffff)"
     );
-    let e = PointerDescriptor::new(16, 0, 0).unwrap_err();
+    let e = PointerDescriptor::new(0, 0, 16).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "x[].index: value 0x10 does not fit (largest is 0xf)"
+        "x[?].index: value 0x10 does not fit (largest is 0xf)"
     );
-    let e = BufferDescriptor::new(0, 0, 4).unwrap_err();
+    let e = BufferAttribute::from_bits(4).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "mode: value 0x4 does not fit (largest is 0x3)"
+        "a/b/w[?].mode: value 0x4 does not fit (largest is 0x3)"
     );
 }
 
 // Error::at: a descriptor error learns its position once the caller knows it.
 #[test]
 fn error_at_names_the_item() {
-    let e = BufferDescriptor::new(1 << 40, 0, 0)
+    let e = BufferDescriptor::new(1 << 40, 0, BufferAttribute::Ipc)
         .unwrap_err()
         .at(Section::B, 2);
     assert!(e.to_string().starts_with("b[2].address: "), "{e}");
@@ -425,19 +425,19 @@ fn reserved_bits_outside_mask() {
     let e = PointerDescriptor::default().with_reserved(0x1).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "x[].reserved: value 0x00000001 sets bits outside the field (allowed bits 0x00000e30)"
+        "x[?].reserved: value 0x00000001 sets bits outside the field (allowed bits 0x00000e30)"
     );
     let e = BufferDescriptor::default().with_reserved(0x1F).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "reserved: value 0x0000001f sets bits outside the field (allowed bits 0x00ffffe0)"
+        "a/b/w[?].reserved: value 0x0000001f sets bits outside the field (allowed bits 0x00ffffe0)"
     );
     let e = ReceiveListEntry::default()
         .with_reserved(0x1_0000)
         .unwrap_err();
     assert_eq!(
         e.to_string(),
-        "c[].reserved: value 0x00010000 sets bits outside the field (allowed bits 0x0000ff80)"
+        "c[?].reserved: value 0x00010000 sets bits outside the field (allowed bits 0x0000ff80)"
     );
 }
 

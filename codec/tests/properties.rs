@@ -12,8 +12,8 @@
 
 use hipc::field::{buffer, limits, pointer, receive};
 use hipc::{
-    BufferDescriptor, Error, Header, Layout, Message, MessageRepr, PointerDescriptor,
-    ReceiveListEntry, SpecialHeader, entry_count,
+    BufferAttribute, BufferDescriptor, Error, Header, Layout, Message, MessageRepr,
+    PointerDescriptor, ReceiveListEntry, SpecialHeader, entry_count,
 };
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -77,7 +77,7 @@ fn x_descriptor() -> impl Strategy<Value = PointerDescriptor> {
         any::<u32>(),
     )
         .prop_map(|(index, addr, size, reserved)| {
-            PointerDescriptor::new(index, addr, size)
+            PointerDescriptor::new(addr, size, index)
                 .unwrap()
                 .with_reserved(reserved & pointer::RESERVED_MASK)
                 .unwrap()
@@ -87,7 +87,7 @@ fn x_descriptor() -> impl Strategy<Value = PointerDescriptor> {
 fn buffer_descriptor() -> impl Strategy<Value = BufferDescriptor> {
     (address(), 0..=limits::BUFFER_SIZE_MAX, 0u8..4, any::<u32>()).prop_map(
         |(addr, size, mode, reserved)| {
-            BufferDescriptor::new(addr, size, mode)
+            BufferDescriptor::new(addr, size, BufferAttribute::from_bits(mode).unwrap())
                 .unwrap()
                 .with_reserved(reserved & buffer::RESERVED_MASK)
                 .unwrap()

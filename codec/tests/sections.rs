@@ -20,13 +20,13 @@ use hipc::{
 use zerocopy::byteorder::little_endian::U32;
 
 fn x(i: u64) -> PointerDescriptor {
-    PointerDescriptor::new((i % 16) as u8, 0x10_0000 + i * 0x1000, 0x10 + i).unwrap()
+    PointerDescriptor::new(0x10_0000 + i * 0x1000, 0x10 + i, (i % 16) as u8).unwrap()
 }
 fn buf(i: u64) -> BufferDescriptor {
     BufferDescriptor::new(
         0x20_0000_0000 + i * 0x1000,
         0x1_0000_0000 + i,
-        (i % 4) as u8,
+        BufferAttribute::from_bits((i % 4) as u8).unwrap(),
     )
     .unwrap()
 }
@@ -252,14 +252,17 @@ fn word2_ignored_without_special_bit() {
 // (C word 1 bits 7..=15): reserved bits are kept and re-emitted.
 #[test]
 fn reserved_bits_everywhere_round_trip() {
-    let xs = [PointerDescriptor::new(0xF, 0x7F_FFFF_FFFF, 0xFFFF)
+    let xs = [PointerDescriptor::new(0x7F_FFFF_FFFF, 0xFFFF, 0xF)
         .unwrap()
         .with_reserved(0x0E30)
         .unwrap()];
-    let bufs = [BufferDescriptor::new(0x7F_FFFF_FFFF, 0xF_FFFF_FFFF, 3)
-        .unwrap()
-        .with_reserved(0x00FF_FFE0)
-        .unwrap()];
+    let bufs =
+        [
+            BufferDescriptor::new(0x7F_FFFF_FFFF, 0xF_FFFF_FFFF, BufferAttribute::NonDeviceIpc)
+                .unwrap()
+                .with_reserved(0x00FF_FFE0)
+                .unwrap(),
+        ];
     let c = [ReceiveListEntry::new(0, 0)
         .unwrap()
         .with_reserved(0xFF80)
@@ -310,7 +313,7 @@ fn reserved_bits_everywhere_round_trip() {
 // word 0 bits 12..=15) and high (bits 36..=38 at bits 6..=8).
 #[test]
 fn pointer_descriptor_fields() {
-    let d = PointerDescriptor::new(3, 0x5A_BCDE_F012, 0x1234).unwrap();
+    let d = PointerDescriptor::new(0x5A_BCDE_F012, 0x1234, 3).unwrap();
     assert_eq!(d.address_low.get(), 0xBCDE_F012);
     assert_eq!(d.word0.get(), 0x1234 << 16 | 0xA << 12 | 0x5 << 6 | 3);
     assert_eq!(
@@ -330,17 +333,18 @@ fn pointer_descriptor_fields() {
 // by the kernel, not by the wire format).
 #[test]
 fn buffer_descriptor_fields() {
-    let d = BufferDescriptor::new(0x6B_1234_5678, 0xC_8765_4321, 2).unwrap();
+    let d = BufferDescriptor::new(0x6B_1234_5678, 0xC_8765_4321, BufferAttribute::Invalid).unwrap();
     assert_eq!(d.size_low.get(), 0x8765_4321);
     assert_eq!(d.address_low.get(), 0x1234_5678);
     assert_eq!(d.word2.get(), 0xB << 28 | 0xC << 24 | 0x6 << 2 | 2);
     assert_eq!(d.attribute(), BufferAttribute::Invalid);
     for bits in 0..4u8 {
-        assert_eq!(BufferAttribute::from_bits(bits).bits(), bits);
+        assert_eq!(BufferAttribute::from_bits(bits).unwrap().bits(), bits);
     }
-    assert_eq!(BufferAttribute::from_bits(7), BufferAttribute::NonDeviceIpc);
+    // A value above 3 is refused, not masked.
+    assert!(BufferAttribute::from_bits(7).is_err());
     // Size 0 and address 0 are legal.
-    let z = BufferDescriptor::new(0, 0, 0).unwrap();
+    let z = BufferDescriptor::new(0, 0, BufferAttribute::Ipc).unwrap();
     assert_eq!(
         (z.address(), z.size(), z.mode(), z.reserved()),
         (0, 0, 0, 0)
@@ -387,8 +391,8 @@ fn in_place_editing() {
     };
     let mut tls = [0u8; TLS_BUFFER_SIZE];
     let len = repr.emit(&mut tls).unwrap();
-    let new_x = PointerDescriptor::new(0, 0x7000_0000, 0x10).unwrap();
-    let new_buf = BufferDescriptor::new(0x8000_0000, 0x1000, 0).unwrap();
+    let new_x = PointerDescriptor::new(0x7000_0000, 0x10, 0).unwrap();
+    let new_buf = BufferDescriptor::new(0x8000_0000, 0x1000, BufferAttribute::Ipc).unwrap();
     {
         let mut msg = Message::new_checked(&mut tls[..]).unwrap();
         msg.set_pid(0x51);
@@ -401,7 +405,8 @@ fn in_place_editing() {
         msg.b_descriptors_mut()[0] = new_buf;
         msg.w_descriptors_mut()[0] = new_buf;
         assert_eq!(msg.map_alias_descriptors_mut().len(), 3);
-        msg.map_alias_descriptors_mut()[2] = BufferDescriptor::new(0x9000, 1, 1).unwrap();
+        msg.map_alias_descriptors_mut()[2] =
+            BufferDescriptor::new(0x9000, 1, BufferAttribute::NonSecureIpc).unwrap();
         msg.raw_mut()[0..4].copy_from_slice(&99u32.to_le_bytes());
         msg.receive_list_mut()[0] = ReceiveListEntry::new(0xA000, 0x20).unwrap();
         assert_eq!(msg.buffer_mut().len(), TLS_BUFFER_SIZE);

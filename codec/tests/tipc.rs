@@ -7,8 +7,8 @@ mod common;
 use common::{handles, hex, to_hex};
 use hipc::tipc::{self, Request, RequestRepr, Response, ResponseRepr};
 use hipc::{
-    BufferDescriptor, Error, Field, Message, MessageRepr, PointerDescriptor, ReceiveListEntry,
-    Section,
+    BufferAttribute, BufferDescriptor, Error, Field, Message, MessageRepr, PointerDescriptor,
+    ReceiveListEntry, Section,
 };
 use proptest::prelude::*;
 
@@ -55,11 +55,11 @@ fn ex6_reply() {
     let moves = handles(&[0x0001_000F]);
     let mut buf = [0u8; 0x20];
     let len = ResponseRepr {
+        tag: 17,
         result: 0,
         payload: &[],
     }
     .emit(
-        17,
         &MessageRepr {
             move_handles: &moves,
             ..MessageRepr::EMPTY
@@ -143,8 +143,8 @@ fn bad_tags() {
 /// wire-format.md §3: the stricter header rules, on parse and on build.
 #[test]
 fn strict_header_rules() {
-    let x = [PointerDescriptor::new(0, 0x1000, 8).unwrap()];
-    let w = [BufferDescriptor::new(0x1000, 8, 0).unwrap()];
+    let x = [PointerDescriptor::new(0x1000, 8, 0).unwrap()];
+    let w = [BufferDescriptor::new(0x1000, 8, BufferAttribute::Ipc).unwrap()];
     let c = [ReceiveListEntry::new(0x2000, 8).unwrap()];
     let cases: Vec<(MessageRepr<'_>, Error)> = vec![
         (
@@ -255,7 +255,7 @@ fn strict_header_rules() {
         "tipc: a TIPC request carries no x (count 1; the server compares the header exactly)"
     );
     // What TIPC allows: PID, copy handles, A and B.
-    let a = [BufferDescriptor::new(0x1000, 8, 0).unwrap()];
+    let a = [BufferDescriptor::new(0x1000, 8, BufferAttribute::Ipc).unwrap()];
     let copy = handles(&[7]);
     let message = MessageRepr {
         pid: Some(0),
@@ -310,7 +310,7 @@ fn reply_without_result() {
 proptest! {
     /// wire-format.md §3: build then parse gives the fields back.
     #[test]
-    fn round_trip(command_id in 0u32..=0xFFEF, payload in prop::collection::vec(any::<u8>(), 0..64),
+    fn round_trip(command_id in 0u16..=0xFFEF, payload in prop::collection::vec(any::<u8>(), 0..64),
                   result in any::<u32>(), pid in prop::option::of(any::<u64>()), copy in prop::collection::vec(any::<u32>(), 0..3)) {
         let copy = handles(&copy);
         let message = MessageRepr { pid, copy_handles: &copy, ..MessageRepr::EMPTY };
@@ -318,13 +318,13 @@ proptest! {
         let len = RequestRepr { command_id, payload: &payload }.emit(&message, &mut buf).unwrap();
         let msg = Message::new_checked(&buf[..len]).unwrap();
         let req = Request::new_checked(&msg).unwrap();
-        prop_assert_eq!(req.command_id().map(u32::from), Some(command_id));
+        prop_assert_eq!(req.command_id(), Some(command_id));
         prop_assert_eq!(&req.payload()[..payload.len()], &payload[..]);
         prop_assert!(req.payload()[payload.len()..].iter().all(|&b| b == 0));
         prop_assert!(req.payload().len() - payload.len() < 4);
 
         let tag = req.tag();
-        let len = ResponseRepr { result, payload: &payload }.emit(tag, &MessageRepr::EMPTY, &mut buf).unwrap();
+        let len = ResponseRepr { tag, result, payload: &payload }.emit(&MessageRepr::EMPTY, &mut buf).unwrap();
         let msg = Message::new_checked(&buf[..len]).unwrap();
         let resp = Response::new_checked(&msg).unwrap();
         prop_assert_eq!((resp.tag(), resp.result()), (tag, result));

@@ -207,7 +207,7 @@ fn ex3_pid_copy_move() {
 // wire-format.md §6 Ex 4: one X + one C (mode 2), CMIF command 5.
 #[test]
 fn ex4_x_and_c_mode2() {
-    let x = [PointerDescriptor::new(0, 0x12_3456_7890, 0x100).unwrap()];
+    let x = [PointerDescriptor::new(0x12_3456_7890, 0x100, 0).unwrap()];
     let c = [ReceiveListEntry::new(0x43_2100_0000, 0x200).unwrap()];
     let raw_words = [SFCI, 0, 5, 0, 0, 0, 0, 0];
     let raw = words(&raw_words);
@@ -251,9 +251,12 @@ fn ex4_x_and_c_mode2() {
 // wire-format.md §6 Ex 5: A + B + W with high address bits and size_high, command 7.
 #[test]
 fn ex5_a_b_w_high_bits() {
-    let a = [BufferDescriptor::new(0x71_2345_6000, 0x1_0000_1000, 0).unwrap()];
-    let b = [BufferDescriptor::new(0x05_8000_0000, 0x2000, 1).unwrap()];
-    let w = [BufferDescriptor::new(0x40_0000_0000, 0xF_FFFF_F000, 3).unwrap()];
+    let a = [BufferDescriptor::new(0x71_2345_6000, 0x1_0000_1000, BufferAttribute::Ipc).unwrap()];
+    let b = [BufferDescriptor::new(0x05_8000_0000, 0x2000, BufferAttribute::NonSecureIpc).unwrap()];
+    let w = [
+        BufferDescriptor::new(0x40_0000_0000, 0xF_FFFF_F000, BufferAttribute::NonDeviceIpc)
+            .unwrap(),
+    ];
     let raw_words = [0, SFCI, 0, 7, 0, 0, 0, 0];
     let raw = words(&raw_words);
     let repr = MessageRepr {
@@ -498,8 +501,13 @@ fn json_pair1_raw_only() {
 fn json_pair2_everything() {
     let copy = handles(&[4_294_934_529]);
     let moves = handles(&[65538]);
-    let x = [PointerDescriptor::new(1, 545_766_266_480, 64).unwrap()];
-    let a = [BufferDescriptor::new(274_877_911_040, 4_294_975_488, 1).unwrap()];
+    let x = [PointerDescriptor::new(545_766_266_480, 64, 1).unwrap()];
+    let a = [BufferDescriptor::new(
+        274_877_911_040,
+        4_294_975_488,
+        BufferAttribute::NonSecureIpc,
+    )
+    .unwrap()];
     let raw = words(&[1, 2]);
     let c = [ReceiveListEntry::new(78_187_493_520, 512).unwrap()];
     let repr = MessageRepr {
@@ -554,7 +562,7 @@ fn json_pair2_everything() {
 // zero words after the raw data).
 #[test]
 fn json_pair3_reserved_and_offset() {
-    let x = [PointerDescriptor::new(2, 4096, 8)
+    let x = [PointerDescriptor::new(4096, 8, 2)
         .unwrap()
         .with_reserved(48)
         .unwrap()];

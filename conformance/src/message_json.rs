@@ -39,8 +39,8 @@ use std::fmt;
 
 use hipc::field::{buffer, header0, header1, limits, pointer, receive, special};
 use hipc::{
-    BufferDescriptor, Error, Field, FieldPath, Message, MessageRepr, PointerDescriptor,
-    ReceiveListEntry, Section, U32,
+    BufferAttribute, BufferDescriptor, Error, Field, FieldPath, Message, MessageRepr,
+    PointerDescriptor, ReceiveListEntry, Section, U32,
 };
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -314,7 +314,7 @@ impl MessageJson {
             .iter()
             .enumerate()
             .map(|(i, d)| {
-                PointerDescriptor::new(d.index, d.address, d.size)
+                PointerDescriptor::new(d.address, d.size, d.index)
                     .and_then(|p| p.with_reserved(d.reserved))
                     .map_err(|e| e.at(Section::X, i))
             })
@@ -323,7 +323,8 @@ impl MessageJson {
             list.iter()
                 .enumerate()
                 .map(|(i, d)| {
-                    BufferDescriptor::new(d.address, d.size, d.mode)
+                    BufferAttribute::from_bits(d.mode)
+                        .and_then(|mode| BufferDescriptor::new(d.address, d.size, mode))
                         .and_then(|b| b.with_reserved(d.reserved))
                         .map_err(|e| e.at(section, i))
                 })

@@ -9,7 +9,9 @@
     missing_docs
 )]
 
-use hipc::{BufferDescriptor, MessageRepr, PointerDescriptor, ReceiveListEntry, U32};
+use hipc::{
+    BufferAttribute, BufferDescriptor, MessageRepr, PointerDescriptor, ReceiveListEntry, U32,
+};
 use hipc_conformance::kernel::{
     CURRENT_PROCESS, CURRENT_THREAD, Capability, EventKind, Handle, Kernel, MemoryAttributes,
     MemoryRegion, MemoryState, MessageBuffer, ProcessRef, ProcessSpec, RequestStatus, ResultCode,
@@ -58,7 +60,7 @@ fn handles(values: &[u32]) -> Vec<U32> {
 }
 
 fn x(index: u8, address: u64, size: u64) -> PointerDescriptor {
-    PointerDescriptor::new(index, address, size).unwrap()
+    PointerDescriptor::new(address, size, index).unwrap()
 }
 
 fn c(address: u64, size: u64) -> ReceiveListEntry {
@@ -66,11 +68,16 @@ fn c(address: u64, size: u64) -> ReceiveListEntry {
 }
 
 fn bd(address: u64, size: u64, attribute: u8) -> BufferDescriptor {
-    BufferDescriptor::new(address, size, attribute).unwrap()
+    BufferDescriptor::new(
+        address,
+        size,
+        BufferAttribute::from_bits(attribute).unwrap(),
+    )
+    .unwrap()
 }
 
 /// (index, address, size) of the X descriptor at `words[0..2]`.
-fn parse_x(words: &[u32]) -> (u8, u64, u16) {
+fn parse_x(words: &[u32]) -> (u8, u64, u64) {
     let d = PointerDescriptor {
         word0: U32::new(words[0]),
         address_low: U32::new(words[1]),

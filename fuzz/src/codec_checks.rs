@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use hipc::field::{header1, limits, special};
 use hipc::{
-    BufferDescriptor, Error, Message, MessageRepr, PointerDescriptor, ReceiveListEntry, cmif,
+    BufferAttribute, BufferDescriptor, Error, Message, MessageRepr, PointerDescriptor, ReceiveListEntry, cmif,
     entry_count, tipc,
 };
 use hipc_conformance::message_json::MessageJson;
@@ -70,20 +70,20 @@ pub fn check_decode(bytes: &[u8]) {
         msg.special_header().is_some_and(|s| s.has_pid())
     );
     for x in msg.x_descriptors() {
-        let rebuilt = PointerDescriptor::new(x.index(), x.address(), u64::from(x.size()))
+        let rebuilt = PointerDescriptor::new(x.address(), x.size(), x.index())
             .and_then(|d| d.with_reserved(x.reserved()))
             .expect("a decoded X descriptor rebuilds");
         assert_eq!(&rebuilt, x);
     }
     for d in msg.map_alias_descriptors() {
         let _ = d.attribute();
-        let rebuilt = BufferDescriptor::new(d.address(), d.size(), d.mode())
+        let rebuilt = BufferDescriptor::new(d.address(), d.size(), d.attribute())
             .and_then(|b| b.with_reserved(d.reserved()))
             .expect("a decoded A/B/W descriptor rebuilds");
         assert_eq!(&rebuilt, d);
     }
     for c in msg.receive_list() {
-        let rebuilt = ReceiveListEntry::new(c.address(), u64::from(c.size()))
+        let rebuilt = ReceiveListEntry::new(c.address(), c.size())
             .and_then(|e| e.with_reserved(c.reserved()))
             .expect("a decoded C entry rebuilds");
         assert_eq!(&rebuilt, c);
@@ -415,11 +415,11 @@ pub fn check_constructors(v: FieldValues) {
     let addr_ok = v.address <= limits::ADDRESS_MAX;
     // X.
     let fits = v.index <= 15 && addr_ok && v.size <= limits::POINTER_SIZE_MAX;
-    match PointerDescriptor::new(v.index, v.address, v.size) {
+    match PointerDescriptor::new(v.address, v.size, v.index) {
         Ok(x) => {
             assert!(fits, "X accepted {v:?}");
             assert_eq!(
-                (x.index(), x.address(), u64::from(x.size()), x.reserved()),
+                (x.index(), x.address(), x.size(), x.reserved()),
                 (v.index, v.address, v.size, 0)
             );
             let mask = hipc::field::pointer::RESERVED_MASK;
@@ -438,7 +438,7 @@ pub fn check_constructors(v: FieldValues) {
     }
     // A/B/W.
     let fits = addr_ok && v.size <= limits::BUFFER_SIZE_MAX && v.mode <= 3;
-    match BufferDescriptor::new(v.address, v.size, v.mode) {
+    match BufferAttribute::from_bits(v.mode).and_then(|m| BufferDescriptor::new(v.address, v.size, m)) {
         Ok(b) => {
             assert!(fits, "A/B/W accepted {v:?}");
             assert_eq!(
@@ -465,7 +465,7 @@ pub fn check_constructors(v: FieldValues) {
         Ok(c) => {
             assert!(fits, "C accepted {v:?}");
             assert_eq!(
-                (c.address(), u64::from(c.size()), c.reserved()),
+                (c.address(), c.size(), c.reserved()),
                 (v.address, v.size, 0)
             );
             let mask = hipc::field::receive::RESERVED_MASK;

@@ -159,8 +159,9 @@ impl<'a> DomainRequest<'a> {
 pub struct DomainRepr<'a> {
     /// The target object.
     pub object_id: u32,
-    /// The in-object ids (at most 255).
-    pub in_objects: &'a [u32],
+    /// The in-object ids (at most 255), little-endian words like every id and handle
+    /// the views hand out.
+    pub in_objects: &'a [U32],
 }
 
 impl DomainRepr<'_> {
@@ -220,7 +221,7 @@ impl DomainCloseRepr {
 
     /// Emits a whole message (tag 4): `message`'s other sections, this raw data.
     pub fn emit(&self, message: &MessageRepr<'_>, buf: &mut [u8]) -> Result<usize, Error> {
-        emit_with_raw(message, 4, Self::RAW_LEN, buf, |offset, area| {
+        emit_with_raw("cmif", message, 4, Self::RAW_LEN, buf, |offset, area| {
             self.fill(offset, area);
         })
     }

@@ -69,11 +69,11 @@
 //! # Build (wire-format.md §6 Ex 7, a domain request)
 //!
 //! ```
-//! use hipc::{Message, MessageRepr, cmif};
+//! use hipc::{Message, MessageRepr, U32, cmif};
 //! let repr = cmif::RequestRepr {
 //!     command_id: 2,
 //!     payload: &0x2au32.to_le_bytes(),
-//!     domain: Some(cmif::DomainRepr { object_id: 1, in_objects: &[5] }),
+//!     domain: Some(cmif::DomainRepr { object_id: 1, in_objects: &[U32::new(5)] }),
 //!     ..cmif::RequestRepr::EMPTY
 //! };
 //! let mut buf = [0u8; 0x100];
@@ -94,14 +94,18 @@ mod control;
 mod domain;
 mod header;
 mod request;
+mod request_builder;
 mod response;
+mod response_builder;
 mod size_table;
 
 pub use control::ControlCommand;
 pub use domain::{DomainCloseRepr, DomainRepr, DomainRequest, DomainType};
 pub use header::{DomainInHeader, DomainOutHeader, InHeader, OutHeader};
 pub use request::{Request, RequestKind, RequestRepr};
+pub use request_builder::{IN_OBJECTS_MAX, RequestBuilder};
 pub use response::{Response, ResponseRepr};
+pub use response_builder::{OUT_OBJECTS_MAX, ResponseBuilder};
 pub use size_table::size_table_offset;
 /// The little-endian `u16` of the out-pointer size table (re-exported from zerocopy).
 pub use zerocopy::byteorder::little_endian::U16;
@@ -171,6 +175,16 @@ pub(crate) fn words_at<E: FromBytes + KnownLayout + Immutable>(
     <[E]>::ref_from_bytes(bytes.get(offset..end)?).ok()
 }
 
+/// Where the expected `magic` would be had the caller guessed the session's
+/// domain-ness the other way (§2.6): `Some(true)` when it sits after a domain header
+/// that was not expected, `Some(false)` when it sits where a domain header was
+/// expected. Only used to word a [`Error::CmifBadMagic`].
+pub(crate) fn session_hint(raw: &[u8], pad: usize, is_domain: bool, magic: u32) -> Option<bool> {
+    let at = if is_domain { pad } else { pad + HEADER_SIZE };
+    let word: [u8; 4] = raw.get(at..at + 4)?.try_into().ok()?;
+    (u32::from_le_bytes(word) == magic).then_some(!is_domain)
+}
+
 /// Copies `src` to `out[offset..]`; callers computed the lengths beforehand.
 pub(crate) fn put(out: &mut [u8], offset: usize, src: &[u8]) {
     if let Some(dst) = offset
@@ -200,13 +214,30 @@ pub(crate) fn check_raw_len(raw_len: usize) -> Result<(), Error> {
 /// Emits `message` with `tag` and a raw data area of `raw_len` bytes, then lets
 /// `fill` write that area in place (given the raw data's offset from the message
 /// start). Every check of the HIPC part runs before the first write.
+///
+/// The layer (`layer`, for the error) owns the tag and the raw data: a `message`
+/// that sets either to anything but its `MessageRepr::EMPTY` value (or, for the
+/// tag, the very tag the layer writes) is refused rather than silently overridden.
 pub(crate) fn emit_with_raw(
+    layer: &'static str,
     message: &MessageRepr<'_>,
     tag: u16,
     raw_len: usize,
     buf: &mut [u8],
     fill: impl FnOnce(usize, &mut [u8]),
 ) -> Result<usize, Error> {
+    if message.tag != 0 && message.tag != tag {
+        return Err(Error::FieldOwnedByLayer {
+            field: "tag",
+            layer,
+        });
+    }
+    if !message.raw.is_empty() {
+        return Err(Error::FieldOwnedByLayer {
+            field: "raw",
+            layer,
+        });
+    }
     check_raw_len(raw_len)?;
     let raw = ZEROS.get(..raw_len).unwrap_or(&[]);
     let repr = MessageRepr {

@@ -1,16 +1,17 @@
 //! CMIF requests: the view ([`Request`]) and the builder ([`RequestRepr`])
 //! (wire-format.md §2.1-§2.3, §2.5, §2.7, §2.8).
 
-use zerocopy::IntoBytes;
 use zerocopy::byteorder::little_endian::{U16, U32};
+use zerocopy::{FromBytes, IntoBytes};
 
 use super::domain::{DomainRepr, DomainRequest, DomainType};
 use super::header::{DomainInHeader, InHeader};
 use super::size_table::{read_size_table, size_table_offset};
 use super::{
     ControlCommand, HEADER_SIZE, IN_MAGIC, PADDING_BUDGET, check_raw_len, emit_with_raw, header_at,
-    padding_at, put,
+    padding_at, put, session_hint,
 };
+use crate::data::read_data;
 use crate::error::Error;
 use crate::message::Message;
 use crate::repr::MessageRepr;
@@ -136,6 +137,9 @@ impl<'a> Request<'a> {
             return Err(Error::CmifBadMagic {
                 expected: IN_MAGIC,
                 found: header.magic.get(),
+                // A control request never has a domain header (§2.7): no hint there.
+                session_hint: session_hint(raw, pad, domain.is_some(), IN_MAGIC)
+                    .filter(|_| !kind.is_control()),
             });
         }
         let payload_start = header_start + HEADER_SIZE;
@@ -206,6 +210,14 @@ impl<'a> Request<'a> {
         self.raw
             .get(self.payload_start..self.payload_end)
             .unwrap_or(&[])
+    }
+    /// The in-data as a `T`, read from the payload start and copied out, so that the
+    /// message buffer is free for the reply once the view is dropped (the server
+    /// pattern: read everything the command needs, then build the reply into the
+    /// same buffer). Errors: [`Error::DataTooSmall`] when the payload (exactly
+    /// `data_size − 16` bytes in a domain request) is shorter than `T`.
+    pub fn in_data<T: FromBytes>(&self) -> Result<T, Error> {
+        read_data(self.payload())
     }
     /// The whole raw data.
     pub fn raw(&self) -> &'a [u8] {
@@ -337,13 +349,13 @@ impl<'a> RequestRepr<'a> {
     }
 
     /// Emits a whole message: `message`'s handles, descriptors and receive list, with
-    /// this request's tag and raw data (the `tag` and `raw` of `message` are ignored).
+    /// this request's tag and raw data (the `tag` and `raw` of `message` must be left at their `MessageRepr::EMPTY` values: [`Error::FieldOwnedByLayer`]).
     /// Returns the message length.
     ///
     /// Errors: as [`RequestRepr::raw_len`] and [`MessageRepr::emit`].
     pub fn emit(&self, message: &MessageRepr<'_>, buf: &mut [u8]) -> Result<usize, Error> {
         let len = self.raw_len()?;
-        emit_with_raw(message, self.tag(), len, buf, |offset, area| {
+        emit_with_raw("cmif", message, self.tag(), len, buf, |offset, area| {
             self.fill(offset, area);
         })
     }
@@ -383,10 +395,7 @@ impl<'a> RequestRepr<'a> {
         put(area, at, self.payload);
         at += self.payload.len();
         if let Some(domain) = &self.domain {
-            for id in domain.in_objects {
-                put(area, at, &id.to_le_bytes());
-                at += 4;
-            }
+            put(area, at, domain.in_objects.as_bytes());
         }
         let in_objects = self.domain.as_ref().map(|d| d.in_objects.len());
         let mut table = size_table_offset(in_objects, self.payload.len());

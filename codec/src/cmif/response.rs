@@ -1,14 +1,15 @@
 //! CMIF responses: the view ([`Response`]) and the builder ([`ResponseRepr`])
 //! (wire-format.md §2.4, §2.6).
 
-use zerocopy::IntoBytes;
 use zerocopy::byteorder::little_endian::U32;
+use zerocopy::{FromBytes, IntoBytes};
 
 use super::header::{DomainOutHeader, OutHeader};
 use super::{
     HEADER_SIZE, OUT_MAGIC, PADDING_BUDGET, check_raw_len, emit_with_raw, header_at, padding_at,
-    put, words_at,
+    put, session_hint, words_at,
 };
+use crate::data::read_data;
 use crate::error::Error;
 use crate::message::Message;
 use crate::repr::MessageRepr;
@@ -61,6 +62,7 @@ impl<'a> Response<'a> {
             return Err(Error::CmifBadMagic {
                 expected: OUT_MAGIC,
                 found: header.magic.get(),
+                session_hint: session_hint(raw, pad, is_domain, OUT_MAGIC),
             });
         }
         Ok(Response {
@@ -103,6 +105,11 @@ impl<'a> Response<'a> {
     pub fn payload(&self) -> &'a [u8] {
         self.raw.get(self.payload_start..).unwrap_or(&[])
     }
+    /// The out-data as a `T`, read from the payload start and copied out. Errors:
+    /// [`Error::DataTooSmall`].
+    pub fn out_data<T: FromBytes>(&self) -> Result<T, Error> {
+        read_data(self.payload())
+    }
     /// The padding before the aligned CMIF data.
     pub fn padding(&self) -> usize {
         self.pad
@@ -127,8 +134,13 @@ impl<'a> Response<'a> {
     /// The out-object ids of a domain response, for a command whose out data is
     /// `out_data_len` bytes: they start right after the **unaligned** out data
     /// (libstratosphere `GetImplOutDataTotalSize`, libnx `cmifParseResponse`), so the
-    /// caller must say how long that is. Empty on a non-domain session (out objects
-    /// are then move handles). An id of 0 means "no object".
+    /// caller must say how long that is (`size_of::<T>()` for the `T` read with
+    /// [`Response::out_data`]). Empty on a non-domain session (out objects are then
+    /// move handles). An id of 0 means "no object".
+    ///
+    /// The out-data length is not on the wire, so a wrong `out_data_len` cannot be
+    /// detected: the words read are then other bytes of the reply, not ids. Only the
+    /// bounds are checked.
     ///
     /// Errors: [`Error::CmifDomainObjectsOutOfBounds`].
     pub fn out_objects(&self, out_data_len: usize) -> Result<&'a [U32], Error> {
@@ -185,7 +197,7 @@ pub struct ResponseRepr<'a> {
     pub payload: &'a [u8],
     /// On a domain session, the out-object ids (a domain out-header is written, with
     /// this count, even when it is empty).
-    pub domain_out_objects: Option<&'a [u32]>,
+    pub domain_out_objects: Option<&'a [U32]>,
 }
 
 impl<'a> ResponseRepr<'a> {
@@ -241,7 +253,9 @@ impl<'a> ResponseRepr<'a> {
     /// Emits a whole reply (tag 0): `message`'s other sections, this raw data.
     pub fn emit(&self, message: &MessageRepr<'_>, buf: &mut [u8]) -> Result<usize, Error> {
         let len = self.raw_len()?;
-        emit_with_raw(message, 0, len, buf, |offset, area| self.fill(offset, area))
+        emit_with_raw("cmif", message, 0, len, buf, |offset, area| {
+            self.fill(offset, area)
+        })
     }
 
     fn fill(&self, raw_offset: usize, area: &mut [u8]) {
@@ -263,9 +277,6 @@ impl<'a> ResponseRepr<'a> {
         at += HEADER_SIZE;
         put(area, at, self.payload);
         at += self.payload.len();
-        for id in self.domain_out_objects.unwrap_or(&[]) {
-            put(area, at, &id.to_le_bytes());
-            at += 4;
-        }
+        put(area, at, self.domain_out_objects.unwrap_or(&[]).as_bytes());
     }
 }

@@ -37,7 +37,16 @@
 //! # Ok::<(), hipc::Error>(())
 //! ```
 
+mod request_builder;
+mod response_builder;
+
+pub use request_builder::RequestBuilder;
+pub use response_builder::ResponseBuilder;
+
+use zerocopy::FromBytes;
+
 use crate::cmif::{check_raw_len, emit_with_raw, put};
+use crate::data::read_data;
 use crate::error::{Error, Field, Section};
 use crate::layout::HEADER_SIZE;
 use crate::message::Message;
@@ -106,6 +115,11 @@ impl<'a> Request<'a> {
     /// The in-arguments: the whole raw data (empty for CloseSession).
     pub fn payload(&self) -> &'a [u8] {
         self.payload
+    }
+    /// The in-arguments as a `T` (a copy, so the buffer is free for the reply), read
+    /// from the start of the raw data. Errors: [`Error::DataTooSmall`].
+    pub fn in_data<T: FromBytes>(&self) -> Result<T, Error> {
+        read_data(self.payload)
     }
 }
 
@@ -192,14 +206,20 @@ impl<'a> Response<'a> {
     pub fn payload(&self) -> &'a [u8] {
         self.payload
     }
+    /// The out data as a `T` (a copy), read right after the result word. Errors:
+    /// [`Error::DataTooSmall`].
+    pub fn out_data<T: FromBytes>(&self) -> Result<T, Error> {
+        read_data(self.payload)
+    }
 }
 
 /// A TIPC method request to build: tag `command_id + 16`, raw data = the payload
 /// padded with zeros to whole words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RequestRepr<'a> {
-    /// The method id (at most 0xFFEF).
-    pub command_id: u32,
+    /// The method id (at most 0xFFEF), a `u16` as in the view
+    /// ([`Request::command_id`]).
+    pub command_id: u16,
     /// The in-arguments.
     pub payload: &'a [u8],
 }
@@ -207,16 +227,15 @@ pub struct RequestRepr<'a> {
 impl RequestRepr<'_> {
     /// The tag. Errors: [`Error::TipcCommandIdTooLarge`].
     pub fn tag(&self) -> Result<u16, Error> {
-        u16::try_from(self.command_id)
-            .ok()
-            .and_then(|id| id.checked_add(METHOD_TAG_OFFSET))
+        self.command_id
+            .checked_add(METHOD_TAG_OFFSET)
             .ok_or(Error::TipcCommandIdTooLarge {
-                command_id: self.command_id,
+                command_id: u32::from(self.command_id),
             })
     }
 
     /// Emits a whole message: `message`'s handles and A/B descriptors, this tag and raw
-    /// data (the `tag` and `raw` of `message` are ignored). Errors:
+    /// data (the `tag` and `raw` of `message` must be left at their `MessageRepr::EMPTY` values: [`Error::FieldOwnedByLayer`]). Errors:
     /// [`Error::TipcCommandIdTooLarge`], the header rules of [`Request::new_checked`]
     /// ([`Error::TipcSectionNotAllowed`], [`Error::TipcFieldNotZero`]), then those of
     /// [`MessageRepr::emit`].
@@ -232,7 +251,7 @@ impl RequestRepr<'_> {
         )?;
         let raw_len = self.payload.len().div_ceil(4).saturating_mul(4);
         check_raw_len(raw_len)?;
-        emit_with_raw(message, tag, raw_len, buf, |_, area| {
+        emit_with_raw("tipc", message, tag, raw_len, buf, |_, area| {
             area.fill(0);
             put(area, 0, self.payload);
         })
@@ -259,9 +278,22 @@ pub fn emit_close(buf: &mut [u8]) -> Result<usize, Error> {
 }
 
 /// A TIPC reply to build: the result word, then the out data padded to whole words.
-/// The tag must be the request's (a convention the client does not check).
+///
+/// ```
+/// use hipc::{Message, MessageRepr, tipc};
+/// let mut buf = [0u8; 0x20];
+/// let reply = tipc::ResponseRepr { tag: 17, result: 0, payload: &7u32.to_le_bytes() };
+/// let len = reply.emit(&MessageRepr::EMPTY, &mut buf)?;
+/// let msg = Message::new_checked(&buf[..len])?;
+/// assert_eq!(tipc::Response::new_checked(&msg)?.out_data::<u32>()?, 7);
+/// # Ok::<(), hipc::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ResponseRepr<'a> {
+    /// The tag: the request's, echoed (libstratosphere does; libnx does not check).
+    /// A field like every other, so that `emit` has the same signature as
+    /// [`RequestRepr::emit`] and CMIF's.
+    pub tag: u16,
     /// The result (0 = success).
     pub result: u32,
     /// The out data.
@@ -269,15 +301,12 @@ pub struct ResponseRepr<'a> {
 }
 
 impl ResponseRepr<'_> {
-    /// Emits a whole reply with `tag` (echo the request's): `message`'s handles (out
-    /// objects are move handles), this raw data. Errors: those of
-    /// [`MessageRepr::emit`], and [`Error::TooManyItems`] for too much data.
-    pub fn emit(
-        &self,
-        tag: u16,
-        message: &MessageRepr<'_>,
-        buf: &mut [u8],
-    ) -> Result<usize, Error> {
+    /// Emits a whole reply: `message`'s handles (out objects are move handles), this
+    /// tag and raw data. Errors: [`Error::FieldOwnedByLayer`] (a `tag` or `raw` in
+    /// `message`), those of [`MessageRepr::emit`], and [`Error::TooManyItems`] for too
+    /// much data.
+    pub fn emit(&self, message: &MessageRepr<'_>, buf: &mut [u8]) -> Result<usize, Error> {
+        let tag = self.tag;
         let raw_len = self
             .payload
             .len()
@@ -285,7 +314,7 @@ impl ResponseRepr<'_> {
             .saturating_mul(4)
             .saturating_add(4);
         check_raw_len(raw_len)?;
-        emit_with_raw(message, tag, raw_len, buf, |_, area| {
+        emit_with_raw("tipc", message, tag, raw_len, buf, |_, area| {
             area.fill(0);
             put(area, 0, &self.result.to_le_bytes());
             put(area, 4, self.payload);

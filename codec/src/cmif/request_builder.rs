@@ -1,0 +1,202 @@
+//! The CMIF request builder: libnx's `cmifMakeRequest` and `cmifRequest*` calls as
+//! one checked expression (wire-format.md §2.1-§2.3, §2.5, §2.7, §2.8).
+
+use zerocopy::byteorder::little_endian::U32;
+use zerocopy::{Immutable, IntoBytes};
+
+use super::control::ControlCommand;
+use super::domain::DomainRepr;
+use super::request::RequestRepr;
+use crate::buffer::BufferAttribute;
+use crate::builder::{Items, MessageBuilder, RECEIVE_LIST_MAX};
+use crate::error::Error;
+
+/// The most in-objects a request carries: libstratosphere's limit (§2.10).
+pub const IN_OBJECTS_MAX: usize = 8;
+
+/// A CMIF request to build, one call per item, into fixed-capacity storage.
+///
+/// Each call is one libnx call: [`RequestBuilder::out_pointer`] adds the C entry, the
+/// size-table entry and (through the entry count) the receive-list mode, as
+/// `cmifRequestOutPointer` does; [`RequestBuilder::in_pointer`] numbers X indices as
+/// `cmifRequestInPointer` does. A value that does not fit is kept as the first
+/// error, naming its field (`c[0].size`, `x`, `domain.in_objects`), and returned by
+/// [`RequestBuilder::emit`]; nothing is dropped, truncated or fixed up.
+///
+/// ```
+/// use hipc::{BufferAttribute, Message, cmif};
+/// let mut tls = [0u8; 0x100];
+/// let len = cmif::RequestBuilder::new(5)
+///     .in_data(&0x1122_3344_5566_7788u64)
+///     .in_buffer(0x8000_1000, 0x2000, BufferAttribute::Ipc)
+///     .out_pointer(0x43_2100_0000, 0x200)
+///     .emit(&mut tls)?;
+/// let msg = Message::new_checked(&tls[..len])?;
+/// let req = cmif::Request::new_checked(&msg, false)?;
+/// assert_eq!(req.command_id(), Some(5));
+/// assert_eq!(req.in_data::<u64>()?, 0x1122_3344_5566_7788);
+/// assert_eq!(req.out_pointer_sizes(8, 1)?[0].get(), 0x200);
+/// assert_eq!(msg.receive_list()[0].size(), 0x200);
+/// # Ok::<(), hipc::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct RequestBuilder<'a> {
+    message: MessageBuilder<'a>,
+    command_id: u32,
+    control: bool,
+    token: Option<u32>,
+    object_id: Option<u32>,
+    in_data: &'a [u8],
+    in_objects: Items<U32, IN_OBJECTS_MAX>,
+    out_pointer_sizes: Items<u16, RECEIVE_LIST_MAX>,
+}
+
+impl<'a> RequestBuilder<'a> {
+    /// A request (tag 4) for `command_id`, with nothing else yet.
+    pub fn new(command_id: u32) -> Self {
+        RequestBuilder {
+            message: MessageBuilder::new(0),
+            command_id,
+            control: false,
+            token: None,
+            object_id: None,
+            in_data: &[],
+            in_objects: Items::new(),
+            out_pointer_sizes: Items::new(),
+        }
+    }
+    /// A control request (tag 5, §2.7) for `command`.
+    pub fn control(command: ControlCommand) -> Self {
+        RequestBuilder {
+            control: true,
+            ..RequestBuilder::new(command.id())
+        }
+    }
+    /// Sends the request to `object_id` of a domain (a domain SendMessage, §2.5).
+    pub fn domain(mut self, object_id: u32) -> Self {
+        self.object_id = Some(object_id);
+        self
+    }
+    /// Adds a context token (tag 6 or 7, SFCI version 1, §2.8).
+    pub fn token(mut self, token: u32) -> Self {
+        self.token = Some(token);
+        self
+    }
+    /// The in-data: any plain-old-data value (`u64`, `[u8; 16]`, a `#[repr(C)]`
+    /// struct deriving zerocopy's `IntoBytes` and `Immutable`), borrowed, its bytes
+    /// as they lie in memory (little-endian on the Switch and on every host the
+    /// examples run on).
+    pub fn in_data<T: IntoBytes + Immutable + ?Sized>(mut self, data: &'a T) -> Self {
+        self.in_data = data.as_bytes();
+        self
+    }
+    /// Sends a PID slot (`send_pid`); the kernel writes the sender's process id.
+    pub fn pid(mut self) -> Self {
+        self.message = self.message.pid();
+        self
+    }
+    /// Adds a copy handle (`cmifRequestHandle`).
+    pub fn copy_handle(mut self, handle: u32) -> Self {
+        self.message = self.message.copy_handle(handle);
+        self
+    }
+    /// Adds a move handle.
+    pub fn move_handle(mut self, handle: u32) -> Self {
+        self.message = self.message.move_handle(handle);
+        self
+    }
+    /// Adds an in-object id of a domain request (`cmifRequestObject`); a request
+    /// without [`RequestBuilder::domain`] refuses it
+    /// ([`Error::CmifObjectsWithoutDomain`]).
+    pub fn in_object(mut self, object_id: u32) -> Self {
+        if let Err(error) = self
+            .in_objects
+            .push(U32::new(object_id), "domain.in_objects")
+        {
+            self.message = self.message.fail(error);
+        }
+        self
+    }
+    /// Adds an A descriptor (`cmifRequestInBuffer`).
+    pub fn in_buffer(mut self, address: u64, size: u64, attribute: BufferAttribute) -> Self {
+        self.message = self.message.a(address, size, attribute);
+        self
+    }
+    /// Adds a B descriptor (`cmifRequestOutBuffer`).
+    pub fn out_buffer(mut self, address: u64, size: u64, attribute: BufferAttribute) -> Self {
+        self.message = self.message.b(address, size, attribute);
+        self
+    }
+    /// Adds a W descriptor (`cmifRequestInOutBuffer`).
+    pub fn inout_buffer(mut self, address: u64, size: u64, attribute: BufferAttribute) -> Self {
+        self.message = self.message.w(address, size, attribute);
+        self
+    }
+    /// Adds an X descriptor whose index is the number of X descriptors before it
+    /// (`cmifRequestInPointer`).
+    pub fn in_pointer(mut self, address: u64, size: u64) -> Self {
+        // At most 15 X are held, so the index fits its 4 bits; a 16th is refused
+        // by the push, not by a truncated index.
+        let index = u8::try_from(self.message.x_len()).unwrap_or(u8::MAX);
+        self.message = self.message.x(address, size, index);
+        self
+    }
+    /// Adds an out pointer whose size the server learns from the size table
+    /// (`cmifRequestOutPointer`): a C entry and its u16 size-table entry (§2.3).
+    pub fn out_pointer(mut self, address: u64, size: u64) -> Self {
+        let added = self.message.push_c(address, size).and_then(|()| {
+            // `push_c` refused any size above 0xFFFF.
+            let size = u16::try_from(size).unwrap_or(u16::MAX);
+            self.out_pointer_sizes.push(size, "out_pointer_sizes")
+        });
+        if let Err(error) = added {
+            self.message = self.message.fail(error);
+        }
+        self
+    }
+    /// Adds an out pointer of a size the command fixes
+    /// (`cmifRequestOutFixedPointer`): a C entry only.
+    pub fn out_fixed_pointer(mut self, address: u64, size: u64) -> Self {
+        self.message = self.message.c(address, size);
+        self
+    }
+
+    /// The CMIF part as a [`RequestRepr`] borrowing the builder. Errors:
+    /// [`Error::CmifObjectsWithoutDomain`].
+    pub fn repr(&self) -> Result<RequestRepr<'_>, Error> {
+        let in_objects = self.in_objects.as_slice();
+        let domain = match self.object_id {
+            Some(object_id) => Some(DomainRepr {
+                object_id,
+                in_objects,
+            }),
+            None if !in_objects.is_empty() => {
+                return Err(Error::CmifObjectsWithoutDomain {
+                    count: in_objects.len(),
+                });
+            }
+            None => None,
+        };
+        Ok(RequestRepr {
+            command_id: self.command_id,
+            control: self.control,
+            token: self.token,
+            domain,
+            payload: self.in_data,
+            out_pointer_sizes: self.out_pointer_sizes.as_slice(),
+        })
+    }
+
+    /// Writes the whole message at the start of `buf` and returns its length. Errors:
+    /// the first mistake made while adding items, then those of
+    /// [`RequestBuilder::repr`] and [`RequestRepr::emit`]; on error `buf` is
+    /// unchanged.
+    pub fn emit(&self, buf: &mut [u8]) -> Result<usize, Error> {
+        if let Some(error) = self.message.error() {
+            return Err(error);
+        }
+        let request = self.repr()?;
+        let message = self.message.repr()?;
+        request.emit(&message, buf)
+    }
+}
