@@ -151,7 +151,7 @@
 //! ```
 //! use hipc::{Message, MessageRepr, PointerDescriptor, ReceiveListEntry};
 //!
-//! let x = [PointerDescriptor::new(0, 0x12_3456_7890, 0x100)?];
+//! let x = [PointerDescriptor::new(0x12_3456_7890, 0x100, 0)?];
 //! let c = [ReceiveListEntry::new(0x43_2100_0000, 0x200)?];
 //! let raw = [0u8; 32];
 //! let mut tls = [0u8; 0x100];
