@@ -95,8 +95,10 @@ mod domain;
 mod header;
 mod request;
 mod request_builder;
+mod request_mut;
 mod response;
 mod response_builder;
+mod response_mut;
 mod size_table;
 
 pub use control::ControlCommand;
@@ -104,8 +106,10 @@ pub use domain::{DomainCloseRepr, DomainRepr, DomainRequest, DomainType};
 pub use header::{DomainInHeader, DomainOutHeader, InHeader, OutHeader};
 pub use request::{Request, RequestKind, RequestRepr};
 pub use request_builder::{IN_OBJECTS_MAX, RequestBuilder};
+pub use request_mut::RequestMut;
 pub use response::{Response, ResponseRepr};
 pub use response_builder::{OUT_OBJECTS_MAX, ResponseBuilder};
+pub use response_mut::ResponseMut;
 pub use size_table::size_table_offset;
 /// The little-endian `u16` of the out-pointer size table (re-exported from zerocopy).
 pub use zerocopy::byteorder::little_endian::U16;
