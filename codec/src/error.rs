@@ -362,6 +362,21 @@ pub enum Error {
         /// The number of object ids given.
         count: usize,
     },
+    /// A reply's result is not success: what libnx's `cmifParseResponse` and
+    /// `tipcParseResponse` return in that case, as a value (§2.4, §3).
+    ServiceResult {
+        /// The result code.
+        result: crate::ResultCode,
+    },
+    /// A handle asked for by position is not in the message (§1.3).
+    NoSuchHandle {
+        /// `copy_handles` or `move_handles`.
+        section: Section,
+        /// The position asked for.
+        index: usize,
+        /// The handles the message carries.
+        count: usize,
+    },
     /// A builder (`cmif::RequestBuilder`, `tipc::RequestBuilder`, ...) was given more
     /// items of one kind than it holds (its capacity is the wire limit, or for domain
     /// object ids libstratosphere's limit of 8; §2.5, §2.10).
@@ -388,7 +403,7 @@ impl Error {
     /// `tipc_section_not_allowed`, `tipc_field_not_zero`, `tipc_close_not_bare`,
     /// `tipc_raw_too_small`; for the builders and in-place editing:
     /// `field_owned_by_layer`, `no_pid_slot`, `data_too_small`,
-    /// `cmif_objects_without_domain`, `builder_full`.
+    /// `cmif_objects_without_domain`, `builder_full`, `service_result`, `no_such_handle`.
     pub const fn kind(&self) -> &'static str {
         match self {
             Error::Truncated { .. } => "truncated",
@@ -421,6 +436,8 @@ impl Error {
             Error::DataTooSmall { .. } => "data_too_small",
             Error::CmifObjectsWithoutDomain { .. } => "cmif_objects_without_domain",
             Error::BuilderFull { .. } => "builder_full",
+            Error::ServiceResult { .. } => "service_result",
+            Error::NoSuchHandle { .. } => "no_such_handle",
         }
     }
 
@@ -458,7 +475,8 @@ impl Error {
                 }
             }
             Error::NoPidSlot => Some(Section::Pid),
-            Error::BuilderFull { .. } => None,
+            Error::BuilderFull { .. } | Error::ServiceResult { .. } => None,
+            Error::NoSuchHandle { section, .. } => Some(*section),
             Error::CmifBadTag { .. }
             | Error::CmifDomainOnControl { .. }
             | Error::TipcBadTag { .. }
@@ -733,6 +751,15 @@ impl fmt::Display for Error {
             Error::BuilderFull { field, max } => {
                 write!(f, "{field}: the builder holds at most {max}")
             }
+            Error::ServiceResult { result } => write!(f, "the reply's result is {result}"),
+            Error::NoSuchHandle {
+                section,
+                index,
+                count,
+            } => write!(
+                f,
+                "{section}[{index}]: the message carries {count} handles there"
+            ),
         }
     }
 }

@@ -101,6 +101,8 @@ impl Header {
     }
 
     /// Replaces the tag (the only header field a kernel or server commonly rewrites).
+    /// On a checked message, use [`crate::Message::header_mut`], which writes the
+    /// buffer.
     pub fn set_tag(&mut self, tag: u16) {
         self.word0 = U32::new(header0::TAG.set(self.word0.get(), u32::from(tag)));
     }

@@ -177,11 +177,13 @@ mod dissect;
 mod error;
 pub mod field;
 mod header;
+mod header_mut;
 mod layout;
 mod message;
 mod pointer;
 mod receive_list;
 mod repr;
+mod result_code;
 mod tag;
 pub mod tipc;
 
@@ -190,6 +192,7 @@ pub use builder::MessageBuilder;
 pub use dissect::Dissection;
 pub use error::{Error, Field, FieldPath, Section};
 pub use header::{Header, SpecialHeader};
+pub use header_mut::HeaderMut;
 pub use layout::{
     BUFFER_DESCRIPTOR_SIZE, HANDLE_SIZE, HEADER_SIZE, Layout, PID_SIZE, POINTER_DESCRIPTOR_SIZE,
     RECEIVE_LIST_ENTRY_SIZE, SPECIAL_HEADER_SIZE,
@@ -198,6 +201,7 @@ pub use message::Message;
 pub use pointer::PointerDescriptor;
 pub use receive_list::{ReceiveListEntry, ReceiveListMode, entry_count};
 pub use repr::MessageRepr;
+pub use result_code::ResultCode;
 pub use tag::{TagName, tag_name};
 /// The little-endian integer types the views hand out (re-exported from zerocopy).
 pub use zerocopy::byteorder::little_endian::{U32, U64};

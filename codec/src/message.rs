@@ -8,6 +8,7 @@ use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
 use crate::buffer::BufferDescriptor;
 use crate::error::Error;
 use crate::header::{Header, SpecialHeader};
+use crate::header_mut::HeaderMut;
 use crate::layout::Layout;
 use crate::pointer::PointerDescriptor;
 use crate::receive_list::ReceiveListEntry;
@@ -39,14 +40,13 @@ use crate::repr::MessageRepr;
 /// kernel does when it substitutes the PID and translates handles:
 ///
 /// ```
-/// use hipc::{Message, MessageRepr};
-/// use zerocopy::byteorder::little_endian::U32;
+/// use hipc::{Message, MessageRepr, U32};
 /// let mut tls = [0u8; 0x100];
 /// let handles = [U32::new(0x1234)];
 /// let len = MessageRepr { tag: 4, pid: Some(0), copy_handles: &handles, ..MessageRepr::EMPTY }
 ///     .emit(&mut tls)?;
 /// let mut msg = Message::new_checked(&mut tls[..])?;
-/// msg.set_pid(81);                                   // the sender's real PID
+/// msg.set_pid(81)?;                                  // the sender's real PID
 /// msg.copy_handles_mut()[0] = U32::new(0x0001_0002); // the receiver's handle
 /// assert_eq!(msg.pid(), Some(81));
 /// assert_eq!(msg.message_len(), len);
@@ -168,7 +168,10 @@ impl<T: AsRef<[u8]>> Message<T> {
     }
 
     /// A borrowed representation of the whole message, O(1): everything needed to
-    /// emit it again, byte for byte.
+    /// emit it again, byte for byte, with one exception: the gap between the raw
+    /// data and a receive list placed further on (a non-zero receive-list offset,
+    /// §1.7) is not part of the message's fields, and [`MessageRepr::emit`] writes it
+    /// as zeros. [`Message::gap`] shows what it holds here.
     pub fn repr(&self) -> MessageRepr<'_> {
         let header = self.header();
         let special = self.special_header();
@@ -189,6 +192,13 @@ impl<T: AsRef<[u8]>> Message<T> {
             header_reserved: header.reserved(),
             special_reserved: special.map_or(0, |s| s.reserved()),
         }
+    }
+
+    /// The bytes between the end of the raw data and a receive list placed further
+    /// on by a non-zero receive-list offset (§1.7); empty otherwise. Not a field:
+    /// [`Message::repr`] does not carry it and emitting writes zeros there.
+    pub fn gap(&self) -> &[u8] {
+        self.bytes(self.layout.gap())
     }
 
     fn bytes(&self, range: Range<usize>) -> &[u8] {
@@ -221,13 +231,17 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> Message<T> {
         self.buffer.as_mut()
     }
     /// Overwrites the PID slot (what the kernel does with the sender's process id).
-    /// Does nothing when the message has no PID slot.
-    pub fn set_pid(&mut self, pid: u64) {
-        if let Some(range) = self.layout.pid() {
-            if let Some(slot) = self.bytes_mut(range) {
-                slot.copy_from_slice(&pid.to_le_bytes());
-            }
-        }
+    /// Errors: [`Error::NoPidSlot`] when the message has none (nothing is written).
+    pub fn set_pid(&mut self, pid: u64) -> Result<(), Error> {
+        let range = self.layout.pid().ok_or(Error::NoPidSlot)?;
+        let slot = self.bytes_mut(range).ok_or(Error::NoPidSlot)?;
+        slot.copy_from_slice(&pid.to_le_bytes());
+        Ok(())
+    }
+    /// The header, writable: its tag (the other fields fix the layout; see
+    /// [`HeaderMut`]).
+    pub fn header_mut(&mut self) -> HeaderMut<'_> {
+        HeaderMut::new(self.buffer.as_mut(), &mut self.layout)
     }
     /// The copy handle words, writable.
     pub fn copy_handles_mut(&mut self) -> &mut [U32] {

@@ -357,7 +357,7 @@ proptest! {
         let len = bytes.len();
         if let Ok(mut msg) = Message::new_checked(&mut bytes[..]) {
             exercise(&msg);
-            msg.set_pid(pid);
+            prop_assert_eq!(msg.set_pid(pid).is_ok(), msg.pid().is_some());
             for h in msg.copy_handles_mut() { *h = U32::new(1); }
             for h in msg.move_handles_mut() { *h = U32::new(2); }
             for x in msg.x_descriptors_mut() { *x = PointerDescriptor::default(); }

@@ -14,8 +14,8 @@ mod common;
 use common::{emit, handles, raw_u32s, u32s, words};
 use hipc::field::limits::TLS_BUFFER_SIZE;
 use hipc::{
-    BufferAttribute, BufferDescriptor, Header, Layout, Message, MessageRepr, PointerDescriptor,
-    ReceiveListEntry, SpecialHeader,
+    BufferAttribute, BufferDescriptor, Error, Header, Layout, Message, MessageRepr,
+    PointerDescriptor, ReceiveListEntry, SpecialHeader,
 };
 use zerocopy::byteorder::little_endian::U32;
 
@@ -395,7 +395,7 @@ fn in_place_editing() {
     let new_buf = BufferDescriptor::new(0x8000_0000, 0x1000, BufferAttribute::Ipc).unwrap();
     {
         let mut msg = Message::new_checked(&mut tls[..]).unwrap();
-        msg.set_pid(0x51);
+        msg.set_pid(0x51).unwrap();
         for (i, h) in msg.copy_handles_mut().iter_mut().enumerate() {
             *h = U32::new(0x100 + i as u32);
         }
@@ -441,7 +441,8 @@ fn set_pid_without_slot_is_a_no_op() {
     let mut bytes = emit(&repr);
     let before = bytes.clone();
     let mut msg = Message::new_checked(&mut bytes[..]).unwrap();
-    msg.set_pid(0xFFFF_FFFF_FFFF_FFFF);
+    // No PID slot: set_pid says so instead of doing nothing.
+    assert_eq!(msg.set_pid(0xFFFF_FFFF_FFFF_FFFF), Err(Error::NoPidSlot));
     assert_eq!(msg.pid(), None);
     assert!(msg.copy_handles_mut().is_empty());
     assert!(msg.x_descriptors_mut().is_empty());

@@ -142,7 +142,11 @@ pub fn check_decode(bytes: &[u8]) {
     // Writable view: editing in place lands where the read view says.
     let mut buf = bytes.to_vec();
     let mut m = Message::new_checked(&mut buf[..]).expect("same bytes, same verdict");
-    m.set_pid(0x0123_4567_89AB_CDEF);
+    assert_eq!(
+        m.set_pid(0x0123_4567_89AB_CDEF).is_ok(),
+        m.pid().is_some(),
+        "set_pid succeeds exactly when there is a PID slot"
+    );
     if let Some(h) = m.copy_handles_mut().first_mut() {
         *h = hipc::U32::new(0xDEAD_BEEF);
     }

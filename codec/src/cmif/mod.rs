@@ -107,6 +107,7 @@ pub use header::{DomainInHeader, DomainOutHeader, InHeader, OutHeader};
 pub use request::{Request, RequestKind, RequestRepr};
 pub use request_builder::{IN_OBJECTS_MAX, RequestBuilder};
 pub use request_mut::RequestMut;
+pub(crate) use response::handle_at;
 pub use response::{Response, ResponseRepr};
 pub use response_builder::{OUT_OBJECTS_MAX, ResponseBuilder};
 pub use response_mut::ResponseMut;

@@ -10,9 +10,10 @@ use super::{
     put, session_hint, words_at,
 };
 use crate::data::read_data;
-use crate::error::Error;
+use crate::error::{Error, Section};
 use crate::message::Message;
 use crate::repr::MessageRepr;
+use crate::result_code::ResultCode;
 
 /// A checked view of a CMIF response inside a parsed message's raw data.
 ///
@@ -27,6 +28,8 @@ pub struct Response<'a> {
     domain: Option<&'a DomainOutHeader>,
     header: &'a OutHeader,
     payload_start: usize,
+    copy_handles: &'a [U32],
+    move_handles: &'a [U32],
 }
 
 impl<'a> Response<'a> {
@@ -72,9 +75,30 @@ impl<'a> Response<'a> {
             domain,
             header,
             payload_start: header_start + HEADER_SIZE,
+            copy_handles: message.copy_handles(),
+            move_handles: message.move_handles(),
         })
     }
 
+    /// The response, when its result is success; otherwise
+    /// [`Error::ServiceResult`] (what libnx's `cmifParseResponse` returns then).
+    pub fn success(self) -> Result<Self, Error> {
+        match self.result() {
+            0 => Ok(self),
+            result => Err(Error::ServiceResult {
+                result: ResultCode(result),
+            }),
+        }
+    }
+    /// The `i`-th move handle of the reply (out-objects of a plain session, §2.6).
+    /// Errors: [`Error::NoSuchHandle`].
+    pub fn move_handle(&self, i: usize) -> Result<u32, Error> {
+        handle_at(self.move_handles, Section::MoveHandles, i)
+    }
+    /// The `i`-th copy handle of the reply. Errors: [`Error::NoSuchHandle`].
+    pub fn copy_handle(&self, i: usize) -> Result<u32, Error> {
+        handle_at(self.copy_handles, Section::CopyHandles, i)
+    }
     /// The SFCO header.
     pub fn header(&self) -> &'a OutHeader {
         self.header
@@ -169,6 +193,15 @@ impl<'a> Response<'a> {
             available,
         })
     }
+}
+
+/// The `i`-th handle of `handles`, or [`Error::NoSuchHandle`].
+pub(crate) fn handle_at(handles: &[U32], section: Section, i: usize) -> Result<u32, Error> {
+    handles.get(i).map(|h| h.get()).ok_or(Error::NoSuchHandle {
+        section,
+        index: i,
+        count: handles.len(),
+    })
 }
 
 /// A CMIF response to build, the way libstratosphere's `PrepareForReply` lays it out

@@ -45,12 +45,15 @@ pub use response_builder::ResponseBuilder;
 
 use zerocopy::FromBytes;
 
-use crate::cmif::{check_raw_len, emit_with_raw, put};
+use zerocopy::byteorder::little_endian::U32;
+
+use crate::cmif::{check_raw_len, emit_with_raw, handle_at, put};
 use crate::data::read_data;
 use crate::error::{Error, Field, Section};
 use crate::layout::HEADER_SIZE;
 use crate::message::Message;
 use crate::repr::MessageRepr;
+use crate::result_code::ResultCode;
 
 /// The CloseSession tag.
 pub const CLOSE_TAG: u16 = 15;
@@ -169,6 +172,8 @@ pub struct Response<'a> {
     tag: u16,
     result: u32,
     payload: &'a [u8],
+    copy_handles: &'a [U32],
+    move_handles: &'a [U32],
 }
 
 impl<'a> Response<'a> {
@@ -188,6 +193,8 @@ impl<'a> Response<'a> {
             tag: message.header().tag(),
             result,
             payload,
+            copy_handles: message.copy_handles(),
+            move_handles: message.move_handles(),
         })
     }
     /// The tag (the request's, echoed).
@@ -201,6 +208,25 @@ impl<'a> Response<'a> {
     /// The result (raw word 0).
     pub fn result(&self) -> u32 {
         self.result
+    }
+    /// The reply, when its result is success; otherwise [`Error::ServiceResult`]
+    /// (what libnx's `tipcParseResponse` returns then).
+    pub fn success(self) -> Result<Self, Error> {
+        match self.result {
+            0 => Ok(self),
+            result => Err(Error::ServiceResult {
+                result: ResultCode(result),
+            }),
+        }
+    }
+    /// The `i`-th move handle (out-objects are move handles in TIPC). Errors:
+    /// [`Error::NoSuchHandle`].
+    pub fn move_handle(&self, i: usize) -> Result<u32, Error> {
+        handle_at(self.move_handles, Section::MoveHandles, i)
+    }
+    /// The `i`-th copy handle. Errors: [`Error::NoSuchHandle`].
+    pub fn copy_handle(&self, i: usize) -> Result<u32, Error> {
+        handle_at(self.copy_handles, Section::CopyHandles, i)
     }
     /// The out data: the raw data after the result word.
     pub fn payload(&self) -> &'a [u8] {
