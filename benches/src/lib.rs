@@ -212,7 +212,7 @@ pub fn decode_sum(bytes: &[u8]) -> Result<u64, Error> {
     for x in msg.x_descriptors() {
         sum = sum
             .wrapping_add(x.address())
-            .wrapping_add(u64::from(x.size()))
+            .wrapping_add(x.size())
             .wrapping_add(u64::from(x.index()));
     }
     for list in [
@@ -233,7 +233,7 @@ pub fn decode_sum(bytes: &[u8]) -> Result<u64, Error> {
     for c in msg.receive_list() {
         sum = sum
             .wrapping_add(c.address())
-            .wrapping_add(u64::from(c.size()));
+            .wrapping_add(c.size());
     }
     Ok(sum)
 }

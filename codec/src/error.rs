@@ -368,13 +368,14 @@ pub enum Error {
         /// The result code.
         result: crate::ResultCode,
     },
-    /// A handle asked for by position is not in the message (§1.3).
-    NoSuchHandle {
-        /// `copy_handles` or `move_handles`.
-        section: Section,
+    /// A handle or object id asked for by position is not in the message (§1.3,
+    /// §2.6).
+    NoSuchItem {
+        /// `copy_handles`, `move_handles` or `domain.out_objects`.
+        field: &'static str,
         /// The position asked for.
         index: usize,
-        /// The handles the message carries.
+        /// The items the message carries there.
         count: usize,
     },
     /// A builder (`cmif::RequestBuilder`, `tipc::RequestBuilder`, ...) was given more
@@ -403,7 +404,7 @@ impl Error {
     /// `tipc_section_not_allowed`, `tipc_field_not_zero`, `tipc_close_not_bare`,
     /// `tipc_raw_too_small`; for the builders and in-place editing:
     /// `field_owned_by_layer`, `no_pid_slot`, `data_too_small`,
-    /// `cmif_objects_without_domain`, `builder_full`, `service_result`, `no_such_handle`.
+    /// `cmif_objects_without_domain`, `builder_full`, `service_result`, `no_such_item`.
     pub const fn kind(&self) -> &'static str {
         match self {
             Error::Truncated { .. } => "truncated",
@@ -437,7 +438,7 @@ impl Error {
             Error::CmifObjectsWithoutDomain { .. } => "cmif_objects_without_domain",
             Error::BuilderFull { .. } => "builder_full",
             Error::ServiceResult { .. } => "service_result",
-            Error::NoSuchHandle { .. } => "no_such_handle",
+            Error::NoSuchItem { .. } => "no_such_item",
         }
     }
 
@@ -475,8 +476,9 @@ impl Error {
                 }
             }
             Error::NoPidSlot => Some(Section::Pid),
-            Error::BuilderFull { .. } | Error::ServiceResult { .. } => None,
-            Error::NoSuchHandle { section, .. } => Some(*section),
+            Error::BuilderFull { .. } | Error::ServiceResult { .. } | Error::NoSuchItem { .. } => {
+                None
+            }
             Error::CmifBadTag { .. }
             | Error::CmifDomainOnControl { .. }
             | Error::TipcBadTag { .. }
@@ -752,14 +754,11 @@ impl fmt::Display for Error {
                 write!(f, "{field}: the builder holds at most {max}")
             }
             Error::ServiceResult { result } => write!(f, "the reply's result is {result}"),
-            Error::NoSuchHandle {
-                section,
+            Error::NoSuchItem {
+                field,
                 index,
                 count,
-            } => write!(
-                f,
-                "{section}[{index}]: the message carries {count} handles there"
-            ),
+            } => write!(f, "{field}[{index}]: the message carries {count} of them"),
         }
     }
 }

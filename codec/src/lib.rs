@@ -15,6 +15,16 @@
 //! * [`Layout`] is the one place where section offsets are computed.
 //! * [`Message::dissect`] prints every field with its byte offset.
 //! * [`cmif`] and [`tipc`] view and build the two command layers inside the raw data.
+//! * [`cmif::RequestBuilder`], [`cmif::ResponseBuilder`], [`tipc::RequestBuilder`],
+//!   [`tipc::ResponseBuilder`] and [`MessageBuilder`] build a message one call per
+//!   item, like libnx's helpers, into fixed-capacity storage; a mistake is an error
+//!   naming the field. The readers give typed data (`in_data::<T>()`,
+//!   `out_data::<T>()`), handles and object ids; [`cmif::RequestMut`],
+//!   [`cmif::ResponseMut`] and [`Message::header_mut`] edit in place.
+//!
+//! The examples in `codec/examples/` (a CMIF client, a server loop body, a domain
+//! session, a TIPC pair, a kernel editing a message) are each compared, line for
+//! line, with the libnx C that does the same, in `codec/examples/README.md`.
 //!
 //! The crate is `no_std`, allocates nothing and contains no `unsafe`: the wire structs
 //! are `#[repr(C)]` [zerocopy] types built from little-endian words, so they are

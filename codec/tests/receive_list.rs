@@ -93,7 +93,7 @@ fn every_mode_emits_and_parses() {
         for (i, e) in msg.receive_list().iter().enumerate() {
             let i = i as u64;
             assert_eq!(e.address(), 0x40_0000_0000 | (i << 20) | (0x10 * i));
-            assert_eq!(u64::from(e.size()), 0x100 + i);
+            assert_eq!(e.size(), 0x100 + i);
         }
         assert_eq!(msg.repr(), repr);
     }

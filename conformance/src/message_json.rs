@@ -273,7 +273,7 @@ impl MessageJson {
                 .map(|d| PointerJson {
                     index: d.index(),
                     address: d.address(),
-                    size: u64::from(d.size()),
+                    size: d.size(),
                     reserved: d.reserved(),
                 })
                 .collect(),
@@ -287,7 +287,7 @@ impl MessageJson {
                 .iter()
                 .map(|e| ReceiveJson {
                     address: e.address(),
-                    size: u64::from(e.size()),
+                    size: e.size(),
                     reserved: e.reserved(),
                 })
                 .collect(),

@@ -574,7 +574,7 @@ fn receive_list_overlaps(before: Option<&[u8]>, address: u64, size: u64) -> bool
         let Ok(c) = hipc::ReceiveListEntry::read_from_bytes(e) else {
             return false;
         };
-        let (a, n) = (c.address(), u64::from(c.size()));
+        let (a, n) = (c.address(), c.size());
         a < end && address < a.saturating_add(n.max(1))
     })
 }

@@ -10,7 +10,7 @@ use super::{
     put, session_hint, words_at,
 };
 use crate::data::read_data;
-use crate::error::{Error, Section};
+use crate::error::Error;
 use crate::message::Message;
 use crate::repr::MessageRepr;
 use crate::result_code::ResultCode;
@@ -91,13 +91,13 @@ impl<'a> Response<'a> {
         }
     }
     /// The `i`-th move handle of the reply (out-objects of a plain session, §2.6).
-    /// Errors: [`Error::NoSuchHandle`].
+    /// Errors: [`Error::NoSuchItem`].
     pub fn move_handle(&self, i: usize) -> Result<u32, Error> {
-        handle_at(self.move_handles, Section::MoveHandles, i)
+        handle_at(self.move_handles, "move_handles", i)
     }
-    /// The `i`-th copy handle of the reply. Errors: [`Error::NoSuchHandle`].
+    /// The `i`-th copy handle of the reply. Errors: [`Error::NoSuchItem`].
     pub fn copy_handle(&self, i: usize) -> Result<u32, Error> {
-        handle_at(self.copy_handles, Section::CopyHandles, i)
+        handle_at(self.copy_handles, "copy_handles", i)
     }
     /// The SFCO header.
     pub fn header(&self) -> &'a OutHeader {
@@ -193,12 +193,20 @@ impl<'a> Response<'a> {
             available,
         })
     }
+
+    /// The `i`-th out-object id of a domain response whose out data is
+    /// `out_data_len` bytes (see [`Response::out_objects`]). Errors: those of
+    /// [`Response::out_objects`], and [`Error::NoSuchItem`] when there is no `i`-th.
+    pub fn out_object(&self, out_data_len: usize, i: usize) -> Result<u32, Error> {
+        handle_at(self.out_objects(out_data_len)?, "domain.out_objects", i)
+    }
 }
 
-/// The `i`-th handle of `handles`, or [`Error::NoSuchHandle`].
-pub(crate) fn handle_at(handles: &[U32], section: Section, i: usize) -> Result<u32, Error> {
-    handles.get(i).map(|h| h.get()).ok_or(Error::NoSuchHandle {
-        section,
+/// The `i`-th word of `handles` (handles or object ids), or [`Error::NoSuchItem`]
+/// naming `field`.
+pub(crate) fn handle_at(handles: &[U32], field: &'static str, i: usize) -> Result<u32, Error> {
+    handles.get(i).map(|h| h.get()).ok_or(Error::NoSuchItem {
+        field,
         index: i,
         count: handles.len(),
     })

@@ -220,13 +220,13 @@ impl<'a> Response<'a> {
         }
     }
     /// The `i`-th move handle (out-objects are move handles in TIPC). Errors:
-    /// [`Error::NoSuchHandle`].
+    /// [`Error::NoSuchItem`].
     pub fn move_handle(&self, i: usize) -> Result<u32, Error> {
-        handle_at(self.move_handles, Section::MoveHandles, i)
+        handle_at(self.move_handles, "move_handles", i)
     }
-    /// The `i`-th copy handle. Errors: [`Error::NoSuchHandle`].
+    /// The `i`-th copy handle. Errors: [`Error::NoSuchItem`].
     pub fn copy_handle(&self, i: usize) -> Result<u32, Error> {
-        handle_at(self.copy_handles, Section::CopyHandles, i)
+        handle_at(self.copy_handles, "copy_handles", i)
     }
     /// The out data: the raw data after the result word.
     pub fn payload(&self) -> &'a [u8] {
