@@ -231,9 +231,7 @@ pub fn decode_sum(bytes: &[u8]) -> Result<u64, Error> {
         sum = sum.wrapping_add(u64::from(w.get()));
     }
     for c in msg.receive_list() {
-        sum = sum
-            .wrapping_add(c.address())
-            .wrapping_add(c.size());
+        sum = sum.wrapping_add(c.address()).wrapping_add(c.size());
     }
     Ok(sum)
 }

@@ -1,0 +1,414 @@
+//! The builders (`MessageBuilder`, `cmif::RequestBuilder`/`ResponseBuilder`,
+//! `tipc::RequestBuilder`/`ResponseBuilder`), the typed readers, the writable CMIF
+//! views and the refusals that replaced silent behaviour (issue 13).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+
+use common::hex;
+use hipc::{
+    BufferAttribute, Error, Message, MessageBuilder, MessageRepr, ReceiveListMode, ResultCode, U32,
+    cmif, tipc,
+};
+
+// wire-format.md §6 Ex 8: one out-pointer is one call, and gives libnx's bytes: the C
+// entry, the size-table entry at R + 36 and receive-list mode 3.
+#[test]
+fn out_pointer_is_one_call_and_gives_ex8() {
+    let mut tls = [0u8; 0x100];
+    let len = cmif::RequestBuilder::new(10)
+        .in_data(&7u32)
+        .out_pointer(0x1_2340_0000, 0x80)
+        .emit(&mut tls)
+        .unwrap();
+    assert_eq!(
+        &tls[..len],
+        &hex(
+            "040000000a0c0000000000000000000053464349000000000a00000000000000070000000000000000000000800000000000402301008000"
+        )[..]
+    );
+    let msg = Message::new_checked(&tls[..len]).unwrap();
+    assert_eq!(
+        msg.header().recv_list_mode(),
+        ReceiveListMode::Indexed { entries: 1 }
+    );
+}
+
+// §2.3: out-pointers and fixed out-pointers share the receive list, only the former
+// have a size-table entry; in-pointers are numbered as libnx numbers them.
+#[test]
+fn pointers_of_every_kind() {
+    let mut tls = [0u8; 0x100];
+    let len = cmif::RequestBuilder::new(1)
+        .in_data(&[1u8, 2, 3])
+        .in_pointer(0x1000, 0x10)
+        .in_pointer(0x2000, 0x20)
+        .out_fixed_pointer(0x3000, 0x30)
+        .out_pointer(0x4000, 0x40)
+        .out_pointer(0x5000, 0x50)
+        .in_buffer(0x6000, 0x60, BufferAttribute::Ipc)
+        .out_buffer(0x7000, 0x70, BufferAttribute::NonSecureIpc)
+        .inout_buffer(0x8000, 0x80, BufferAttribute::NonDeviceIpc)
+        .pid()
+        .copy_handle(0x11)
+        .move_handle(0x22)
+        .emit(&mut tls)
+        .unwrap();
+    let msg = Message::new_checked(&tls[..len]).unwrap();
+    let x: Vec<_> = msg
+        .x_descriptors()
+        .iter()
+        .map(|x| (x.index(), x.address()))
+        .collect();
+    assert_eq!(x, [(0, 0x1000), (1, 0x2000)]);
+    let c: Vec<_> = msg.receive_list().iter().map(|c| c.size()).collect();
+    assert_eq!(c, [0x30, 0x40, 0x50]);
+    assert_eq!(msg.header().recv_list_count(), 5);
+    assert_eq!(msg.a_descriptors()[0].attribute(), BufferAttribute::Ipc);
+    assert_eq!(
+        msg.b_descriptors()[0].attribute(),
+        BufferAttribute::NonSecureIpc
+    );
+    assert_eq!(
+        msg.w_descriptors()[0].attribute(),
+        BufferAttribute::NonDeviceIpc
+    );
+    assert_eq!(msg.pid(), Some(0));
+    assert_eq!(msg.copy_handles(), [U32::new(0x11)]);
+    assert_eq!(msg.move_handles(), [U32::new(0x22)]);
+    let req = cmif::Request::new_checked(&msg, false).unwrap();
+    let sizes: Vec<u16> = req
+        .out_pointer_sizes(3, 2)
+        .unwrap()
+        .iter()
+        .map(|s| s.get())
+        .collect();
+    assert_eq!(sizes, [0x40, 0x50]);
+    assert_eq!(req.in_data::<[u8; 3]>().unwrap(), [1, 2, 3]);
+}
+
+// A mistake is an error naming the field, and the first one wins; nothing is dropped.
+#[test]
+fn mistakes_are_errors_naming_the_field() {
+    let mut tls = [0xAAu8; 0x100];
+    let err = cmif::RequestBuilder::new(1)
+        .out_pointer(0, 0x1_0000)
+        .in_buffer(1 << 39, 0, BufferAttribute::Ipc)
+        .emit(&mut tls)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "c[0].size: value 0x10000 does not fit (largest is 0xffff)"
+    );
+    let err = cmif::RequestBuilder::new(1)
+        .in_buffer(0, 0, BufferAttribute::Ipc)
+        .in_buffer(1 << 39, 0, BufferAttribute::Ipc)
+        .emit(&mut tls)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "a[1].address: value 0x8000000000 does not fit (largest is 0x7fffffffff)"
+    );
+    let mut sixteen = cmif::RequestBuilder::new(1);
+    for i in 0..16 {
+        sixteen = sixteen.in_pointer(i, 1);
+    }
+    assert_eq!(
+        sixteen.emit(&mut tls),
+        Err(Error::BuilderFull {
+            field: "x",
+            max: 15
+        })
+    );
+    assert_eq!(
+        cmif::RequestBuilder::new(1).in_object(3).emit(&mut tls),
+        Err(Error::CmifObjectsWithoutDomain { count: 1 })
+    );
+    assert_eq!(
+        cmif::RequestBuilder::control(cmif::ControlCommand::QueryPointerBufferSize)
+            .domain(1)
+            .emit(&mut tls),
+        Err(Error::CmifDomainOnControl { tag: 5 })
+    );
+    // On error the buffer is untouched.
+    assert!(tls.iter().all(|&b| b == 0xAA));
+}
+
+// §2.5, §2.6: a domain request and reply through the builders and the typed readers.
+#[test]
+fn domain_round_trip() {
+    let mut tls = [0u8; 0x100];
+    let len = cmif::RequestBuilder::new(2)
+        .domain(1)
+        .token(9)
+        .in_object(5)
+        .in_object(6)
+        .in_data(&0x2Au32)
+        .emit(&mut tls)
+        .unwrap();
+    let msg = Message::new_checked(&tls[..len]).unwrap();
+    assert_eq!(msg.header().tag(), 6);
+    let req = cmif::Request::new_checked(&msg, true).unwrap();
+    let d = req.domain().unwrap();
+    assert_eq!(
+        (d.object_id(), d.in_objects()),
+        (1, &[U32::new(5), U32::new(6)][..])
+    );
+    assert_eq!((req.token(), req.in_data::<u32>().unwrap()), (9, 0x2A));
+    // The payload of a domain request is exact: a u64 does not fit in it.
+    assert_eq!(
+        req.in_data::<u64>(),
+        Err(Error::DataTooSmall {
+            needed: 8,
+            available: 4
+        })
+    );
+
+    let len = cmif::ResponseBuilder::new()
+        .domain()
+        .out_data(&7u16)
+        .out_object(3)
+        .out_object(4)
+        .emit(&mut tls)
+        .unwrap();
+    let msg = Message::new_checked(&tls[..len]).unwrap();
+    let resp = cmif::Response::new_checked(&msg, true).unwrap();
+    assert_eq!(resp.out_data::<u16>(), Ok(7));
+    assert_eq!(
+        (resp.out_object(2, 0), resp.out_object(2, 1)),
+        (Ok(3), Ok(4))
+    );
+    assert_eq!(
+        resp.out_object(2, 2),
+        Err(Error::NoSuchItem {
+            field: "domain.out_objects",
+            index: 2,
+            count: 2
+        })
+    );
+}
+
+// §2.4: a failed reply is an error with the result named; handles by position.
+#[test]
+fn response_success_and_handles() {
+    let mut tls = [0u8; 0x100];
+    let len = cmif::ResponseBuilder::error(0xF601).emit(&mut tls).unwrap();
+    let msg = Message::new_checked(&tls[..len]).unwrap();
+    let err = cmif::Response::new_checked(&msg, false)
+        .unwrap()
+        .success()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the reply's result is 0xf601 (module 1, description 123: svc::SessionClosed)"
+    );
+    let len = cmif::ResponseBuilder::new()
+        .copy_handle(1)
+        .move_handle(2)
+        .emit(&mut tls)
+        .unwrap();
+    let msg = Message::new_checked(&tls[..len]).unwrap();
+    let resp = cmif::Response::new_checked(&msg, false).unwrap();
+    assert_eq!((resp.copy_handle(0), resp.move_handle(0)), (Ok(1), Ok(2)));
+    assert_eq!(
+        resp.move_handle(1).unwrap_err().to_string(),
+        "move_handles[1]: the message carries 1 of them"
+    );
+}
+
+// §3: the TIPC builders give what RequestRepr gives, and the same refusals.
+#[test]
+fn tipc_builders() {
+    let mut tls = [0u8; 0x100];
+    let len = tipc::RequestBuilder::new(3)
+        .pid()
+        .copy_handle(0x10)
+        .in_buffer(0x1000, 0x20, BufferAttribute::Ipc)
+        .out_buffer(0x2000, 0x30, BufferAttribute::Ipc)
+        .in_data(&[1u32, 2, 3])
+        .emit(&mut tls)
+        .unwrap();
+    let msg = Message::new_checked(&tls[..len]).unwrap();
+    assert_eq!(msg.header().tag(), 19);
+    assert_eq!(
+        (msg.a_descriptors().len(), msg.b_descriptors().len()),
+        (1, 1)
+    );
+    let req = tipc::Request::new_checked(&msg).unwrap();
+    assert_eq!(req.in_data::<[u32; 3]>(), Ok([1, 2, 3]));
+    assert_eq!(
+        tipc::RequestBuilder::new(0xFFF0).emit(&mut tls),
+        Err(Error::TipcCommandIdTooLarge { command_id: 0xFFF0 })
+    );
+    let len = tipc::ResponseBuilder::new(19)
+        .out_data(&5u64)
+        .move_handle(0x44)
+        .emit(&mut tls)
+        .unwrap();
+    let msg = Message::new_checked(&tls[..len]).unwrap();
+    let resp = tipc::Response::new_checked(&msg)
+        .unwrap()
+        .success()
+        .unwrap();
+    assert_eq!(
+        (resp.tag(), resp.out_data::<u64>(), resp.move_handle(0)),
+        (19, Ok(5), Ok(0x44))
+    );
+    let len = tipc::ResponseBuilder::new(19)
+        .result(0x1423)
+        .emit(&mut tls)
+        .unwrap();
+    let msg = Message::new_checked(&tls[..len]).unwrap();
+    assert_eq!(
+        tipc::Response::new_checked(&msg)
+            .unwrap()
+            .success()
+            .map(|_| ()),
+        Err(Error::ServiceResult {
+            result: ResultCode(0x1423)
+        })
+    );
+}
+
+// Issue 13 item 3: a layer's emit no longer ignores the tag and raw data of the
+// MessageRepr it is given.
+#[test]
+fn layer_emit_refuses_tag_and_raw_it_would_ignore() {
+    let mut buf = [0u8; 0x100];
+    let tag15 = MessageRepr {
+        tag: 15,
+        ..MessageRepr::EMPTY
+    };
+    let raw = [9u8; 4];
+    let with_raw = MessageRepr {
+        raw: &raw,
+        ..MessageRepr::EMPTY
+    };
+    let owned = |field, layer| Err(Error::FieldOwnedByLayer { field, layer });
+    let request = cmif::RequestRepr::EMPTY;
+    assert_eq!(request.emit(&tag15, &mut buf), owned("tag", "cmif"));
+    assert_eq!(request.emit(&with_raw, &mut buf), owned("raw", "cmif"));
+    assert_eq!(
+        cmif::ResponseRepr::EMPTY.emit(&tag15, &mut buf),
+        owned("tag", "cmif")
+    );
+    let close = cmif::DomainCloseRepr { object_id: 1 };
+    assert_eq!(close.emit(&with_raw, &mut buf), owned("raw", "cmif"));
+    let tipc_request = tipc::RequestRepr {
+        command_id: 1,
+        payload: &[],
+    };
+    assert_eq!(tipc_request.emit(&tag15, &mut buf), owned("tag", "tipc"));
+    let tipc_reply = tipc::ResponseRepr {
+        tag: 17,
+        result: 0,
+        payload: &[],
+    };
+    assert_eq!(tipc_reply.emit(&with_raw, &mut buf), owned("raw", "tipc"));
+    // The very tag the layer writes is not a contradiction.
+    let tag4 = MessageRepr {
+        tag: 4,
+        ..MessageRepr::EMPTY
+    };
+    assert!(request.emit(&tag4, &mut buf).is_ok());
+}
+
+// §2.6: guessing domain-ness wrong gets a hint, both ways.
+#[test]
+fn wrong_session_kind_gets_a_hint() {
+    let mut tls = [0u8; 0x100];
+    let len = cmif::RequestBuilder::new(1)
+        .domain(1)
+        .emit(&mut tls)
+        .unwrap();
+    let msg = Message::new_checked(&tls[..len]).unwrap();
+    let err = cmif::Request::new_checked(&msg, false).unwrap_err();
+    assert!(err.to_string().contains("try --domain"), "{err}");
+    let len = cmif::RequestBuilder::new(1)
+        .in_data(&[0u64; 2])
+        .emit(&mut tls)
+        .unwrap();
+    let msg = Message::new_checked(&tls[..len]).unwrap();
+    let err = cmif::Request::new_checked(&msg, true).unwrap_err();
+    assert!(err.to_string().contains("without --domain"), "{err}");
+    let len = cmif::ResponseBuilder::new()
+        .domain()
+        .emit(&mut tls)
+        .unwrap();
+    let msg = Message::new_checked(&tls[..len]).unwrap();
+    let err = cmif::Response::new_checked(&msg, false).unwrap_err();
+    assert!(err.to_string().contains("try --domain"), "{err}");
+    let len = cmif::ResponseBuilder::new()
+        .out_data(&[0u64; 2])
+        .emit(&mut tls)
+        .unwrap();
+    let msg = Message::new_checked(&tls[..len]).unwrap();
+    let err = cmif::Response::new_checked(&msg, true).unwrap_err();
+    assert!(err.to_string().contains("without --domain"), "{err}");
+}
+
+// Editing in place: the writable CMIF views and the header's tag.
+#[test]
+fn writable_views() {
+    let mut tls = [0u8; 0x100];
+    cmif::ResponseBuilder::new()
+        .domain()
+        .out_data(&1u32)
+        .out_object(3)
+        .emit(&mut tls)
+        .unwrap();
+    let mut msg = Message::new_checked(&mut tls[..]).unwrap();
+    let mut resp = cmif::ResponseMut::new_checked(&mut msg, true).unwrap();
+    resp.out_objects_mut(4).unwrap()[0].set(8);
+    resp.header_mut().token.set(0x77);
+    assert!(matches!(
+        resp.out_objects_mut(0x100),
+        Err(Error::CmifDomainObjectsOutOfBounds { .. })
+    ));
+    msg.header_mut().set_tag(6);
+    let resp = cmif::Response::new_checked(&msg, true).unwrap();
+    assert_eq!((resp.out_object(4, 0), resp.token()), (Ok(8), 0x77));
+    assert_eq!(msg.header().tag(), 6);
+
+    // A domain Close has no SFCI header to hand out.
+    cmif::DomainCloseRepr { object_id: 4 }
+        .emit(&MessageRepr::EMPTY, &mut tls)
+        .unwrap();
+    let mut msg = Message::new_checked(&mut tls[..]).unwrap();
+    let mut req = cmif::RequestMut::new_checked(&mut msg, true).unwrap();
+    assert!(req.header_mut().is_none());
+    req.object_id_mut().unwrap().set(5);
+    assert!(req.payload_mut().is_empty());
+    let req = cmif::Request::new_checked(&msg, true).unwrap();
+    assert_eq!(req.domain().map(|d| d.object_id()), Some(5));
+}
+
+// The HIPC builder: the receive-list mode follows the entries unless set, and a set
+// mode that disagrees with them is refused.
+#[test]
+fn message_builder_receive_list_mode() {
+    let mut tls = [0u8; 0x100];
+    let builder = MessageBuilder::new(4).c(0x1000, 0x10).c(0x2000, 0x20);
+    assert_eq!(
+        builder.recv_list_mode(),
+        ReceiveListMode::Indexed { entries: 2 }
+    );
+    let single = builder.receive_list_mode(ReceiveListMode::SingleBuffer);
+    assert_eq!(
+        single.emit(&mut tls),
+        Err(Error::RecvListEntriesMismatch {
+            count: 2,
+            expected: 1,
+            given: 2
+        })
+    );
+    let len = MessageBuilder::new(4)
+        .receive_list_mode(ReceiveListMode::ToMessageBuffer)
+        .emit(&mut tls)
+        .unwrap();
+    let msg = Message::new_checked(&tls[..len]).unwrap();
+    assert_eq!(
+        msg.header().recv_list_mode(),
+        ReceiveListMode::ToMessageBuffer
+    );
+}
