@@ -130,18 +130,19 @@ pub fn run_lines<C: Convert + ?Sized, R: BufRead, W: Write>(
 
 /// Runs a conversion the way the `hipc` command does: on `input` when given,
 /// otherwise on stdin line by line, with locked, buffered stdout. Returns the exit
-/// status: 0 when every input succeeded, 1 otherwise (a closed stdout, as with
+/// status (each line's answer is flushed as soon as it is written, so the command
+/// serves as a co-process): 0 when every input succeeded, 1 otherwise (a closed stdout, as with
 /// `| head`, ends quietly with 0).
 pub fn run_command<C: Convert + ?Sized>(command: &C, input: Option<&str>) -> ExitCode {
-    use std::io::IsTerminal;
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let result = match input {
         Some(text) => run_one(command, text, &mut out, &mut io::stderr().lock()),
         None => {
-            let stdin = io::stdin();
-            let interactive = stdin.is_terminal();
-            run_lines(command, &mut stdin.lock(), &mut out, interactive)
+            // Every line is answered as soon as it is read, piped or not: a program
+            // that writes one line and waits for the answer (a co-process) must get
+            // it, so the output is flushed after each block.
+            run_lines(command, &mut io::stdin().lock(), &mut out, true)
         }
     };
     match result {

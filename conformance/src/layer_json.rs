@@ -48,6 +48,19 @@
 //!   budget (`16 − pad` zeros, rounded up to a word), as libnx lays it out. `command_id`
 //!   (or `result`, or `"domain"`) must be given. TIPC: the payload padded to words
 //!   (after the result word in a reply). `size_table` is then only checked.
+//! * `"data"` instead of `payload` (encode only; decode never writes it, since the
+//!   data's own length is not on the wire): the in-data (or out-data) alone, laid out
+//!   by the codec's builders as a libnx client and a libstratosphere server do
+//!   (wire-format.md §2.1, §2.3): the headers, the data, the in-object ids, the
+//!   whole 16-byte padding budget and, from `size_table.sizes`, the out-pointer size
+//!   table. This is the key to use for a hand-written request: `payload`, which runs
+//!   to the end of the raw data, must itself hold the unused budget, or a real server
+//!   (libstratosphere, §2.10) finds the raw data too small for the command's data.
+//! * With a layer key, the HIPC keys may be left out: no PID, handles, descriptors
+//!   or receive list, and `type` from the layer (CMIF 0 for a response, 2 for a close,
+//!   4 otherwise; TIPC `command_id + 16`, 15 for a close; a TIPC reply without
+//!   `command_id` must give `type`). An unknown key is refused, naming every allowed
+//!   key, `cmif` and `tipc` included.
 //!
 //! The message JSON with these keys is [`LayeredJson`]: a [`MessageJson`] (unchanged,
 //! flattened) plus the optional `cmif` and `tipc` objects. The vector runner uses the
@@ -57,11 +70,13 @@
 //! layer keys itself).
 
 use hipc::cmif::{self, DomainType};
-use hipc::{Error, Message, tipc};
+use hipc::{Error, Message, ResultCode, U32, tipc};
 use serde::Serialize;
 
 use crate::hex;
-use crate::message_json::{Json, JsonError, Loc, MessageJson, Obj, array, boolean, narrow, uint};
+use crate::message_json::{
+    Json, JsonError, Loc, MESSAGE_KEYS, MessageJson, Obj, array, boolean, narrow, uint,
+};
 
 /// A message JSON with its layer: `message-json.md`'s object plus `"cmif"` or
 /// `"tipc"`.
@@ -114,22 +129,38 @@ impl LayeredJson {
                 "give \"cmif\" or \"tipc\", not both (a session speaks one protocol)".to_owned(),
             ));
         }
+        // An unknown key is named with every key this reader accepts, the layer keys
+        // included.
+        if let Some((key, _)) = rest
+            .iter()
+            .find(|(k, _)| !MESSAGE_KEYS.contains(&k.as_str()))
+        {
+            return Err(Loc::Root.key(key).invalid(format!(
+                "unknown key (allowed keys: {}, cmif, tipc)",
+                MESSAGE_KEYS.join(", ")
+            )));
+        }
+        let root = Loc::Root;
+        let cmif = match cmif {
+            Some(value) => Some(CmifJson::from_tree(value, &root.key("cmif"))?),
+            None => None,
+        };
+        let tipc = match tipc {
+            Some(value) => Some(TipcJson::from_tree(value, &root.key("tipc"))?),
+            None => None,
+        };
         let build_raw = has_layer && !rest.iter().any(|(k, _)| k == "raw_words");
         if build_raw {
             rest.push(("raw_words".to_owned(), Json::Array(Vec::new())));
         }
+        if has_layer {
+            add_hipc_defaults(&mut rest, cmif.as_ref(), tipc.as_ref())?;
+        }
         let message = MessageJson::from_tree(&Json::Object(rest), &Loc::Root)?;
-        let root = Loc::Root;
         let mut layered = LayeredJson {
             message,
-            cmif: match cmif {
-                Some(value) => Some(CmifJson::from_tree(value, &root.key("cmif"))?),
-                None => None,
-            },
-            tipc: match tipc {
-                Some(value) => Some(TipcJson::from_tree(value, &root.key("tipc"))?),
-                None => None,
-            },
+            cmif,
+            tipc,
         };
         // A control request never carries a domain header (wire-format.md §2.7): the
         // codec's builder refuses it, and so does the JSON (rather than building one
@@ -162,6 +193,56 @@ impl LayeredJson {
     pub fn to_json(&self) -> String {
         crate::message_json::to_spaced_json(self)
     }
+}
+
+/// With a layer key, the HIPC keys may be left out: a message with no handles, no
+/// descriptors, no PID and no receive list, whose `type` the layer implies (CMIF: 0
+/// for a response, 2 for a close, 4 otherwise; TIPC: `command_id + 16`, 15 for a
+/// close). A TIPC reply without `command_id` must give `type` (it echoes its
+/// request's tag, which the reply alone does not say).
+fn add_hipc_defaults(
+    rest: &mut Vec<(String, Json)>,
+    cmif: Option<&CmifJson>,
+    tipc: Option<&TipcJson>,
+) -> Result<(), JsonError> {
+    let has = |rest: &[(String, Json)], key: &str| rest.iter().any(|(k, _)| k == key);
+    if !has(rest, "type") {
+        let tag = match (cmif, tipc) {
+            (Some(c), _) if c.close == Some(true) => 2,
+            (Some(c), _) if c.result.is_some() => 0,
+            (Some(_), _) => 4,
+            (None, Some(t)) if t.close == Some(true) => 15,
+            (None, Some(t)) => match t.command_id {
+                Some(id) => u64::from(id) + 16,
+                None => {
+                    return Err(Loc::Root.key("type").invalid(
+                        "missing required key (a TIPC reply echoes its request's tag: give type \
+                         or tipc.command_id)"
+                            .to_owned(),
+                    ));
+                }
+            },
+            (None, None) => return Ok(()),
+        };
+        rest.push(("type".to_owned(), Json::UInt(tag)));
+    }
+    let defaults = [
+        ("pid", Json::Null),
+        ("copy_handles", Json::Array(Vec::new())),
+        ("move_handles", Json::Array(Vec::new())),
+        ("x", Json::Array(Vec::new())),
+        ("a", Json::Array(Vec::new())),
+        ("b", Json::Array(Vec::new())),
+        ("w", Json::Array(Vec::new())),
+        ("recv_list_count", Json::UInt(0)),
+        ("c", Json::Array(Vec::new())),
+    ];
+    for (key, value) in defaults {
+        if !has(rest, key) {
+            rest.push((key.to_owned(), value));
+        }
+    }
+    Ok(())
 }
 
 impl From<MessageJson> for LayeredJson {
@@ -233,6 +314,12 @@ pub struct CmifJson {
     /// `payload`: lowercase hex.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<String>,
+    /// `data` (encode only, lowercase hex): the in-data (or out-data) alone, laid out
+    /// by the codec's builders as libnx and libstratosphere lay it out, padding budget
+    /// included (wire-format.md §2.1, §2.3). Never written by decode: the data's own
+    /// length is not on the wire.
+    #[serde(skip)]
+    pub data: Option<String>,
     /// `domain`: the domain header (domain sessions only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<DomainJson>,
@@ -511,7 +598,10 @@ fn compare(
 fn build_raw_words(message: &LayeredJson) -> Result<Vec<u32>, JsonError> {
     let raw_offset = raw_offset(&message.message);
     let raw = if let Some(c) = &message.cmif {
-        build_cmif(c, raw_offset)?
+        match &c.data {
+            Some(data) => build_cmif_data(c, message.message.tag, raw_offset, data)?,
+            None => build_cmif(c, raw_offset)?,
+        }
     } else if let Some(t) = &message.tipc {
         build_tipc(t)?
     } else {
@@ -662,6 +752,102 @@ fn build_cmif(c: &CmifJson, raw_offset: usize) -> Result<Vec<u8>, JsonError> {
     Ok(raw)
 }
 
+/// The raw data of a `"cmif"` object given with `data`: the codec's builders
+/// ([`cmif::RequestRepr`], [`cmif::ResponseRepr`]) lay it out, so the padding budget,
+/// the in-object ids and the size table (`size_table.sizes`) are where a libnx client
+/// and a libstratosphere server put them. The other keys given are then checked
+/// against the result, like any key.
+fn build_cmif_data(
+    c: &CmifJson,
+    tag: u16,
+    raw_offset: usize,
+    data: &str,
+) -> Result<Vec<u8>, JsonError> {
+    if c.payload.is_some() {
+        return Err(invalid(
+            "cmif.data",
+            "give data (the in- or out-data alone) or payload (every byte after the header, \
+             as decode writes it), not both",
+        ));
+    }
+    if c.close == Some(true) || c.domain.as_ref().and_then(|d| d.kind) == Some(2) {
+        return Err(invalid("cmif.data", "a close carries no data"));
+    }
+    let data = hex::decode(data).unwrap_or_default();
+    let mut raw = vec![0u8; 4 * usize::from(u16::MAX >> 6)];
+    let len = match (c.result, c.command_id) {
+        (Some(_), Some(_)) => {
+            return Err(invalid(
+                "cmif",
+                "give command_id (a request) or result (a response), not both",
+            ));
+        }
+        (Some(result), None) => {
+            if c.domain
+                .as_ref()
+                .and_then(|d| d.num_out_objects)
+                .unwrap_or(0)
+                != 0
+            {
+                return Err(invalid(
+                    "cmif.domain.num_out_objects",
+                    "out-object ids cannot be given with data: give payload (out-data, then ids)",
+                ));
+            }
+            let response = cmif::ResponseRepr {
+                result,
+                token: c.token.unwrap_or(0),
+                payload: &data,
+                domain_out_objects: c.domain.as_ref().map(|_| &[][..]),
+            };
+            response.write_raw(raw_offset, &mut raw)?
+        }
+        (None, Some(command_id)) => {
+            let ids: Vec<U32> = c
+                .domain
+                .as_ref()
+                .and_then(|d| d.in_objects.as_ref())
+                .map(|ids| ids.iter().map(|&id| U32::new(id)).collect())
+                .unwrap_or_default();
+            let domain = match &c.domain {
+                Some(d) => Some(cmif::DomainRepr {
+                    object_id: d.object_id.ok_or_else(|| {
+                        invalid(
+                            "cmif.domain.object_id",
+                            "missing required key (to build the raw data)",
+                        )
+                    })?,
+                    in_objects: &ids,
+                }),
+                None => None,
+            };
+            let with_context = tag == 6 || tag == 7;
+            let token = match &c.domain {
+                Some(d) => d.token,
+                None => c.token,
+            };
+            let sizes = c.size_table.as_ref().map(|t| &t.sizes[..]).unwrap_or(&[]);
+            let request = cmif::RequestRepr {
+                command_id,
+                control: tag == 5 || tag == 7,
+                token: with_context.then(|| token.unwrap_or(0)),
+                domain,
+                payload: &data,
+                out_pointer_sizes: sizes,
+            };
+            request.write_raw(raw_offset, &mut raw)?
+        }
+        (None, None) => {
+            return Err(invalid(
+                "cmif.command_id",
+                "missing required key (or \"result\" for a response) to build the raw data",
+            ));
+        }
+    };
+    raw.truncate(len);
+    Ok(raw)
+}
+
 fn build_tipc(t: &TipcJson) -> Result<Vec<u8>, JsonError> {
     if t.close == Some(true) {
         return Ok(Vec::new());
@@ -693,6 +879,7 @@ impl CmifJson {
             "result",
             "token",
             "payload",
+            "data",
             "domain",
             "size_table",
         ];
@@ -706,6 +893,7 @@ impl CmifJson {
             result: u32_key("result")?,
             token: u32_key("token")?,
             payload: opt_hex(&obj, "payload")?,
+            data: opt_hex(&obj, "data")?,
             domain: match obj.optional("domain") {
                 Some((value, at)) => Some(DomainJson::from_tree(value, &at)?),
                 None => None,
@@ -860,10 +1048,10 @@ pub fn dissect_layers(bytes: &[u8], options: &LayerOptions) -> Result<String, Er
                 resp.header_offset(),
                 "sfco",
                 format!(
-                    "magic={:#010x} version={} result={:#x} token={:#x}",
+                    "magic={:#010x} version={} result={} token={:#x}",
                     h.magic.get(),
                     h.version.get(),
-                    h.result.get(),
+                    ResultCode(h.result.get()),
                     h.token.get()
                 ),
             );
@@ -966,7 +1154,12 @@ pub fn dissect_layers(bytes: &[u8], options: &LayerOptions) -> Result<String, Er
                 .map(|c| format!(", method {c}"))
                 .unwrap_or_default();
             let _ = writeln!(out, "TIPC reply, tag {}{method}", resp.tag());
-            line(&mut out, raw, "result", format!("{:#x}", resp.result()));
+            line(
+                &mut out,
+                raw,
+                "result",
+                ResultCode(resp.result()).to_string(),
+            );
             line(&mut out, raw + 4, "payload", payload_text(resp.payload()));
         }
         Protocol::Tipc => {

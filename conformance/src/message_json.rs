@@ -387,24 +387,7 @@ impl MessageJson {
     }
 
     pub(crate) fn from_tree(tree: &Json, loc: &Loc<'_>) -> Result<Self, JsonError> {
-        const KEYS: &[&str] = &[
-            "type",
-            "pid",
-            "copy_handles",
-            "move_handles",
-            "x",
-            "a",
-            "b",
-            "w",
-            "raw_words",
-            "recv_list_count",
-            "c",
-            "special_header",
-            "recv_list_offset",
-            "trailing_bytes",
-            "reserved",
-        ];
-        let obj = Obj::new(tree, loc, KEYS)?;
+        let obj = Obj::new(tree, loc, MESSAGE_KEYS)?;
         let handles = |key: &'static str, section: Section| -> Result<Vec<u32>, JsonError> {
             let (value, at) = obj.required(key)?;
             array(value, &at)?
@@ -753,6 +736,25 @@ impl fmt::Display for Loc<'_> {
 }
 
 /// An object whose keys have been checked: no unknown key, no duplicate.
+/// The keys of the message JSON (message-json.md), in the order they are written.
+pub(crate) const MESSAGE_KEYS: &[&str] = &[
+    "type",
+    "pid",
+    "copy_handles",
+    "move_handles",
+    "x",
+    "a",
+    "b",
+    "w",
+    "raw_words",
+    "recv_list_count",
+    "c",
+    "special_header",
+    "recv_list_offset",
+    "trailing_bytes",
+    "reserved",
+];
+
 pub(crate) struct Obj<'t, 'l> {
     entries: &'t [(String, Json)],
     loc: &'l Loc<'l>,

@@ -263,3 +263,41 @@ fn usage_errors_exit_two() {
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("empty input"));
 }
+
+/// Line mode answers each line as soon as it is read, even when stdout is a pipe: a
+/// co-process that writes one line and waits for the answer gets it (issue 13).
+#[test]
+fn line_mode_answers_each_line_before_the_next_is_written() {
+    use std::io::{BufRead, BufReader};
+    for (command, line, answer) in [
+        ("decode", PAIR1_HEX, None),
+        ("encode", PAIR1_JSON, Some(PAIR1_HEX)),
+    ] {
+        let mut args = vec![command];
+        if command == "decode" {
+            args.push("--json");
+        }
+        let mut child = Command::new(env!("CARGO_BIN_EXE_hipc"))
+            .args(&args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("run hipc");
+        let mut stdin = child.stdin.take().unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        for _ in 0..2 {
+            // stdin stays open: without a flush per line this read would wait forever.
+            writeln!(stdin, "{line}").unwrap();
+            stdin.flush().unwrap();
+            let mut got = String::new();
+            out.read_line(&mut got).unwrap();
+            match answer {
+                Some(hex) => assert_eq!(got.trim_end(), hex),
+                None => assert_eq!(got.trim_end(), PAIR1_JSON),
+            }
+        }
+        drop(stdin);
+        assert!(child.wait().unwrap().success());
+    }
+}

@@ -319,3 +319,66 @@ fn encode_layers() {
     let text = format!(r#"{{{EMPTY}, "cmif": {{"payload": ""}}}}"#);
     assert!(fail(&["encode", &text]).contains("cmif.command_id: missing required key"));
 }
+
+/// Issue 13: a CMIF or TIPC message may leave out the HIPC keys (no handles, no
+/// descriptors; `type` from the layer), and the unknown-key error lists the layer keys.
+#[test]
+fn layer_only_messages_and_the_allowed_keys() {
+    let text = r#"{"cmif": {"command_id": 1, "payload": "efbeadde010000000000000000000000"}}"#;
+    assert_eq!(ok(&["encode", text]).trim_end(), EX2);
+    let text = r#"{"tipc": {"command_id": 1, "payload": "6673702d73727600"}}"#;
+    assert_eq!(ok(&["encode", text]).trim_end(), EX6_REQUEST);
+    let text = r#"{"tipc": {"result": 0}}"#;
+    assert!(fail(&["encode", text]).starts_with("error: type: missing required key"));
+    let text = r#"{"cmif": {"command_id": 1}, "bogus": 1}"#;
+    let err = fail(&["encode", text]);
+    assert!(
+        err.starts_with("error: bogus: unknown key (allowed keys: type, pid,")
+            && err.contains(", cmif, tipc)"),
+        "{err}"
+    );
+}
+
+/// Issue 13: `data` is the in-data alone, laid out as libnx does (wire-format.md §2.1,
+/// §2.3): the padding budget and the size table are added, as a libstratosphere server
+/// expects; `payload` stays literal.
+#[test]
+fn cmif_data_is_laid_out_like_libnx() {
+    // Ex 2 from its 8 bytes of in-data: the 16-byte budget is there.
+    let text = r#"{"cmif": {"command_id": 1, "data": "efbeadde01000000"}}"#;
+    assert_eq!(ok(&["encode", text]).trim_end(), EX2);
+    // Ex 8 from its in-data and size table, with the C entry given.
+    let text = r#"{"recv_list_count": 3, "c": [{"address": 4886364160, "size": 128}], "cmif": {"command_id": 10, "data": "07000000", "size_table": {"data_size": 4, "sizes": [128]}}}"#;
+    assert_eq!(ok(&["encode", text]).trim_end(), EX8);
+    // Ex 7 (a domain request) from its data.
+    let text = r#"{"cmif": {"command_id": 2, "data": "2a000000", "domain": {"object_id": 1, "in_objects": [5]}}}"#;
+    assert_eq!(ok(&["encode", text]).trim_end(), EX7);
+    // A response from its out-data: the move handle and the budget.
+    let text = r#"{"move_handles": [65538], "cmif": {"result": 0, "data": ""}}"#;
+    assert_eq!(ok(&["encode", text]).trim_end(), EX9_REPLY);
+    let text = r#"{"cmif": {"command_id": 1, "data": "00", "payload": "00"}}"#;
+    assert!(fail(&["encode", text]).contains("not both"));
+}
+
+/// Issue 13: decoding with the wrong domain-ness says which flag to try; result codes
+/// are shown with module, description and name.
+#[test]
+fn hints_and_result_names() {
+    let err = fail(&["decode", "--cmif", EX7]);
+    assert!(err.contains("try --domain"), "{err}");
+    let err = fail(&["decode", "--cmif", "--domain", EX2]);
+    assert!(err.contains("try without --domain"), "{err}");
+    let text = ok(&["decode", "--cmif", EX9_REPLY]);
+    assert!(text.contains("result=0x0 (success)"), "{text}");
+    let reply = ok(&["encode", r#"{"cmif": {"result": 62977, "data": ""}}"#]);
+    let text = ok(&["decode", "--cmif", reply.trim_end()]);
+    assert!(
+        text.contains("result=0xf601 (module 1, description 123: svc::SessionClosed)"),
+        "{text}"
+    );
+    let text = ok(&["decode", "--tipc", "--response", "1100000001000000231e0000"]);
+    assert!(
+        text.contains("0x1e23 (module 35, description 15: tipc::InvalidMessageFormat)"),
+        "{text}"
+    );
+}

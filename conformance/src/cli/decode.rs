@@ -22,7 +22,8 @@ use crate::message_json::{MessageJson, to_spaced_json};
 /// followed by a blank line, or a line `error: ...` followed by a blank line.
 ///
 /// An empty (or all-whitespace) line is an error, "empty input", so that outputs stay
-/// in step with inputs. The exit status is 1 if any line failed, 0 otherwise.
+/// in step with inputs, and each is flushed as soon as it is written (a co-process
+/// gets its answer). The exit status is 1 if any line failed, 0 otherwise.
 ///
 /// With HEX given, a failure prints `error: ...` on stderr and exits with status 1.
 ///
@@ -30,7 +31,9 @@ use crate::message_json::{MessageJson, to_spaced_json};
 /// §3), and adds a "cmif" or "tipc" object to the JSON. CMIF reads tag 0 as a
 /// response, tag 2 as a close and tags 4 to 7 as a request; --response reads a
 /// response whatever the tag (and a TIPC reply). Whether a session is a CMIF domain is
-/// not on the wire: say so with --domain.
+/// not on the wire: say so with --domain (a bad-magic error says when the other choice
+/// looks right). Result codes show their module, description and, where the
+/// specification names them, their name.
 #[derive(Debug, Clone, clap::Args)]
 pub struct DecodeArgs {
     /// Print the message JSON (message-json.md) on one line instead of the dissection.

@@ -24,7 +24,12 @@ use crate::layer_json::LayeredJson;
 /// The JSON may carry the "cmif" or "tipc" object that `hipc decode --cmif/--tipc
 /// --json` writes. With "raw_words" too, every key given there must agree with the
 /// raw data; without "raw_words", the raw data is built from it (padding, headers,
-/// payload as given).
+/// payload as given; or, with "data" instead of "payload", the in-data laid out as
+/// libnx does, padding budget and size table included). With a layer object the HIPC
+/// keys may be left out (no handles, descriptors or PID; the type from the layer).
+///
+/// Each line read from stdin is answered (and flushed) before the next is read, so
+/// the command can serve as a co-process.
 #[derive(Debug, Clone, clap::Args)]
 pub struct EncodeArgs {
     /// The message JSON. Without it, read stdin line by line.
