@@ -28,10 +28,12 @@ pub enum ReceiveListMode {
 }
 
 impl ReceiveListMode {
-    /// The mode for a count field value (only the low 4 bits are meaningful).
+    /// The mode for a count field value. The field is 4 bits wide; a value above 15
+    /// is not masked but read as `Indexed { entries: count − 2 }`, so that
+    /// [`ReceiveListMode::count`] gives it back and the emitter refuses it by name.
     #[inline]
     pub const fn from_count(count: u8) -> Self {
-        match count & 0xF {
+        match count {
             0 => ReceiveListMode::None,
             1 => ReceiveListMode::ToMessageBuffer,
             2 => ReceiveListMode::SingleBuffer,
@@ -87,10 +89,11 @@ impl ReceiveListMode {
 ///
 /// Computed without a branch or a table (it runs on every decode and emit): one
 /// entry for count 2, `count - 2` from 3 on; agrees with
-/// [`ReceiveListMode::entry_count`] for every `u8` (only the low 4 bits count).
+/// [`ReceiveListMode::entry_count`] for every `u8` (a value above the 4-bit field's 15
+/// is not masked; the emitter refuses it).
 #[inline]
 pub const fn entry_count(count: u8) -> usize {
-    let c = (count & 0xF) as usize;
+    let c = count as usize;
     c.saturating_sub(2) + (c == 2) as usize
 }
 

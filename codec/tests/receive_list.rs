@@ -34,8 +34,9 @@ fn entry_count_per_mode() {
             "count {count}"
         );
     }
-    // Only the low 4 bits count: the branch-free `entry_count` agrees with the
-    // mode for every byte.
+    // The branch-free `entry_count` agrees with the mode for every byte, and a byte
+    // above the field's 15 is not masked: it reads as count − 2 entries, and the
+    // mode gives the byte back.
     for count in 0..=u8::MAX {
         assert_eq!(
             entry_count(count),
@@ -43,6 +44,10 @@ fn entry_count_per_mode() {
             "count {count}"
         );
     }
+    for count in 0..=u8::MAX {
+        assert_eq!(ReceiveListMode::from_count(count).count(), count);
+    }
+    assert_eq!(entry_count(0x12), 16);
     assert_eq!(ReceiveListMode::from_count(0), ReceiveListMode::None);
     assert_eq!(
         ReceiveListMode::from_count(1),

@@ -8,6 +8,43 @@
 //! * [`RequestRepr`], [`DomainCloseRepr`] and [`ResponseRepr`] build a raw data area
 //!   the way libnx and libstratosphere do ([`RequestRepr::write_raw`]), or a whole
 //!   message through [`crate::MessageRepr`] ([`RequestRepr::emit`]).
+//! * [`RequestBuilder`] and [`ResponseBuilder`] build a whole message one call per
+//!   item, as libnx's `cmifMakeRequest` and `cmifRequest*` calls do: an out-pointer
+//!   (C entry, size-table entry, receive-list mode) is one call, in- and out-data are
+//!   typed. [`Request::in_data`] and [`Response::out_data`] read typed data back;
+//!   [`Response::success`], [`Response::move_handle`] and [`Response::out_object`]
+//!   give the result, handles and object ids.
+//! * [`RequestMut`] and [`ResponseMut`] write the headers, payload and object ids in
+//!   place.
+//!
+//! # A server's loop body
+//!
+//! The request view borrows the message buffer, and so the reply, written into the
+//! same buffer, cannot be built while the view is in use. Nothing has to be copied
+//! by hand for that: read what the command needs ([`Request::command_id`],
+//! [`Request::in_data`] return values, not borrows), then emit the reply; the view's
+//! borrow ends at its last use.
+//!
+//! ```
+//! use hipc::{Message, cmif};
+//! fn serve(tls: &mut [u8]) -> Result<usize, hipc::Error> {
+//!     let msg = Message::new_checked(&tls[..])?;
+//!     let req = cmif::Request::new_checked(&msg, false)?;
+//!     match req.command_id() {
+//!         Some(0) => {
+//!             let [a, b]: [u32; 2] = req.in_data()?;
+//!             cmif::ResponseBuilder::new().out_data(&(a + b)).emit(tls)
+//!         }
+//!         _ => cmif::ResponseBuilder::error(0x1BA0A).emit(tls),
+//!     }
+//! }
+//! let mut tls = [0u8; 0x100];
+//! cmif::RequestBuilder::new(0).in_data(&[2u32, 3]).emit(&mut tls)?;
+//! serve(&mut tls)?;
+//! let msg = Message::new_checked(&tls[..])?;
+//! assert_eq!(cmif::Response::new_checked(&msg, false)?.out_data::<u32>()?, 5);
+//! # Ok::<(), hipc::Error>(())
+//! ```
 //!
 //! # Where the CMIF data lies (§2.1)
 //!
