@@ -256,7 +256,7 @@ pub fn decode_check(bytes: &[u8]) -> bool {
 #[inline]
 pub fn decode_cmif_sum(bytes: &[u8]) -> Result<u64, Error> {
     let msg = Message::new_checked(bytes)?;
-    let request = cmif::Request::new_checked(&msg, false)?;
+    let request = cmif::Request::new_checked(&msg, cmif::Session::Plain)?;
     let mut sum = u64::from(request.command_id().unwrap_or(0));
     for chunk in request.payload().chunks_exact(4) {
         let mut word = [0u8; 4];

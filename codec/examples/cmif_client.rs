@@ -21,7 +21,7 @@ fn call(
         .emit(&mut s.tls)?;
     s.send_sync_request()?;
     let msg = Message::new_checked(&s.tls[..])?;
-    let resp = cmif::Response::new_checked(&msg, false)?.success()?;
+    let resp = cmif::Response::new_checked(&msg, cmif::Session::Plain)?.success()?;
     Ok((resp.out_data()?, resp.move_handle(0)?))
 }
 
@@ -36,7 +36,7 @@ struct Session {
 impl Session {
     fn send_sync_request(&mut self) -> Result<(), hipc::Error> {
         let msg = Message::new_checked(&self.tls[..])?;
-        let req = cmif::Request::new_checked(&msg, false)?;
+        let req = cmif::Request::new_checked(&msg, cmif::Session::Plain)?;
         assert_eq!(req.command_id(), Some(5));
         assert_eq!(req.in_data::<u64>()?, 0x0100_0000_0000_1000);
         assert_eq!(

@@ -21,7 +21,7 @@ fn open_child(
         .emit(&mut s.tls)?;
     s.send_sync_request()?;
     let msg = Message::new_checked(&s.tls[..])?;
-    let resp = cmif::Response::new_checked(&msg, true)?.success()?;
+    let resp = cmif::Response::new_checked(&msg, cmif::Session::Domain)?.success()?;
     Ok((resp.out_data()?, resp.out_object(4, 0)?))
 }
 
@@ -43,7 +43,7 @@ struct Session {
 impl Session {
     fn send_sync_request(&mut self) -> Result<(), hipc::Error> {
         let msg = Message::new_checked(&self.tls[..])?;
-        let req = cmif::Request::new_checked(&msg, true)?;
+        let req = cmif::Request::new_checked(&msg, cmif::Session::Domain)?;
         let domain = req.domain().copied();
         match (req.command_id(), domain) {
             (None, Some(close)) => {

@@ -17,7 +17,7 @@ const UNKNOWN_COMMAND: u32 = 0x1BA0A;
 /// of `event`; the reply replaces the request in `tls`. Returns the reply's length.
 fn serve(tls: &mut [u8], event: u32) -> Result<usize, hipc::Error> {
     let msg = Message::new_checked(&tls[..])?;
-    let req = cmif::Request::new_checked(&msg, false)?;
+    let req = cmif::Request::new_checked(&msg, cmif::Session::Plain)?;
     match req.command_id() {
         Some(0) => {
             let [a, b]: [u64; 2] = req.in_data()?;
@@ -40,7 +40,7 @@ pub fn main() -> Result<(), hipc::Error> {
         .emit(&mut tls)?;
     serve(&mut tls, 0x0002_0003)?;
     let msg = Message::new_checked(&tls[..])?;
-    let sum: u64 = cmif::Response::new_checked(&msg, false)?
+    let sum: u64 = cmif::Response::new_checked(&msg, cmif::Session::Plain)?
         .success()?
         .out_data()?;
     println!("0: 40 + 2 = {sum}");
@@ -49,14 +49,14 @@ pub fn main() -> Result<(), hipc::Error> {
     cmif::RequestBuilder::new(1).emit(&mut tls)?;
     serve(&mut tls, 0x0002_0003)?;
     let msg = Message::new_checked(&tls[..])?;
-    let event = cmif::Response::new_checked(&msg, false)?.copy_handle(0)?;
+    let event = cmif::Response::new_checked(&msg, cmif::Session::Plain)?.copy_handle(0)?;
     println!("1: event {event:#x}");
     assert_eq!(event, 0x0002_0003);
 
     cmif::RequestBuilder::new(9).emit(&mut tls)?;
     serve(&mut tls, 0x0002_0003)?;
     let msg = Message::new_checked(&tls[..])?;
-    let resp = cmif::Response::new_checked(&msg, false)?;
+    let resp = cmif::Response::new_checked(&msg, cmif::Session::Plain)?;
     if let Err(err) = resp.success() {
         println!("9: {err}");
     }

@@ -76,7 +76,7 @@ fn pointers_of_every_kind() {
     assert_eq!(msg.pid(), Some(0));
     assert_eq!(msg.copy_handles(), [U32::new(0x11)]);
     assert_eq!(msg.move_handles(), [U32::new(0x22)]);
-    let req = cmif::Request::new_checked(&msg, false).unwrap();
+    let req = cmif::Request::new_checked(&msg, cmif::Session::Plain).unwrap();
     let sizes: Vec<u16> = req
         .out_pointer_sizes(3, 2)
         .unwrap()
@@ -148,7 +148,7 @@ fn domain_round_trip() {
         .unwrap();
     let msg = Message::new_checked(&tls[..len]).unwrap();
     assert_eq!(msg.header().tag(), 6);
-    let req = cmif::Request::new_checked(&msg, true).unwrap();
+    let req = cmif::Request::new_checked(&msg, cmif::Session::Domain).unwrap();
     let d = req.domain().unwrap();
     assert_eq!(
         (d.object_id(), d.in_objects()),
@@ -172,7 +172,7 @@ fn domain_round_trip() {
         .emit(&mut tls)
         .unwrap();
     let msg = Message::new_checked(&tls[..len]).unwrap();
-    let resp = cmif::Response::new_checked(&msg, true).unwrap();
+    let resp = cmif::Response::new_checked(&msg, cmif::Session::Domain).unwrap();
     assert_eq!(resp.out_data::<u16>(), Ok(7));
     assert_eq!(
         (resp.out_object(2, 0), resp.out_object(2, 1)),
@@ -194,7 +194,7 @@ fn response_success_and_handles() {
     let mut tls = [0u8; 0x100];
     let len = cmif::ResponseBuilder::error(0xF601).emit(&mut tls).unwrap();
     let msg = Message::new_checked(&tls[..len]).unwrap();
-    let err = cmif::Response::new_checked(&msg, false)
+    let err = cmif::Response::new_checked(&msg, cmif::Session::Plain)
         .unwrap()
         .success()
         .unwrap_err();
@@ -208,7 +208,7 @@ fn response_success_and_handles() {
         .emit(&mut tls)
         .unwrap();
     let msg = Message::new_checked(&tls[..len]).unwrap();
-    let resp = cmif::Response::new_checked(&msg, false).unwrap();
+    let resp = cmif::Response::new_checked(&msg, cmif::Session::Plain).unwrap();
     assert_eq!((resp.copy_handle(0), resp.move_handle(0)), (Ok(1), Ok(2)));
     assert_eq!(
         resp.move_handle(1).unwrap_err().to_string(),
@@ -322,28 +322,28 @@ fn wrong_session_kind_gets_a_hint() {
         .emit(&mut tls)
         .unwrap();
     let msg = Message::new_checked(&tls[..len]).unwrap();
-    let err = cmif::Request::new_checked(&msg, false).unwrap_err();
+    let err = cmif::Request::new_checked(&msg, cmif::Session::Plain).unwrap_err();
     assert!(err.to_string().contains("try --domain"), "{err}");
     let len = cmif::RequestBuilder::new(1)
         .in_data(&[0u64; 2])
         .emit(&mut tls)
         .unwrap();
     let msg = Message::new_checked(&tls[..len]).unwrap();
-    let err = cmif::Request::new_checked(&msg, true).unwrap_err();
+    let err = cmif::Request::new_checked(&msg, cmif::Session::Domain).unwrap_err();
     assert!(err.to_string().contains("without --domain"), "{err}");
     let len = cmif::ResponseBuilder::new()
         .domain()
         .emit(&mut tls)
         .unwrap();
     let msg = Message::new_checked(&tls[..len]).unwrap();
-    let err = cmif::Response::new_checked(&msg, false).unwrap_err();
+    let err = cmif::Response::new_checked(&msg, cmif::Session::Plain).unwrap_err();
     assert!(err.to_string().contains("try --domain"), "{err}");
     let len = cmif::ResponseBuilder::new()
         .out_data(&[0u64; 2])
         .emit(&mut tls)
         .unwrap();
     let msg = Message::new_checked(&tls[..len]).unwrap();
-    let err = cmif::Response::new_checked(&msg, true).unwrap_err();
+    let err = cmif::Response::new_checked(&msg, cmif::Session::Domain).unwrap_err();
     assert!(err.to_string().contains("without --domain"), "{err}");
 }
 
@@ -358,7 +358,7 @@ fn writable_views() {
         .emit(&mut tls)
         .unwrap();
     let mut msg = Message::new_checked(&mut tls[..]).unwrap();
-    let mut resp = cmif::ResponseMut::new_checked(&mut msg, true).unwrap();
+    let mut resp = cmif::ResponseMut::new_checked(&mut msg, cmif::Session::Domain).unwrap();
     resp.out_objects_mut(4).unwrap()[0].set(8);
     resp.header_mut().token.set(0x77);
     assert!(matches!(
@@ -366,7 +366,7 @@ fn writable_views() {
         Err(Error::CmifDomainObjectsOutOfBounds { .. })
     ));
     msg.header_mut().set_tag(6);
-    let resp = cmif::Response::new_checked(&msg, true).unwrap();
+    let resp = cmif::Response::new_checked(&msg, cmif::Session::Domain).unwrap();
     assert_eq!((resp.out_object(4, 0), resp.token()), (Ok(8), 0x77));
     assert_eq!(msg.header().tag(), 6);
 
@@ -375,11 +375,11 @@ fn writable_views() {
         .emit(&MessageRepr::EMPTY, &mut tls)
         .unwrap();
     let mut msg = Message::new_checked(&mut tls[..]).unwrap();
-    let mut req = cmif::RequestMut::new_checked(&mut msg, true).unwrap();
+    let mut req = cmif::RequestMut::new_checked(&mut msg, cmif::Session::Domain).unwrap();
     assert!(req.header_mut().is_none());
     req.object_id_mut().unwrap().set(5);
     assert!(req.payload_mut().is_empty());
-    let req = cmif::Request::new_checked(&msg, true).unwrap();
+    let req = cmif::Request::new_checked(&msg, cmif::Session::Domain).unwrap();
     assert_eq!(req.domain().map(|d| d.object_id()), Some(5));
 }
 

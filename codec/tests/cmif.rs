@@ -8,7 +8,7 @@ mod common;
 use common::{handles, hex, to_hex};
 use hipc::cmif::{
     self, ControlCommand, DomainCloseRepr, DomainRepr, DomainType, Request, RequestKind,
-    RequestRepr, Response, ResponseRepr,
+    RequestRepr, Response, ResponseRepr, Session,
 };
 use hipc::{
     BufferAttribute, BufferDescriptor, Error, Message, MessageRepr, PointerDescriptor,
@@ -47,7 +47,7 @@ fn emit_response(repr: &ResponseRepr<'_>, message: &MessageRepr<'_>) -> String {
 
 fn request_err(bytes: &[u8], is_domain: bool) -> Error {
     let msg = Message::new_checked(bytes).unwrap();
-    Request::new_checked(&msg, is_domain).unwrap_err()
+    Request::new_checked(&msg, Session::domain_if(is_domain)).unwrap_err()
 }
 
 /// A message with nothing but tag and raw data.
@@ -66,7 +66,7 @@ fn raw_message(tag: u16, raw: &[u8]) -> Vec<u8> {
 fn ex2_parse() {
     let bytes = hex(EX2);
     let msg = Message::new_checked(&bytes[..]).unwrap();
-    let req = Request::new_checked(&msg, false).unwrap();
+    let req = Request::new_checked(&msg, Session::Plain).unwrap();
     assert_eq!(req.kind(), RequestKind::Request);
     assert_eq!(
         (req.raw_offset(), req.padding(), req.aligned_offset()),
@@ -91,7 +91,7 @@ fn ex2_parse() {
 fn ex3_parse() {
     let bytes = hex(EX3);
     let msg = Message::new_checked(&bytes[..]).unwrap();
-    let req = Request::new_checked(&msg, false).unwrap();
+    let req = Request::new_checked(&msg, Session::Plain).unwrap();
     assert_eq!(
         (req.raw_offset(), req.padding(), req.aligned_offset()),
         (28, 4, 32)
@@ -106,7 +106,7 @@ fn ex4_ex5_parse() {
     for (text, pad, command) in [(EX4, 0, 5), (EX5, 4, 7)] {
         let bytes = hex(text);
         let msg = Message::new_checked(&bytes[..]).unwrap();
-        let req = Request::new_checked(&msg, false).unwrap();
+        let req = Request::new_checked(&msg, Session::Plain).unwrap();
         assert_eq!((req.padding(), req.command_id()), (pad, Some(command)));
         assert_eq!(req.payload().len(), 16 - pad);
     }
@@ -118,7 +118,7 @@ fn ex4_ex5_parse() {
 fn ex7_parse() {
     let bytes = hex(EX7);
     let msg = Message::new_checked(&bytes[..]).unwrap();
-    let req = Request::new_checked(&msg, true).unwrap();
+    let req = Request::new_checked(&msg, Session::Domain).unwrap();
     let d = req.domain().unwrap();
     assert_eq!(d.kind(), DomainType::SendMessage);
     assert_eq!(
@@ -147,7 +147,7 @@ fn ex7_parse() {
 fn ex7_domain_close_parse() {
     let bytes = hex(EX7_CLOSE);
     let msg = Message::new_checked(&bytes[..]).unwrap();
-    let req = Request::new_checked(&msg, true).unwrap();
+    let req = Request::new_checked(&msg, Session::Domain).unwrap();
     let d = req.domain().unwrap();
     assert_eq!((d.kind(), d.object_id()), (DomainType::Close, 1));
     assert!(req.header().is_none());
@@ -162,7 +162,7 @@ fn ex7_domain_close_parse() {
 fn ex8_size_table() {
     let bytes = hex(EX8);
     let msg = Message::new_checked(&bytes[..]).unwrap();
-    let req = Request::new_checked(&msg, false).unwrap();
+    let req = Request::new_checked(&msg, Session::Plain).unwrap();
     assert_eq!(req.command_id(), Some(10));
     assert_eq!(cmif::size_table_offset(None, 4), 36);
     let sizes = req.out_pointer_sizes(4, 1).unwrap();
@@ -186,7 +186,7 @@ fn ex9_parse() {
     let bytes = hex(EX9_REQUEST);
     let msg = Message::new_checked(&bytes[..]).unwrap();
     for is_domain in [false, true] {
-        let req = Request::new_checked(&msg, is_domain).unwrap();
+        let req = Request::new_checked(&msg, Session::domain_if(is_domain)).unwrap();
         assert!(req.is_control());
         assert!(
             req.domain().is_none(),
@@ -199,7 +199,7 @@ fn ex9_parse() {
     }
     let bytes = hex(EX9_REPLY);
     let msg = Message::new_checked(&bytes[..]).unwrap();
-    let resp = Response::new_checked(&msg, false).unwrap();
+    let resp = Response::new_checked(&msg, Session::Plain).unwrap();
     assert_eq!((resp.result(), resp.version(), resp.token()), (0, 0, 0));
     assert_eq!(
         (resp.padding(), resp.header_offset(), resp.payload().len()),
@@ -213,7 +213,7 @@ fn ex9_parse() {
 fn ex10_parse() {
     let bytes = hex(EX10);
     let msg = Message::new_checked(&bytes[..]).unwrap();
-    let resp = Response::new_checked(&msg, true).unwrap();
+    let resp = Response::new_checked(&msg, Session::Domain).unwrap();
     assert_eq!(resp.num_out_objects(), 1);
     assert_eq!(resp.header_offset(), 32);
     let ids = resp.out_objects(0).unwrap();
@@ -228,7 +228,7 @@ fn ex10_parse() {
     );
     // Without the domain flag, the domain out-header is where SFCO should be.
     assert_eq!(
-        Response::new_checked(&msg, false).unwrap_err(),
+        Response::new_checked(&msg, Session::Plain).unwrap_err(),
         Error::CmifBadMagic {
             expected: cmif::OUT_MAGIC,
             found: 1,
@@ -387,7 +387,7 @@ fn context_token_placement() {
     assert_eq!(repr.tag(), 6);
     let bytes = hex(&emit_request(&repr, &MessageRepr::EMPTY));
     let msg = Message::new_checked(&bytes[..]).unwrap();
-    let req = Request::new_checked(&msg, false).unwrap();
+    let req = Request::new_checked(&msg, Session::Plain).unwrap();
     assert_eq!(req.kind(), RequestKind::RequestWithContext);
     assert_eq!((req.version(), req.token()), (Some(1), 0xAB));
 
@@ -402,7 +402,7 @@ fn context_token_placement() {
     };
     let bytes = hex(&emit_request(&repr, &MessageRepr::EMPTY));
     let msg = Message::new_checked(&bytes[..]).unwrap();
-    let req = Request::new_checked(&msg, true).unwrap();
+    let req = Request::new_checked(&msg, Session::Domain).unwrap();
     assert_eq!(req.domain().unwrap().token(), 0xAB);
     assert_eq!(req.header().unwrap().token.get(), 0);
     assert_eq!(req.token(), 0xAB);
@@ -468,7 +468,7 @@ fn size_table_placement_odd_data_and_domain() {
     // R = 8: T = 16 + 16 + 4 = 36, table at message byte 44 (SunriseOS: 43).
     assert_eq!(&bytes[44..48], &[0x34, 0x12, 0x10, 0]);
     let msg = Message::new_checked(&bytes[..]).unwrap();
-    let req = Request::new_checked(&msg, false).unwrap();
+    let req = Request::new_checked(&msg, Session::Plain).unwrap();
     let sizes: Vec<u16> = req
         .out_pointer_sizes(3, 2)
         .unwrap()
@@ -490,7 +490,7 @@ fn size_table_placement_odd_data_and_domain() {
     // T = 16 + 16 + 8 + 16 + 4 = 60 after R = 8.
     assert_eq!(&bytes[68..70], &[0x40, 0]);
     let msg = Message::new_checked(&bytes[..]).unwrap();
-    let req = Request::new_checked(&msg, true).unwrap();
+    let req = Request::new_checked(&msg, Session::Domain).unwrap();
     assert_eq!(req.out_pointer_sizes(3, 1).unwrap()[0].get(), 0x40);
 }
 
@@ -514,7 +514,7 @@ fn unaligned_in_object_ids() {
         &[0x44, 0x33, 0x22, 0x11, 0x88, 0x77, 0x66, 0x55]
     );
     let msg = Message::new_checked(&bytes[..]).unwrap();
-    let req = Request::new_checked(&msg, true).unwrap();
+    let req = Request::new_checked(&msg, Session::Domain).unwrap();
     let d = req.domain().unwrap();
     assert_eq!(d.data_size(), 21);
     assert_eq!(d.in_objects_raw_offset(), 45);
@@ -580,7 +580,9 @@ fn missing_or_wrong_magic() {
     let ex2 = hex(EX2);
     let msg = Message::new_checked(&ex2[..]).unwrap();
     assert_eq!(
-        Response::new_checked(&msg, false).unwrap_err().to_string(),
+        Response::new_checked(&msg, Session::Plain)
+            .unwrap_err()
+            .to_string(),
         "cmif: bad magic 0x49434653 \"SFCI\" at the aligned payload start, expected 0x4f434653 \"SFCO\" (this looks like a request)"
     );
     // SFCI at R instead of A (no padding): found the zeros of the real padding slot.
@@ -615,14 +617,14 @@ fn trailing_raw_padding() {
     ]);
     let bytes = raw_message(4, &raw);
     let msg = Message::new_checked(&bytes[..]).unwrap();
-    let req = Request::new_checked(&msg, false).unwrap();
+    let req = Request::new_checked(&msg, Session::Plain).unwrap();
     assert_eq!(req.payload().len(), 16);
     assert_eq!(&req.payload()[12..], &0x3333_3333u32.to_le_bytes());
 
     let mut ex7 = hex(EX7);
     ex7[56..64].copy_from_slice(&[0xEE; 8]);
     let msg = Message::new_checked(&ex7[..]).unwrap();
-    let req = Request::new_checked(&msg, true).unwrap();
+    let req = Request::new_checked(&msg, Session::Domain).unwrap();
     assert_eq!(req.payload(), &[0x2a, 0, 0, 0]);
     assert_eq!(req.domain().unwrap().in_object(0), Some(5));
 
@@ -631,7 +633,9 @@ fn trailing_raw_padding() {
     let bytes = raw_message(4, &raw);
     let msg = Message::new_checked(&bytes[..]).unwrap();
     assert_eq!(
-        Request::new_checked(&msg, false).unwrap().command_id(),
+        Request::new_checked(&msg, Session::Plain)
+            .unwrap()
+            .command_id(),
         Some(1)
     );
 }
@@ -647,7 +651,7 @@ fn domain_close_without_sfci() {
     raw[12] = 7;
     let bytes = raw_message(4, &raw);
     let msg = Message::new_checked(&bytes[..]).unwrap();
-    let req = Request::new_checked(&msg, true).unwrap();
+    let req = Request::new_checked(&msg, Session::Domain).unwrap();
     let d = req.domain().unwrap();
     assert_eq!(
         (d.kind(), d.object_id(), d.num_in_objects(), d.data_size()),
@@ -709,7 +713,7 @@ fn raw_too_small() {
     let bytes = raw_message(0, &[0; 28]);
     let msg = Message::new_checked(&bytes[..]).unwrap();
     assert_eq!(
-        Response::new_checked(&msg, false).unwrap_err(),
+        Response::new_checked(&msg, Session::Plain).unwrap_err(),
         Error::CmifRawTooSmall {
             needed: 32,
             available: 28
@@ -718,7 +722,7 @@ fn raw_too_small() {
     let bytes = raw_message(0, &[0; 44]);
     let msg = Message::new_checked(&bytes[..]).unwrap();
     assert_eq!(
-        Response::new_checked(&msg, true).unwrap_err(),
+        Response::new_checked(&msg, Session::Domain).unwrap_err(),
         Error::CmifRawTooSmall {
             needed: 48,
             available: 44
@@ -755,7 +759,9 @@ fn domain_errors() {
     );
     // 48 raw bytes: 16 after the budget and the domain header.
     let bytes = raw_message(4, &domain_raw(1, 0, 16, 48));
-    assert!(Request::new_checked(&Message::new_checked(&bytes[..]).unwrap(), true).is_ok());
+    assert!(
+        Request::new_checked(&Message::new_checked(&bytes[..]).unwrap(), Session::Domain).is_ok()
+    );
     let bytes = raw_message(4, &domain_raw(1, 0, 20, 48));
     let err = request_err(&bytes, true);
     assert_eq!(
@@ -949,7 +955,9 @@ fn control_commands() {
     let msg_bytes = hex(EX2);
     let msg = Message::new_checked(&msg_bytes[..]).unwrap();
     assert_eq!(
-        Request::new_checked(&msg, false).unwrap().control_command(),
+        Request::new_checked(&msg, Session::Plain)
+            .unwrap()
+            .control_command(),
         None
     );
     assert_eq!(
@@ -993,7 +1001,7 @@ proptest! {
         let msg = Message::new_checked(&buf[..len]).unwrap();
         prop_assert_eq!(msg.header().tag(), repr.tag());
         prop_assert_eq!(msg.raw().len(), repr.raw_len().unwrap());
-        let req = Request::new_checked(&msg, domain.is_some()).unwrap();
+        let req = Request::new_checked(&msg, Session::domain_if(domain.is_some())).unwrap();
         prop_assert_eq!(req.aligned_offset() % 16, 0);
         prop_assert_eq!(req.command_id(), Some(command_id));
         prop_assert_eq!(req.version(), Some(u32::from(token.is_some())));
@@ -1035,7 +1043,7 @@ proptest! {
         let len = repr.emit(&message, &mut buf).unwrap();
         let msg = Message::new_checked(&buf[..len]).unwrap();
         prop_assert_eq!(msg.header().tag(), 0);
-        let resp = Response::new_checked(&msg, ids.is_some()).unwrap();
+        let resp = Response::new_checked(&msg, Session::domain_if(ids.is_some())).unwrap();
         prop_assert_eq!((resp.result(), resp.token(), resp.version()), (result, token, 0));
         prop_assert!(resp.payload().starts_with(&payload));
         prop_assert_eq!(resp.out_objects(payload.len()).unwrap(), &ids.unwrap_or_default()[..]);
@@ -1068,14 +1076,14 @@ proptest! {
         let bytes = common::emit(&message);
         let msg = Message::new_checked(&bytes[..]).unwrap();
         for is_domain in [false, true] {
-            if let Ok(req) = Request::new_checked(&msg, is_domain) {
+            if let Ok(req) = Request::new_checked(&msg, Session::domain_if(is_domain)) {
                 let _ = (req.payload(), req.command_id(), req.token(), req.header_offset(), req.control_command());
                 let _ = req.out_pointer_sizes(data_len, count);
                 if let Some(d) = req.domain() {
                     let _ = (d.in_objects(), d.in_object(count));
                 }
             }
-            if let Ok(resp) = Response::new_checked(&msg, is_domain) {
+            if let Ok(resp) = Response::new_checked(&msg, Session::domain_if(is_domain)) {
                 let _ = (resp.payload(), resp.out_objects(data_len));
             }
         }

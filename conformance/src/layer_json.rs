@@ -413,7 +413,7 @@ pub fn cmif_json<T: AsRef<[u8]>>(
     let tag = msg.header().tag();
     let response = options.response.unwrap_or(tag == 0);
     if response {
-        let resp = cmif::Response::new_checked(msg, options.domain)?;
+        let resp = cmif::Response::new_checked(msg, cmif::Session::domain_if(options.domain))?;
         let h = resp.header();
         return Ok(CmifJson {
             magic: Some(h.magic.get()),
@@ -434,7 +434,7 @@ pub fn cmif_json<T: AsRef<[u8]>>(
             ..CmifJson::default()
         });
     }
-    let req = cmif::Request::new_checked(msg, options.domain)?;
+    let req = cmif::Request::new_checked(msg, cmif::Session::domain_if(options.domain))?;
     let mut json = CmifJson {
         domain: req.domain().map(|d| DomainJson {
             kind: Some(d.kind().value()),
@@ -1025,7 +1025,7 @@ pub fn dissect_layers(bytes: &[u8], options: &LayerOptions) -> Result<String, Er
     let tag = msg.header().tag();
     match options.protocol {
         Protocol::Cmif if options.response.unwrap_or(tag == 0) => {
-            let resp = cmif::Response::new_checked(&msg, options.domain)?;
+            let resp = cmif::Response::new_checked(&msg, cmif::Session::domain_if(options.domain))?;
             let _ = writeln!(
                 out,
                 "CMIF response{}, data at {:#06x} (raw data at {:#06x}, padding {})",
@@ -1069,7 +1069,7 @@ pub fn dissect_layers(bytes: &[u8], options: &LayerOptions) -> Result<String, Er
             );
         }
         Protocol::Cmif => {
-            let req = cmif::Request::new_checked(&msg, options.domain)?;
+            let req = cmif::Request::new_checked(&msg, cmif::Session::domain_if(options.domain))?;
             let domain = if req.domain().is_some() {
                 " (domain)"
             } else if options.domain {

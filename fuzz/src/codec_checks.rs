@@ -179,7 +179,7 @@ fn check_layers<T: AsRef<[u8]>>(msg: &Message<T>) {
     let data_len = msg.raw().first().copied().unwrap_or(0) as usize;
     let count = msg.raw().get(1).copied().unwrap_or(0) as usize % 32;
     for domain in [false, true] {
-        if let Ok(req) = cmif::Request::new_checked(msg, domain) {
+        if let Ok(req) = cmif::Request::new_checked(msg, cmif::Session::domain_if(domain)) {
             let _ = (
                 req.kind(),
                 req.tag(),
@@ -214,7 +214,7 @@ fn check_layers<T: AsRef<[u8]>>(msg: &Message<T>) {
             let _ = req.out_pointer_sizes(data_len, count);
             let _ = req.out_pointer_sizes(usize::MAX, usize::MAX);
         }
-        if let Ok(resp) = cmif::Response::new_checked(msg, domain) {
+        if let Ok(resp) = cmif::Response::new_checked(msg, cmif::Session::domain_if(domain)) {
             let _ = (
                 resp.header(),
                 resp.result(),

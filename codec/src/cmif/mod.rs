@@ -29,7 +29,7 @@
 //! use hipc::{Message, cmif};
 //! fn serve(tls: &mut [u8]) -> Result<usize, hipc::Error> {
 //!     let msg = Message::new_checked(&tls[..])?;
-//!     let req = cmif::Request::new_checked(&msg, false)?;
+//!     let req = cmif::Request::new_checked(&msg, cmif::Session::Plain)?;
 //!     match req.command_id() {
 //!         Some(0) => {
 //!             let [a, b]: [u32; 2] = req.in_data()?;
@@ -42,7 +42,7 @@
 //! cmif::RequestBuilder::new(0).in_data(&[2u32, 3]).emit(&mut tls)?;
 //! serve(&mut tls)?;
 //! let msg = Message::new_checked(&tls[..])?;
-//! assert_eq!(cmif::Response::new_checked(&msg, false)?.out_data::<u32>()?, 5);
+//! assert_eq!(cmif::Response::new_checked(&msg, cmif::Session::Plain)?.out_data::<u32>()?, 5);
 //! # Ok::<(), hipc::Error>(())
 //! ```
 //!
@@ -95,7 +95,7 @@
 //!     0, 0, 0, 0, 0, 0, 0, 0, // the rest of the padding budget
 //! ];
 //! let msg = Message::new_checked(&bytes[..])?;
-//! let req = cmif::Request::new_checked(&msg, false)?;
+//! let req = cmif::Request::new_checked(&msg, cmif::Session::Plain)?;
 //! assert_eq!(req.command_id(), Some(1));
 //! assert_eq!(req.padding(), 8);
 //! assert_eq!(&req.payload()[..8], &[0xef, 0xbe, 0xad, 0xde, 1, 0, 0, 0]);
@@ -120,7 +120,7 @@
 //! assert_eq!(&buf[52..56], &[5, 0, 0, 0]); // the in-object id after the data
 //!
 //! let msg = Message::new_checked(&buf[..len])?;
-//! let req = cmif::Request::new_checked(&msg, true)?;
+//! let req = cmif::Request::new_checked(&msg, cmif::Session::Domain)?;
 //! let domain = req.domain().expect("a domain request");
 //! assert_eq!((domain.object_id(), domain.in_object(0)), (1, Some(5)));
 //! assert_eq!(req.payload(), &[0x2a, 0, 0, 0]);
@@ -136,6 +136,7 @@ mod request_mut;
 mod response;
 mod response_builder;
 mod response_mut;
+mod session;
 mod size_table;
 
 pub use control::ControlCommand;
@@ -148,6 +149,7 @@ pub(crate) use response::handle_at;
 pub use response::{Response, ResponseRepr};
 pub use response_builder::{OUT_OBJECTS_MAX, ResponseBuilder};
 pub use response_mut::ResponseMut;
+pub use session::Session;
 pub use size_table::size_table_offset;
 /// The little-endian `u16` of the out-pointer size table (re-exported from zerocopy).
 pub use zerocopy::byteorder::little_endian::U16;

@@ -6,6 +6,7 @@ use zerocopy::{FromBytes, IntoBytes};
 
 use super::domain::{DomainRepr, DomainRequest, DomainType};
 use super::header::{DomainInHeader, InHeader};
+use super::session::Session;
 use super::size_table::{read_size_table, size_table_offset};
 use super::{
     ControlCommand, HEADER_SIZE, IN_MAGIC, PADDING_BUDGET, check_raw_len, emit_with_raw, header_at,
@@ -79,9 +80,10 @@ pub struct Request<'a> {
 }
 
 impl<'a> Request<'a> {
-    /// Views the CMIF request in `message`'s raw data. `is_domain` says whether the
-    /// session has been converted to a domain (session state, not on the wire; it is
-    /// ignored for control requests, which never carry a domain header).
+    /// Views the CMIF request in `message`'s raw data. `session` says whether the
+    /// session has been converted to a domain (session state, not on the wire); a
+    /// control request never carries a domain header, so on a domain session it is
+    /// read as on a plain one (§2.7).
     ///
     /// Errors, in the order checked: [`Error::CmifBadTag`] (tag not 4..=7),
     /// [`Error::CmifRawTooSmall`] (raw data under `16 + 16` bytes, `16 + 16` more
@@ -91,14 +93,14 @@ impl<'a> Request<'a> {
     /// then [`Error::CmifBadMagic`] (no "SFCI").
     pub fn new_checked<T: AsRef<[u8]>>(
         message: &'a Message<T>,
-        is_domain: bool,
+        session: Session,
     ) -> Result<Self, Error> {
         let tag = message.header().tag();
         let kind = RequestKind::from_tag(tag).ok_or(Error::CmifBadTag { tag })?;
         let raw = message.raw();
         let raw_offset = message.layout().raw().start;
         let pad = padding_at(raw_offset);
-        let is_domain = is_domain && !kind.is_control();
+        let is_domain = session.is_domain() && !kind.is_control();
         let needed = PADDING_BUDGET + HEADER_SIZE;
         if raw.len() < needed {
             return Err(Error::CmifRawTooSmall {

@@ -32,7 +32,7 @@ pub const IN_OBJECTS_MAX: usize = 8;
 ///     .out_pointer(0x43_2100_0000, 0x200)
 ///     .emit(&mut tls)?;
 /// let msg = Message::new_checked(&tls[..len])?;
-/// let req = cmif::Request::new_checked(&msg, false)?;
+/// let req = cmif::Request::new_checked(&msg, cmif::Session::Plain)?;
 /// assert_eq!(req.command_id(), Some(5));
 /// assert_eq!(req.in_data::<u64>()?, 0x1122_3344_5566_7788);
 /// assert_eq!(req.out_pointer_sizes(8, 1)?[0].get(), 0x200);

@@ -8,6 +8,7 @@ use zerocopy::{FromBytes, IntoBytes, KnownLayout};
 
 use super::header::InHeader;
 use super::request::Request;
+use super::session::Session;
 use crate::error::Error;
 use crate::message::Message;
 
@@ -24,11 +25,11 @@ use crate::message::Message;
 /// let mut tls = [0u8; 0x100];
 /// cmif::RequestBuilder::new(1).domain(3).in_data(&7u32).in_object(5).emit(&mut tls)?;
 /// let mut msg = Message::new_checked(&mut tls[..])?;
-/// let mut req = cmif::RequestMut::new_checked(&mut msg, true)?;
+/// let mut req = cmif::RequestMut::new_checked(&mut msg, cmif::Session::Domain)?;
 /// req.header_mut().expect("a SendMessage").command_id.set(2);
 /// req.in_objects_mut()[0].set(6); // a proxy renumbering objects
 /// req.payload_mut()[0] = 8;
-/// let req = cmif::Request::new_checked(&msg, true)?;
+/// let req = cmif::Request::new_checked(&msg, cmif::Session::Domain)?;
 /// assert_eq!((req.command_id(), req.in_data::<u32>()?), (Some(2), 8));
 /// assert_eq!(req.domain().map(|d| d.in_object(0)), Some(Some(6)));
 /// # Ok::<(), hipc::Error>(())
@@ -47,9 +48,9 @@ impl<'a> RequestMut<'a> {
     /// [`Request::new_checked`].
     pub fn new_checked<T: AsRef<[u8]> + AsMut<[u8]>>(
         message: &'a mut Message<T>,
-        is_domain: bool,
+        session: Session,
     ) -> Result<Self, Error> {
-        let request = Request::new_checked(message, is_domain)?;
+        let request = Request::new_checked(message, session)?;
         let r = request.raw_offset();
         let header = request.header_offset().map(|at| at - r);
         let payload_start = request.payload_offset() - r;

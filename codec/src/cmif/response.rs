@@ -5,6 +5,7 @@ use zerocopy::byteorder::little_endian::U32;
 use zerocopy::{FromBytes, IntoBytes};
 
 use super::header::{DomainOutHeader, OutHeader};
+use super::session::Session;
 use super::{
     HEADER_SIZE, OUT_MAGIC, PADDING_BUDGET, check_raw_len, emit_with_raw, header_at, padding_at,
     put, session_hint, words_at,
@@ -33,15 +34,16 @@ pub struct Response<'a> {
 }
 
 impl<'a> Response<'a> {
-    /// Views the CMIF response in `message`'s raw data; `is_domain` says whether the
+    /// Views the CMIF response in `message`'s raw data; `session` says whether the
     /// session is a domain (then a domain out-header precedes the SFCO header).
     ///
     /// Errors: [`Error::CmifRawTooSmall`] (raw data under `16 + 16` bytes, 16 more with
     /// a domain header), [`Error::CmifBadMagic`] (no "SFCO").
     pub fn new_checked<T: AsRef<[u8]>>(
         message: &'a Message<T>,
-        is_domain: bool,
+        session: Session,
     ) -> Result<Self, Error> {
+        let is_domain = session.is_domain();
         let raw = message.raw();
         let raw_offset = message.layout().raw().start;
         let pad = padding_at(raw_offset);
@@ -225,7 +227,7 @@ pub(crate) fn handle_at(handles: &[U32], field: &'static str, i: usize) -> Resul
 ///     .emit(&MessageRepr { move_handles: &handles, ..MessageRepr::EMPTY }, &mut buf)?;
 /// assert_eq!(len, 48);
 /// let msg = Message::new_checked(&buf[..len])?;
-/// assert_eq!(cmif::Response::new_checked(&msg, false)?.result(), 0);
+/// assert_eq!(cmif::Response::new_checked(&msg, cmif::Session::Plain)?.result(), 0);
 /// # Ok::<(), hipc::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -20,7 +20,7 @@ pub const OUT_OBJECTS_MAX: usize = 8;
 /// let mut tls = [0u8; 0x100];
 /// let len = cmif::ResponseBuilder::new().out_data(&42u32).move_handle(0x1_0002).emit(&mut tls)?;
 /// let msg = Message::new_checked(&tls[..len])?;
-/// let resp = cmif::Response::new_checked(&msg, false)?;
+/// let resp = cmif::Response::new_checked(&msg, cmif::Session::Plain)?;
 /// assert_eq!((resp.result(), resp.out_data::<u32>()?), (0, 42));
 /// // Out-objects on a reply that is not a domain reply are refused:
 /// let err = cmif::ResponseBuilder::new().out_object(3).emit(&mut tls).unwrap_err();

@@ -6,6 +6,7 @@ use zerocopy::byteorder::little_endian::U32;
 
 use super::header::OutHeader;
 use super::response::Response;
+use super::session::Session;
 use super::{HEADER_SIZE, PADDING_BUDGET};
 use crate::error::Error;
 use crate::message::Message;
@@ -21,10 +22,10 @@ use crate::message::Message;
 /// let mut tls = [0u8; 0x100];
 /// cmif::ResponseBuilder::new().out_data(&0u64).emit(&mut tls)?;
 /// let mut msg = Message::new_checked(&mut tls[..])?;
-/// let mut resp = cmif::ResponseMut::new_checked(&mut msg, false)?;
+/// let mut resp = cmif::ResponseMut::new_checked(&mut msg, cmif::Session::Plain)?;
 /// resp.header_mut().result.set(0x2A2);
 /// resp.payload_mut()[..8].copy_from_slice(&9u64.to_le_bytes());
-/// let resp = cmif::Response::new_checked(&msg, false)?;
+/// let resp = cmif::Response::new_checked(&msg, cmif::Session::Plain)?;
 /// assert_eq!((resp.result(), resp.out_data::<u64>()?), (0x2A2, 9));
 /// # Ok::<(), hipc::Error>(())
 /// ```
@@ -43,9 +44,9 @@ impl<'a> ResponseMut<'a> {
     /// [`Response::new_checked`].
     pub fn new_checked<T: AsRef<[u8]> + AsMut<[u8]>>(
         message: &'a mut Message<T>,
-        is_domain: bool,
+        session: Session,
     ) -> Result<Self, Error> {
-        let response = Response::new_checked(message, is_domain)?;
+        let response = Response::new_checked(message, session)?;
         let header_at = response.header_offset() - response.raw_offset();
         let num_out_objects = response.num_out_objects() as usize;
         let raw = message.raw_mut();
@@ -63,7 +64,7 @@ impl<'a> ResponseMut<'a> {
             payload,
             num_out_objects,
             region,
-            is_domain,
+            is_domain: session.is_domain(),
         })
     }
 
