@@ -18,6 +18,20 @@ use crate::repr::MessageRepr;
 /// (§1.6).
 pub(crate) const RECEIVE_LIST_MAX: usize = 13;
 
+/// Sets a single-valued item; a second value is [`Error::GivenTwice`], never a
+/// silent replacement.
+pub(crate) fn set_once<T>(
+    slot: &mut Option<T>,
+    value: T,
+    field: &'static str,
+) -> Result<(), Error> {
+    if slot.is_some() {
+        return Err(Error::GivenTwice { field });
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
 /// Checks a map-alias descriptor and pushes it onto its section's list.
 fn push_buffer<const N: usize>(
     list: &mut Items<BufferDescriptor, N>,
@@ -69,7 +83,9 @@ impl<T: Copy + Default, const N: usize> Items<T, N> {
 /// Every method takes and returns the builder, so a message is one expression. A
 /// value that does not fit is not dropped or truncated: the first such error is kept
 /// (naming the field and the item's position, e.g. `x[1].address`) and returned by
-/// [`MessageBuilder::repr`] or [`MessageBuilder::emit`].
+/// [`MessageBuilder::repr`] or [`MessageBuilder::emit`]. A single-valued item
+/// given twice (`raw`, `receive_list_mode`) is refused too ([`Error::GivenTwice`]),
+/// rather than the second silently replacing the first.
 ///
 /// The receive-list mode is, unless set with [`MessageBuilder::receive_list_mode`],
 /// what libnx chooses: none without C entries, indexed with one entry per C entry
@@ -104,7 +120,7 @@ pub struct MessageBuilder<'a> {
     w: Items<BufferDescriptor, { limits::COUNT_MAX }>,
     c: Items<ReceiveListEntry, RECEIVE_LIST_MAX>,
     mode: Option<ReceiveListMode>,
-    raw: &'a [u8],
+    raw: Option<&'a [u8]>,
     error: Option<Error>,
 }
 
@@ -122,7 +138,7 @@ impl<'a> MessageBuilder<'a> {
             w: Items::new(),
             c: Items::new(),
             mode: None,
-            raw: &[],
+            raw: None,
             error: None,
         }
     }
@@ -189,14 +205,12 @@ impl<'a> MessageBuilder<'a> {
     /// Sets the receive-list mode instead of the default (indexed, one entry per C
     /// entry). The entries added must be as many as the mode implies, or
     /// [`MessageBuilder::emit`] fails with [`Error::RecvListEntriesMismatch`].
-    pub fn receive_list_mode(mut self, mode: ReceiveListMode) -> Self {
-        self.mode = Some(mode);
-        self
+    pub fn receive_list_mode(self, mode: ReceiveListMode) -> Self {
+        self.add(|m| set_once(&mut m.mode, mode, "receive_list_mode"))
     }
     /// Sets the raw data (a whole number of words, §1.4).
-    pub fn raw(mut self, raw: &'a [u8]) -> Self {
-        self.raw = raw;
-        self
+    pub fn raw(self, raw: &'a [u8]) -> Self {
+        self.add(|m| set_once(&mut m.raw, raw, "raw"))
     }
 
     /// The number of X descriptors so far (the next X's index in libnx's numbering).
@@ -234,7 +248,7 @@ impl<'a> MessageBuilder<'a> {
             a: self.a.as_slice(),
             b: self.b.as_slice(),
             w: self.w.as_slice(),
-            raw: self.raw,
+            raw: self.raw.unwrap_or(&[]),
             recv_list_count: self.recv_list_mode().count(),
             c: self.c.as_slice(),
             ..MessageRepr::EMPTY

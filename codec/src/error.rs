@@ -362,6 +362,12 @@ pub enum Error {
         /// The number of object ids given.
         count: usize,
     },
+    /// A builder was given a single-valued item twice (`in_data`, `token`, `domain`,
+    /// `raw`, ...): the second would silently replace the first, so it is refused.
+    GivenTwice {
+        /// The item, as the builder method names it.
+        field: &'static str,
+    },
     /// A reply's result is not success: what libnx's `cmifParseResponse` and
     /// `tipcParseResponse` return in that case, as a value (§2.4, §3).
     ServiceResult {
@@ -404,7 +410,7 @@ impl Error {
     /// `tipc_section_not_allowed`, `tipc_field_not_zero`, `tipc_close_not_bare`,
     /// `tipc_raw_too_small`; for the builders and in-place editing:
     /// `field_owned_by_layer`, `no_pid_slot`, `data_too_small`,
-    /// `cmif_objects_without_domain`, `builder_full`, `service_result`, `no_such_item`.
+    /// `cmif_objects_without_domain`, `builder_full`, `service_result`, `no_such_item`, `given_twice`.
     pub const fn kind(&self) -> &'static str {
         match self {
             Error::Truncated { .. } => "truncated",
@@ -438,6 +444,7 @@ impl Error {
             Error::CmifObjectsWithoutDomain { .. } => "cmif_objects_without_domain",
             Error::BuilderFull { .. } => "builder_full",
             Error::ServiceResult { .. } => "service_result",
+            Error::GivenTwice { .. } => "given_twice",
             Error::NoSuchItem { .. } => "no_such_item",
         }
     }
@@ -476,9 +483,10 @@ impl Error {
                 }
             }
             Error::NoPidSlot => Some(Section::Pid),
-            Error::BuilderFull { .. } | Error::ServiceResult { .. } | Error::NoSuchItem { .. } => {
-                None
-            }
+            Error::BuilderFull { .. }
+            | Error::ServiceResult { .. }
+            | Error::NoSuchItem { .. }
+            | Error::GivenTwice { .. } => None,
             Error::CmifBadTag { .. }
             | Error::CmifDomainOnControl { .. }
             | Error::TipcBadTag { .. }
@@ -754,6 +762,10 @@ impl fmt::Display for Error {
                 write!(f, "{field}: the builder holds at most {max}")
             }
             Error::ServiceResult { result } => write!(f, "the reply's result is {result}"),
+            Error::GivenTwice { field } => write!(
+                f,
+                "{field}: given twice (a message holds one; the first is not replaced)"
+            ),
             Error::NoSuchItem {
                 field,
                 index,

@@ -100,11 +100,16 @@ impl Header {
         header1::HAS_SPECIAL_HEADER.get(self.word1.get()) != 0
     }
 
-    /// Replaces the tag (the only header field a kernel or server commonly rewrites).
-    /// On a checked message, use [`crate::Message::header_mut`], which writes the
-    /// buffer.
-    pub fn set_tag(&mut self, tag: u16) {
-        self.word0 = U32::new(header0::TAG.set(self.word0.get(), u32::from(tag)));
+    /// The header with its tag replaced (the only header field a kernel or server
+    /// commonly rewrites). A value, not an edit in place: `msg.header()` is a copy,
+    /// so to rewrite a message's tag use [`crate::Message::header_mut`], which
+    /// writes the buffer.
+    #[must_use = "the header is a copy: use Message::header_mut().set_tag to edit a message"]
+    pub fn with_tag(self, tag: u16) -> Self {
+        Header {
+            word0: U32::new(header0::TAG.set(self.word0.get(), u32::from(tag))),
+            ..self
+        }
     }
 }
 

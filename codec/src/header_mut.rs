@@ -40,8 +40,7 @@ impl<'a> HeaderMut<'a> {
     }
     /// Replaces the tag in the buffer (and in the message's view of it).
     pub fn set_tag(&mut self, tag: u16) {
-        let mut header = self.layout.header();
-        header.set_tag(tag);
+        let header = self.layout.header().with_tag(tag);
         if let Some(dst) = self.bytes.get_mut(..8) {
             dst.copy_from_slice(header.as_bytes());
         }

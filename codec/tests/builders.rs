@@ -130,6 +130,42 @@ fn mistakes_are_errors_naming_the_field() {
             .emit(&mut tls),
         Err(Error::CmifDomainOnControl { tag: 5 })
     );
+    // A single-valued item given twice is refused, not replaced.
+    assert_eq!(
+        cmif::RequestBuilder::new(1)
+            .in_data(&1u32)
+            .in_data(&2u32)
+            .emit(&mut tls),
+        Err(Error::GivenTwice { field: "in_data" })
+    );
+    assert_eq!(
+        cmif::RequestBuilder::new(1)
+            .domain(1)
+            .domain(2)
+            .emit(&mut tls),
+        Err(Error::GivenTwice { field: "domain" })
+    );
+    assert_eq!(
+        cmif::ResponseBuilder::new()
+            .token(1)
+            .token(1)
+            .emit(&mut tls),
+        Err(Error::GivenTwice { field: "token" })
+    );
+    assert_eq!(
+        tipc::ResponseBuilder::new(17)
+            .result(1)
+            .result(2)
+            .emit(&mut tls),
+        Err(Error::GivenTwice { field: "result" })
+    );
+    assert_eq!(
+        MessageBuilder::new(4)
+            .raw(&[0; 4])
+            .raw(&[0; 4])
+            .emit(&mut tls),
+        Err(Error::GivenTwice { field: "raw" })
+    );
     // On error the buffer is untouched.
     assert!(tls.iter().all(|&b| b == 0xAA));
 }

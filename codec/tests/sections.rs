@@ -450,11 +450,10 @@ fn set_pid_without_slot_is_a_no_op() {
     assert_eq!(msg.into_inner(), &before[..]);
 }
 
-// wire-format.md §1.3: set_tag rewrites only the tag bits.
+// wire-format.md §1.3: with_tag rewrites only the tag bits.
 #[test]
-fn header_set_tag() {
-    let mut h = Header::from_words(0xFFFF_0004, 0x8000_0001);
-    h.set_tag(0x11);
+fn header_with_tag() {
+    let h = Header::from_words(0xFFFF_0004, 0x8000_0001).with_tag(0x11);
     assert_eq!(h.word0.get(), 0xFFFF_0011);
     assert_eq!(h.word1.get(), 0x8000_0001);
     assert_eq!(h.tag(), 0x11);

@@ -8,7 +8,7 @@ use super::control::ControlCommand;
 use super::domain::DomainRepr;
 use super::request::RequestRepr;
 use crate::buffer::BufferAttribute;
-use crate::builder::{Items, MessageBuilder, RECEIVE_LIST_MAX};
+use crate::builder::{Items, MessageBuilder, RECEIVE_LIST_MAX, set_once};
 use crate::error::Error;
 
 /// The most in-objects a request carries: libstratosphere's limit (§2.10).
@@ -21,7 +21,9 @@ pub const IN_OBJECTS_MAX: usize = 8;
 /// `cmifRequestOutPointer` does; [`RequestBuilder::in_pointer`] numbers X indices as
 /// `cmifRequestInPointer` does. A value that does not fit is kept as the first
 /// error, naming its field (`c[0].size`, `x`, `domain.in_objects`), and returned by
-/// [`RequestBuilder::emit`]; nothing is dropped, truncated or fixed up.
+/// [`RequestBuilder::emit`]; nothing is dropped, truncated or fixed up, and a
+/// single-valued item (`in_data`, `token`, `domain`) given twice is
+/// [`Error::GivenTwice`].
 ///
 /// ```
 /// use hipc::{BufferAttribute, Message, cmif};
@@ -46,7 +48,7 @@ pub struct RequestBuilder<'a> {
     control: bool,
     token: Option<u32>,
     object_id: Option<u32>,
-    in_data: &'a [u8],
+    in_data: Option<&'a [u8]>,
     in_objects: Items<U32, IN_OBJECTS_MAX>,
     out_pointer_sizes: Items<u16, RECEIVE_LIST_MAX>,
 }
@@ -60,7 +62,7 @@ impl<'a> RequestBuilder<'a> {
             control: false,
             token: None,
             object_id: None,
-            in_data: &[],
+            in_data: None,
             in_objects: Items::new(),
             out_pointer_sizes: Items::new(),
         }
@@ -74,20 +76,27 @@ impl<'a> RequestBuilder<'a> {
     }
     /// Sends the request to `object_id` of a domain (a domain SendMessage, §2.5).
     pub fn domain(mut self, object_id: u32) -> Self {
-        self.object_id = Some(object_id);
-        self
+        let set = set_once(&mut self.object_id, object_id, "domain");
+        self.check(set)
     }
     /// Adds a context token (tag 6 or 7, SFCI version 1, §2.8).
     pub fn token(mut self, token: u32) -> Self {
-        self.token = Some(token);
-        self
+        let set = set_once(&mut self.token, token, "token");
+        self.check(set)
     }
     /// The in-data: any plain-old-data value (`u64`, `[u8; 16]`, a `#[repr(C)]`
     /// struct deriving zerocopy's `IntoBytes` and `Immutable`), borrowed, its bytes
     /// as they lie in memory (little-endian on the Switch and on every host the
     /// examples run on).
     pub fn in_data<T: IntoBytes + Immutable + ?Sized>(mut self, data: &'a T) -> Self {
-        self.in_data = data.as_bytes();
+        let set = set_once(&mut self.in_data, data.as_bytes(), "in_data");
+        self.check(set)
+    }
+    /// Keeps `result`'s error, if any, as the builder's first error.
+    fn check(mut self, result: Result<(), Error>) -> Self {
+        if let Err(error) = result {
+            self.message = self.message.fail(error);
+        }
         self
     }
     /// Sends a PID slot (`send_pid`); the kernel writes the sender's process id.
@@ -109,13 +118,10 @@ impl<'a> RequestBuilder<'a> {
     /// without [`RequestBuilder::domain`] refuses it
     /// ([`Error::CmifObjectsWithoutDomain`]).
     pub fn in_object(mut self, object_id: u32) -> Self {
-        if let Err(error) = self
+        let pushed = self
             .in_objects
-            .push(U32::new(object_id), "domain.in_objects")
-        {
-            self.message = self.message.fail(error);
-        }
-        self
+            .push(U32::new(object_id), "domain.in_objects");
+        self.check(pushed)
     }
     /// Adds an A descriptor (`cmifRequestInBuffer`).
     pub fn in_buffer(mut self, address: u64, size: u64, attribute: BufferAttribute) -> Self {
@@ -182,7 +188,7 @@ impl<'a> RequestBuilder<'a> {
             control: self.control,
             token: self.token,
             domain,
-            payload: self.in_data,
+            payload: self.in_data.unwrap_or(&[]),
             out_pointer_sizes: self.out_pointer_sizes.as_slice(),
         })
     }

@@ -5,7 +5,7 @@ use zerocopy::byteorder::little_endian::U32;
 use zerocopy::{Immutable, IntoBytes};
 
 use super::response::ResponseRepr;
-use crate::builder::{Items, MessageBuilder};
+use crate::builder::{Items, MessageBuilder, set_once};
 
 use crate::error::Error;
 
@@ -31,9 +31,9 @@ pub const OUT_OBJECTS_MAX: usize = 8;
 pub struct ResponseBuilder<'a> {
     message: MessageBuilder<'a>,
     result: u32,
-    token: u32,
+    token: Option<u32>,
     domain: bool,
-    out_data: &'a [u8],
+    out_data: Option<&'a [u8]>,
     out_objects: Items<U32, OUT_OBJECTS_MAX>,
 }
 
@@ -49,9 +49,9 @@ impl<'a> ResponseBuilder<'a> {
         ResponseBuilder {
             message: MessageBuilder::new(0),
             result: 0,
-            token: 0,
+            token: None,
             domain: false,
-            out_data: &[],
+            out_data: None,
             out_objects: Items::new(),
         }
     }
@@ -64,8 +64,8 @@ impl<'a> ResponseBuilder<'a> {
     }
     /// The SFCO token (libstratosphere writes the interface's debug id).
     pub fn token(mut self, token: u32) -> Self {
-        self.token = token;
-        self
+        let set = set_once(&mut self.token, token, "token");
+        self.check(set)
     }
     /// A reply on a domain session: a domain out-header comes first (§2.6).
     pub fn domain(mut self) -> Self {
@@ -75,7 +75,14 @@ impl<'a> ResponseBuilder<'a> {
     /// The out-data: any plain-old-data value, borrowed (see
     /// [`super::RequestBuilder::in_data`]).
     pub fn out_data<T: IntoBytes + Immutable + ?Sized>(mut self, data: &'a T) -> Self {
-        self.out_data = data.as_bytes();
+        let set = set_once(&mut self.out_data, data.as_bytes(), "out_data");
+        self.check(set)
+    }
+    /// Keeps `result`'s error, if any, as the builder's first error.
+    fn check(mut self, result: Result<(), Error>) -> Self {
+        if let Err(error) = result {
+            self.message = self.message.fail(error);
+        }
         self
     }
     /// Adds a copy handle.
@@ -92,13 +99,10 @@ impl<'a> ResponseBuilder<'a> {
     /// [`ResponseBuilder::domain`] it is refused
     /// ([`Error::CmifObjectsWithoutDomain`]).
     pub fn out_object(mut self, object_id: u32) -> Self {
-        if let Err(error) = self
+        let pushed = self
             .out_objects
-            .push(U32::new(object_id), "domain.out_objects")
-        {
-            self.message = self.message.fail(error);
-        }
-        self
+            .push(U32::new(object_id), "domain.out_objects");
+        self.check(pushed)
     }
 
     /// The CMIF part as a [`ResponseRepr`] borrowing the builder. Errors:
@@ -110,8 +114,8 @@ impl<'a> ResponseBuilder<'a> {
         }
         Ok(ResponseRepr {
             result: self.result,
-            token: self.token,
-            payload: self.out_data,
+            token: self.token.unwrap_or(0),
+            payload: self.out_data.unwrap_or(&[]),
             domain_out_objects: self.domain.then_some(ids),
         })
     }

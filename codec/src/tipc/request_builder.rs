@@ -5,7 +5,7 @@ use zerocopy::{Immutable, IntoBytes};
 
 use super::RequestRepr;
 use crate::buffer::BufferAttribute;
-use crate::builder::MessageBuilder;
+use crate::builder::{MessageBuilder, set_once};
 use crate::error::Error;
 
 /// A TIPC method request to build into fixed-capacity storage: in-data, PID, handles,
@@ -26,7 +26,7 @@ use crate::error::Error;
 pub struct RequestBuilder<'a> {
     message: MessageBuilder<'a>,
     command_id: u16,
-    in_data: &'a [u8],
+    in_data: Option<&'a [u8]>,
 }
 
 impl<'a> RequestBuilder<'a> {
@@ -35,12 +35,14 @@ impl<'a> RequestBuilder<'a> {
         RequestBuilder {
             message: MessageBuilder::new(0),
             command_id,
-            in_data: &[],
+            in_data: None,
         }
     }
     /// The in-data: any plain-old-data value, borrowed.
     pub fn in_data<T: IntoBytes + Immutable + ?Sized>(mut self, data: &'a T) -> Self {
-        self.in_data = data.as_bytes();
+        if let Err(error) = set_once(&mut self.in_data, data.as_bytes(), "in_data") {
+            self.message = self.message.fail(error);
+        }
         self
     }
     /// Sends a PID slot; the kernel writes the sender's process id.
@@ -74,7 +76,7 @@ impl<'a> RequestBuilder<'a> {
         let message = self.message.repr()?;
         let request = RequestRepr {
             command_id: self.command_id,
-            payload: self.in_data,
+            payload: self.in_data.unwrap_or(&[]),
         };
         request.emit(&message, buf)
     }

@@ -4,7 +4,7 @@
 use zerocopy::{Immutable, IntoBytes};
 
 use super::ResponseRepr;
-use crate::builder::MessageBuilder;
+use crate::builder::{MessageBuilder, set_once};
 use crate::error::Error;
 
 /// A TIPC reply to build into fixed-capacity storage.
@@ -22,8 +22,8 @@ use crate::error::Error;
 pub struct ResponseBuilder<'a> {
     message: MessageBuilder<'a>,
     tag: u16,
-    result: u32,
-    out_data: &'a [u8],
+    result: Option<u32>,
+    out_data: Option<&'a [u8]>,
 }
 
 impl<'a> ResponseBuilder<'a> {
@@ -32,19 +32,26 @@ impl<'a> ResponseBuilder<'a> {
         ResponseBuilder {
             message: MessageBuilder::new(0),
             tag,
-            result: 0,
-            out_data: &[],
+            result: None,
+            out_data: None,
         }
     }
     /// Sets the result (0 = success).
     pub fn result(mut self, result: u32) -> Self {
-        self.result = result;
+        let set = set_once(&mut self.result, result, "result");
+        self.check(set)
+    }
+    /// Keeps `result`'s error, if any, as the builder's first error.
+    fn check(mut self, result: Result<(), Error>) -> Self {
+        if let Err(error) = result {
+            self.message = self.message.fail(error);
+        }
         self
     }
     /// The out-data: any plain-old-data value, borrowed.
     pub fn out_data<T: IntoBytes + Immutable + ?Sized>(mut self, data: &'a T) -> Self {
-        self.out_data = data.as_bytes();
-        self
+        let set = set_once(&mut self.out_data, data.as_bytes(), "out_data");
+        self.check(set)
     }
     /// Adds a copy handle.
     pub fn copy_handle(mut self, handle: u32) -> Self {
@@ -62,8 +69,8 @@ impl<'a> ResponseBuilder<'a> {
         let message = self.message.repr()?;
         let response = ResponseRepr {
             tag: self.tag,
-            result: self.result,
-            payload: self.out_data,
+            result: self.result.unwrap_or(0),
+            payload: self.out_data.unwrap_or(&[]),
         };
         response.emit(&message, buf)
     }
