@@ -448,3 +448,64 @@ fn message_builder_receive_list_mode() {
         ReceiveListMode::ToMessageBuffer
     );
 }
+
+// libnx's auto buffers: a pointer when the data fits what is left of the server's
+// pointer buffer, a mapped buffer otherwise; the other half of the pair is empty.
+#[test]
+fn auto_buffers_choose_by_the_pointer_buffer() {
+    let mut tls = [0u8; 0x100];
+    let ipc = BufferAttribute::Ipc;
+    let len = cmif::RequestBuilder::new(1)
+        .pointer_buffer_size(0x100)
+        .in_auto_buffer(0x1000, 0x80, ipc)
+        .in_auto_buffer(0x2000, 0x100, ipc)
+        .out_auto_buffer(0x3000, 0x40, ipc)
+        .out_auto_buffer(0x4000, 0x80, ipc)
+        .emit(&mut tls)
+        .unwrap();
+    let msg = Message::new_checked(&tls[..len]).unwrap();
+    let x: Vec<_> = msg
+        .x_descriptors()
+        .iter()
+        .map(|x| (x.address(), x.size(), x.index()))
+        .collect();
+    assert_eq!(x, [(0x1000, 0x80, 0), (0, 0, 1)]);
+    let a: Vec<_> = msg
+        .a_descriptors()
+        .iter()
+        .map(|d| (d.address(), d.size()))
+        .collect();
+    assert_eq!(a, [(0, 0), (0x2000, 0x100)]);
+    // 0x80 of 0x100 left after the first: the 0x40 out-buffer is a pointer, and the
+    // 0x80 after it no longer fits.
+    let c: Vec<_> = msg
+        .receive_list()
+        .iter()
+        .map(|c| (c.address(), c.size()))
+        .collect();
+    assert_eq!(c, [(0x3000, 0x40), (0, 0)]);
+    let b: Vec<_> = msg
+        .b_descriptors()
+        .iter()
+        .map(|d| (d.address(), d.size()))
+        .collect();
+    assert_eq!(b, [(0, 0), (0x4000, 0x80)]);
+    let req = cmif::Request::new_checked(&msg, cmif::Session::Plain).unwrap();
+    let sizes: Vec<u16> = req
+        .out_pointer_sizes(0, 2)
+        .unwrap()
+        .iter()
+        .map(|s| s.get())
+        .collect();
+    assert_eq!(sizes, [0x40, 0]);
+    // Without the pointer buffer's size, auto buffers are always mapped.
+    let len = cmif::RequestBuilder::new(1)
+        .in_auto_buffer(0x1000, 8, ipc)
+        .emit(&mut tls)
+        .unwrap();
+    let msg = Message::new_checked(&tls[..len]).unwrap();
+    assert_eq!(
+        (msg.x_descriptors()[0].size(), msg.a_descriptors()[0].size()),
+        (0, 8)
+    );
+}

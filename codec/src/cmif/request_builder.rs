@@ -51,6 +51,9 @@ pub struct RequestBuilder<'a> {
     in_data: Option<&'a [u8]>,
     in_objects: Items<U32, IN_OBJECTS_MAX>,
     out_pointer_sizes: Items<u16, RECEIVE_LIST_MAX>,
+    /// What is left of the server's pointer buffer, when given: auto buffers choose
+    /// by it (libnx `server_pointer_size`).
+    pointer_buffer_left: Option<u64>,
 }
 
 impl<'a> RequestBuilder<'a> {
@@ -65,6 +68,7 @@ impl<'a> RequestBuilder<'a> {
             in_data: None,
             in_objects: Items::new(),
             out_pointer_sizes: Items::new(),
+            pointer_buffer_left: None,
         }
     }
     /// A control request (tag 5, §2.7) for `command`.
@@ -145,7 +149,7 @@ impl<'a> RequestBuilder<'a> {
         // by the push, not by a truncated index.
         let index = u8::try_from(self.message.x_len()).unwrap_or(u8::MAX);
         self.message = self.message.x(address, size, index);
-        self
+        self.use_pointer_buffer(size)
     }
     /// Adds an out pointer whose size the server learns from the size table
     /// (`cmifRequestOutPointer`): a C entry and its u16 size-table entry (§2.3).
@@ -155,15 +159,55 @@ impl<'a> RequestBuilder<'a> {
             let size = u16::try_from(size).unwrap_or(u16::MAX);
             self.out_pointer_sizes.push(size, "out_pointer_sizes")
         });
-        if let Err(error) = added {
-            self.message = self.message.fail(error);
-        }
-        self
+        self.check(added).use_pointer_buffer(size)
     }
     /// Adds an out pointer of a size the command fixes
     /// (`cmifRequestOutFixedPointer`): a C entry only.
     pub fn out_fixed_pointer(mut self, address: u64, size: u64) -> Self {
         self.message = self.message.c(address, size);
+        self.use_pointer_buffer(size)
+    }
+
+    /// The size of the server's pointer buffer (what QueryPointerBufferSize answers,
+    /// §2.7), which [`RequestBuilder::in_auto_buffer`] and
+    /// [`RequestBuilder::out_auto_buffer`] choose by; every pointer added uses part
+    /// of it, as in libnx. Without it, auto buffers are always mapped.
+    pub fn pointer_buffer_size(mut self, size: u16) -> Self {
+        let set = set_once(
+            &mut self.pointer_buffer_left,
+            u64::from(size),
+            "pointer_buffer_size",
+        );
+        self.check(set)
+    }
+    /// Adds an in auto-buffer (`cmifRequestInAutoBuffer`): an X descriptor and an A
+    /// descriptor, one of them empty: the X when the data fits what is left of the
+    /// server's pointer buffer, the A otherwise.
+    pub fn in_auto_buffer(self, address: u64, size: u64, attribute: BufferAttribute) -> Self {
+        if self.fits_pointer_buffer(size) {
+            self.in_pointer(address, size).in_buffer(0, 0, attribute)
+        } else {
+            self.in_pointer(0, 0).in_buffer(address, size, attribute)
+        }
+    }
+    /// Adds an out auto-buffer (`cmifRequestOutAutoBuffer`): an out-pointer (C entry
+    /// and size-table entry) and a B descriptor, one of them empty, chosen as for
+    /// [`RequestBuilder::in_auto_buffer`].
+    pub fn out_auto_buffer(self, address: u64, size: u64, attribute: BufferAttribute) -> Self {
+        if self.fits_pointer_buffer(size) {
+            self.out_pointer(address, size).out_buffer(0, 0, attribute)
+        } else {
+            self.out_pointer(0, 0).out_buffer(address, size, attribute)
+        }
+    }
+    fn fits_pointer_buffer(&self, size: u64) -> bool {
+        self.pointer_buffer_left
+            .is_some_and(|left| left != 0 && size <= left)
+    }
+    fn use_pointer_buffer(mut self, size: u64) -> Self {
+        if let Some(left) = &mut self.pointer_buffer_left {
+            *left = left.saturating_sub(size);
+        }
         self
     }
 
