@@ -22,7 +22,7 @@ fn open_child(
     s.send_sync_request()?;
     let msg = Message::new_checked(&s.tls[..])?;
     let resp = cmif::Response::new_checked(&msg, cmif::Session::Domain)?.success()?;
-    Ok((resp.out_data()?, resp.out_object(4, 0)?))
+    Ok((resp.out_data()?, resp.out_object(size_of::<u32>(), 0)?))
 }
 
 /// Closes domain object `object_id` (no reply body comes back, §2.5).
