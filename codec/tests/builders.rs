@@ -509,3 +509,67 @@ fn auto_buffers_choose_by_the_pointer_buffer() {
         (0, 8)
     );
 }
+
+proptest::proptest! {
+    /// The builder writes exactly what RequestRepr and MessageRepr write for the same
+    /// items (the libnx layout, §2.3, §2.5), whatever the items.
+    #[test]
+    fn request_builder_equals_the_reprs(
+        command_id in proptest::prelude::any::<u32>(),
+        data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..24),
+        outs in proptest::collection::vec((0u64..1 << 39, 0u64..=0xFFFF), 0..4),
+        ins in proptest::collection::vec((0u64..1 << 39, 0u64..1 << 36, 0u8..4), 0..3),
+        handles in proptest::collection::vec(proptest::prelude::any::<u32>(), 0..3),
+        domain in proptest::option::of((proptest::prelude::any::<u32>(), proptest::collection::vec(proptest::prelude::any::<u32>(), 0..3))),
+        pid in proptest::prelude::any::<bool>(),
+    ) {
+        let mut builder = cmif::RequestBuilder::new(command_id).in_data(&data[..]);
+        for &(address, size) in &outs {
+            builder = builder.out_pointer(address, size);
+        }
+        for &(address, size, bits) in &ins {
+            builder = builder.in_buffer(address, size, BufferAttribute::from_bits(bits).unwrap());
+        }
+        for &h in &handles {
+            builder = builder.copy_handle(h);
+        }
+        if let Some((object_id, ids)) = &domain {
+            builder = builder.domain(*object_id);
+            for &id in ids {
+                builder = builder.in_object(id);
+            }
+        }
+        if pid {
+            builder = builder.pid();
+        }
+        let mut by_builder = vec![0u8; 0x400];
+        let len = builder.emit(&mut by_builder).unwrap();
+
+        let c: Vec<_> = outs.iter().map(|&(a, s)| hipc::ReceiveListEntry::new(a, s).unwrap()).collect();
+        let sizes: Vec<u16> = outs.iter().map(|&(_, s)| s as u16).collect();
+        let a: Vec<_> = ins
+            .iter()
+            .map(|&(addr, s, bits)| hipc::BufferDescriptor::new(addr, s, BufferAttribute::from_bits(bits).unwrap()).unwrap())
+            .collect();
+        let copy: Vec<U32> = handles.iter().map(|&h| U32::new(h)).collect();
+        let ids: Vec<U32> = domain.as_ref().map(|(_, ids)| ids.iter().map(|&i| U32::new(i)).collect()).unwrap_or_default();
+        let message = MessageRepr {
+            pid: pid.then_some(0),
+            copy_handles: &copy,
+            a: &a,
+            recv_list_count: if c.is_empty() { 0 } else { c.len() as u8 + 2 },
+            c: &c,
+            ..MessageRepr::EMPTY
+        };
+        let request = cmif::RequestRepr {
+            command_id,
+            payload: &data,
+            out_pointer_sizes: &sizes,
+            domain: domain.as_ref().map(|(object_id, _)| cmif::DomainRepr { object_id: *object_id, in_objects: &ids }),
+            ..cmif::RequestRepr::EMPTY
+        };
+        let mut by_reprs = vec![0u8; 0x400];
+        let expected = request.emit(&message, &mut by_reprs).unwrap();
+        proptest::prop_assert_eq!(&by_builder[..len], &by_reprs[..expected]);
+    }
+}
