@@ -573,3 +573,35 @@ proptest::proptest! {
         proptest::prop_assert_eq!(&by_builder[..len], &by_reprs[..expected]);
     }
 }
+
+// A server reads the PID and in-handles from the request view (§1.3).
+#[test]
+fn request_views_give_pid_and_handles() {
+    let mut tls = [0u8; 0x100];
+    let len = cmif::RequestBuilder::new(1)
+        .pid()
+        .copy_handle(0x10)
+        .emit(&mut tls)
+        .unwrap();
+    let mut msg = Message::new_checked(&mut tls[..len]).unwrap();
+    msg.set_pid(0x51).unwrap();
+    let req = cmif::Request::new_checked(&msg, cmif::Session::Plain).unwrap();
+    assert_eq!((req.pid(), req.copy_handle(0)), (Some(0x51), Ok(0x10)));
+    assert!(req.move_handle(0).is_err());
+    let len = tipc::RequestBuilder::new(2)
+        .pid()
+        .copy_handle(0x20)
+        .emit(&mut tls)
+        .unwrap();
+    let msg = Message::new_checked(&tls[..len]).unwrap();
+    let req = tipc::Request::new_checked(&msg).unwrap();
+    assert_eq!((req.pid(), req.copy_handle(0)), (Some(0), Ok(0x20)));
+    assert_eq!(
+        req.copy_handle(1),
+        Err(Error::NoSuchItem {
+            field: "copy_handles",
+            index: 1,
+            count: 1
+        })
+    );
+}

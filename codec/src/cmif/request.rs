@@ -6,6 +6,7 @@ use zerocopy::{FromBytes, IntoBytes};
 
 use super::domain::{DomainRepr, DomainRequest, DomainType};
 use super::header::{DomainInHeader, InHeader};
+use super::response::handle_at;
 use super::session::Session;
 use super::size_table::{read_size_table, size_table_offset};
 use super::{
@@ -77,6 +78,9 @@ pub struct Request<'a> {
     header: Option<&'a InHeader>,
     payload_start: usize,
     payload_end: usize,
+    pid: Option<u64>,
+    copy_handles: &'a [U32],
+    move_handles: &'a [U32],
 }
 
 impl<'a> Request<'a> {
@@ -125,6 +129,9 @@ impl<'a> Request<'a> {
                     header: None,
                     payload_start: start,
                     payload_end: start,
+                    pid: message.pid(),
+                    copy_handles: message.copy_handles(),
+                    move_handles: message.move_handles(),
                 });
             }
             (Some(domain), pad + HEADER_SIZE)
@@ -158,6 +165,9 @@ impl<'a> Request<'a> {
             header: Some(header),
             payload_start,
             payload_end,
+            pid: message.pid(),
+            copy_handles: message.copy_handles(),
+            move_handles: message.move_handles(),
         })
     }
 
@@ -220,6 +230,20 @@ impl<'a> Request<'a> {
     /// `data_size − 16` bytes in a domain request) is shorter than `T`.
     pub fn in_data<T: FromBytes>(&self) -> Result<T, Error> {
         read_data(self.payload())
+    }
+    /// The sender's process id, when the request carries a PID slot (the kernel wrote
+    /// it, §1.3).
+    pub fn pid(&self) -> Option<u64> {
+        self.pid
+    }
+    /// The `i`-th copy handle (in-handles of the command). Errors:
+    /// [`Error::NoSuchItem`].
+    pub fn copy_handle(&self, i: usize) -> Result<u32, Error> {
+        handle_at(self.copy_handles, "copy_handles", i)
+    }
+    /// The `i`-th move handle. Errors: [`Error::NoSuchItem`].
+    pub fn move_handle(&self, i: usize) -> Result<u32, Error> {
+        handle_at(self.move_handles, "move_handles", i)
     }
     /// The whole raw data.
     pub fn raw(&self) -> &'a [u8] {

@@ -67,6 +67,8 @@ pub const COMMAND_ID_MAX: u32 = (u16::MAX - METHOD_TAG_OFFSET) as u32;
 pub struct Request<'a> {
     tag: u16,
     payload: &'a [u8],
+    pid: Option<u64>,
+    copy_handles: &'a [U32],
 }
 
 impl<'a> Request<'a> {
@@ -86,7 +88,12 @@ impl<'a> Request<'a> {
             if word0 != u32::from(CLOSE_TAG) || word1 != 0 {
                 return Err(Error::TipcCloseNotBare { word0, word1 });
             }
-            return Ok(Request { tag, payload: &[] });
+            return Ok(Request {
+                tag,
+                payload: &[],
+                pid: None,
+                copy_handles: &[],
+            });
         }
         let special_reserved = message.special_header().map_or(0, |s| s.reserved());
         check_strict(
@@ -100,6 +107,8 @@ impl<'a> Request<'a> {
         Ok(Request {
             tag,
             payload: message.raw(),
+            pid: message.pid(),
+            copy_handles: message.copy_handles(),
         })
     }
 
@@ -118,6 +127,15 @@ impl<'a> Request<'a> {
     /// The in-arguments: the whole raw data (empty for CloseSession).
     pub fn payload(&self) -> &'a [u8] {
         self.payload
+    }
+    /// The sender's process id, when the request carries a PID slot (§3: the PID
+    /// travels only there).
+    pub fn pid(&self) -> Option<u64> {
+        self.pid
+    }
+    /// The `i`-th copy handle. Errors: [`Error::NoSuchItem`].
+    pub fn copy_handle(&self, i: usize) -> Result<u32, Error> {
+        handle_at(self.copy_handles, "copy_handles", i)
     }
     /// The in-arguments as a `T` (a copy, so the buffer is free for the reply), read
     /// from the start of the raw data. Errors: [`Error::DataTooSmall`].
