@@ -605,3 +605,58 @@ fn request_views_give_pid_and_handles() {
         })
     );
 }
+
+proptest::proptest! {
+    /// The writable CMIF views never panic, whatever the message (built valid, then a
+    /// few bytes changed), and write only inside the message's raw data.
+    #[test]
+    fn writable_views_never_panic(
+        response in proptest::prelude::any::<bool>(),
+        domain in proptest::prelude::any::<bool>(),
+        data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..24),
+        ids in proptest::collection::vec(proptest::prelude::any::<u32>(), 0..4),
+        copies in 0u32..3,
+        flips in proptest::collection::vec((proptest::prelude::any::<usize>(), proptest::prelude::any::<u8>()), 0..3),
+        out_len in 0usize..64,
+    ) {
+        let mut buf = vec![0u8; 0x200];
+        let len = if response {
+            let mut b = cmif::ResponseBuilder::new().out_data(&data[..]);
+            if domain {
+                b = b.domain();
+                for &id in &ids { b = b.out_object(id); }
+            }
+            for h in 0..copies { b = b.copy_handle(h); }
+            b.emit(&mut buf).unwrap()
+        } else {
+            let mut b = cmif::RequestBuilder::new(1).in_data(&data[..]);
+            if domain {
+                b = b.domain(1);
+                for &id in &ids { b = b.in_object(id); }
+            }
+            for h in 0..copies { b = b.copy_handle(h); }
+            b.emit(&mut buf).unwrap()
+        };
+        let raw_start = Message::new_checked(&buf[..len]).unwrap().layout().raw().start;
+        for (at, value) in flips {
+            let at = raw_start + at % (len - raw_start);
+            buf[at] = value;
+        }
+        for session in [cmif::Session::Plain, cmif::Session::Domain] {
+            let mut bytes = buf[..len].to_vec();
+            let mut msg = Message::new_checked(&mut bytes[..]).unwrap();
+            if let Ok(mut req) = cmif::RequestMut::new_checked(&mut msg, session) {
+                if let Some(h) = req.header_mut() { h.token.set(0xAAAA_AAAA); }
+                if let Some(id) = req.object_id_mut() { id.set(0xBBBB_BBBB); }
+                req.payload_mut().fill(0xCC);
+                for id in req.in_objects_mut() { id.set(0xDDDD_DDDD); }
+            }
+            if let Ok(mut resp) = cmif::ResponseMut::new_checked(&mut msg, session) {
+                resp.header_mut().token.set(0xEEEE_EEEE);
+                resp.payload_mut().fill(0x11);
+                if let Ok(ids) = resp.out_objects_mut(out_len) { ids.fill(U32::new(7)); }
+            }
+            proptest::prop_assert_eq!(&bytes[..raw_start], &buf[..raw_start]);
+        }
+    }
+}

@@ -52,8 +52,9 @@ impl<'a> RequestMut<'a> {
     ) -> Result<Self, Error> {
         let request = Request::new_checked(message, session)?;
         let r = request.raw_offset();
-        let header = request.header_offset().map(|at| at - r);
-        let payload_start = request.payload_offset() - r;
+        // Offsets from the message start, at or after the raw data start `r`.
+        let header = request.header_offset().map(|at| at.saturating_sub(r));
+        let payload_start = request.payload_offset().saturating_sub(r);
         let payload = payload_start..payload_start + request.payload().len();
         let (domain_header, in_objects) = match request.domain() {
             Some(d) => {

@@ -47,7 +47,9 @@ impl<'a> ResponseMut<'a> {
         session: Session,
     ) -> Result<Self, Error> {
         let response = Response::new_checked(message, session)?;
-        let header_at = response.header_offset() - response.raw_offset();
+        let header_at = response
+            .header_offset()
+            .saturating_sub(response.raw_offset());
         let num_out_objects = response.num_out_objects() as usize;
         let raw = message.raw_mut();
         let too_small = Error::CmifRawTooSmall {
