@@ -21,6 +21,8 @@
 //!   naming the field. The readers give typed data (`in_data::<T>()`,
 //!   `out_data::<T>()`), handles and object ids; [`cmif::RequestMut`],
 //!   [`cmif::ResponseMut`] and [`Message::header_mut`] edit in place.
+//! * [`ResultCode`] splits a reply's result into module and description and names
+//!   the codes the specification lists.
 //!
 //! The examples in `codec/examples/` (a CMIF client, a server loop body, a domain
 //! session, a TIPC pair, a kernel editing a message) are each compared, line for
