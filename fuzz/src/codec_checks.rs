@@ -170,8 +170,43 @@ pub fn check_decode(bytes: &[u8]) {
     if first_copy.is_some() {
         assert_eq!(first_copy, Some(0xDEAD_BEEF));
     }
+    let tag = m.header().tag();
+    m.header_mut().set_tag(tag ^ 1);
+    assert_eq!(m.header().tag(), tag ^ 1);
+    check_writable_layers(bytes);
 
     check_layers(&msg);
+}
+
+/// The writable CMIF views: never panic, and write only inside the raw data.
+fn check_writable_layers(bytes: &[u8]) {
+    for session in [cmif::Session::Plain, cmif::Session::Domain] {
+        let mut buf = bytes.to_vec();
+        let Ok(mut m) = Message::new_checked(&mut buf[..]) else {
+            return;
+        };
+        let raw = m.layout().raw();
+        if let Ok(mut req) = cmif::RequestMut::new_checked(&mut m, session) {
+            if let Some(h) = req.header_mut() {
+                h.token.set(!h.token.get());
+            }
+            if let Some(id) = req.object_id_mut() {
+                id.set(!id.get());
+            }
+            req.payload_mut().fill(0xA5);
+            req.in_objects_mut().fill(hipc::U32::new(0x5A5A_5A5A));
+        }
+        if let Ok(mut resp) = cmif::ResponseMut::new_checked(&mut m, session) {
+            let h = resp.header_mut();
+            h.result.set(!h.result.get());
+            resp.payload_mut().fill(0x3C);
+            if let Ok(ids) = resp.out_objects_mut(bytes.len() % 64) {
+                ids.fill(hipc::U32::new(7));
+            }
+        }
+        let outside = |b: &[u8]| (b[..raw.start].to_vec(), b[raw.end..].to_vec());
+        assert_eq!(outside(&buf), outside(bytes), "a writable CMIF view wrote outside the raw data");
+    }
 }
 
 /// The CMIF and TIPC views over the raw data: never panic, whatever the bytes.
@@ -213,6 +248,10 @@ fn check_layers<T: AsRef<[u8]>>(msg: &Message<T>) {
             }
             let _ = req.out_pointer_sizes(data_len, count);
             let _ = req.out_pointer_sizes(usize::MAX, usize::MAX);
+            // Typed data is read when the payload holds it, refused otherwise.
+            let wide = req.in_data::<[u8; 24]>();
+            assert_eq!(wide.is_ok(), req.payload().len() >= 24);
+            let _ = (req.pid(), req.copy_handle(0), req.move_handle(usize::MAX));
         }
         if let Ok(resp) = cmif::Response::new_checked(msg, cmif::Session::domain_if(domain)) {
             let _ = (
@@ -231,6 +270,8 @@ fn check_layers<T: AsRef<[u8]>>(msg: &Message<T>) {
             );
             let _ = resp.out_objects(data_len);
             let _ = resp.out_objects(usize::MAX);
+            let _ = (resp.out_object(data_len, 0), resp.out_data::<u64>());
+            let _ = (resp.success(), resp.move_handle(0), resp.copy_handle(1));
         }
     }
     if let Ok(req) = tipc::Request::new_checked(msg) {
