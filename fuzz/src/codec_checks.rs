@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use hipc::field::{header1, limits, special};
 use hipc::{
-    BufferAttribute, BufferDescriptor, Error, Message, MessageRepr, PointerDescriptor, ReceiveListEntry, cmif,
-    entry_count, tipc,
+    BufferAttribute, BufferDescriptor, Error, Message, MessageRepr, PointerDescriptor,
+    ReceiveListEntry, cmif, entry_count, tipc,
 };
 use hipc_conformance::message_json::MessageJson;
 
@@ -205,7 +205,11 @@ fn check_writable_layers(bytes: &[u8]) {
             }
         }
         let outside = |b: &[u8]| (b[..raw.start].to_vec(), b[raw.end..].to_vec());
-        assert_eq!(outside(&buf), outside(bytes), "a writable CMIF view wrote outside the raw data");
+        assert_eq!(
+            outside(&buf),
+            outside(bytes),
+            "a writable CMIF view wrote outside the raw data"
+        );
     }
 }
 
@@ -483,7 +487,9 @@ pub fn check_constructors(v: FieldValues) {
     }
     // A/B/W.
     let fits = addr_ok && v.size <= limits::BUFFER_SIZE_MAX && v.mode <= 3;
-    match BufferAttribute::from_bits(v.mode).and_then(|m| BufferDescriptor::new(v.address, v.size, m)) {
+    match BufferAttribute::from_bits(v.mode)
+        .and_then(|m| BufferDescriptor::new(v.address, v.size, m))
+    {
         Ok(b) => {
             assert!(fits, "A/B/W accepted {v:?}");
             assert_eq!(
