@@ -92,6 +92,30 @@ impl<'a> RequestBuilder<'a> {
     /// struct deriving zerocopy's `IntoBytes` and `Immutable`), borrowed, its bytes
     /// as they lie in memory (little-endian on the Switch and on every host the
     /// examples run on).
+    ///
+    /// A struct needs no zerocopy dependency of its own, through [`crate::zerocopy`]:
+    ///
+    /// ```
+    /// use hipc::zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
+    /// use hipc::{Message, cmif};
+    ///
+    /// #[derive(IntoBytes, FromBytes, Immutable, KnownLayout, Debug, PartialEq)]
+    /// #[zerocopy(crate = "hipc::zerocopy")]
+    /// #[repr(C)]
+    /// struct OpenArgs {
+    ///     title_id: u64,
+    ///     flags: u32,
+    ///     mode: u32,
+    /// }
+    ///
+    /// let args = OpenArgs { title_id: 0x0100_0000_0000_1000, flags: 1, mode: 2 };
+    /// let mut tls = [0u8; 0x100];
+    /// cmif::RequestBuilder::new(8).in_data(&args).emit(&mut tls)?;
+    /// let msg = Message::new_checked(&tls[..])?;
+    /// let req = cmif::Request::new_checked(&msg, cmif::Session::Plain)?;
+    /// assert_eq!(req.in_data::<OpenArgs>()?, args);
+    /// # Ok::<(), hipc::Error>(())
+    /// ```
     pub fn in_data<T: IntoBytes + Immutable + ?Sized>(mut self, data: &'a T) -> Self {
         let set = set_once(&mut self.in_data, data.as_bytes(), "in_data");
         self.check(set)
