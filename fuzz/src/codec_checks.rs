@@ -178,41 +178,6 @@ pub fn check_decode(bytes: &[u8]) {
     check_layers(&msg);
 }
 
-/// The writable CMIF views: never panic, and write only inside the raw data.
-fn check_writable_layers(bytes: &[u8]) {
-    for session in [cmif::Session::Plain, cmif::Session::Domain] {
-        let mut buf = bytes.to_vec();
-        let Ok(mut m) = Message::new_checked(&mut buf[..]) else {
-            return;
-        };
-        let raw = m.layout().raw();
-        if let Ok(mut req) = cmif::RequestMut::new_checked(&mut m, session) {
-            if let Some(h) = req.header_mut() {
-                h.token.set(!h.token.get());
-            }
-            if let Some(id) = req.object_id_mut() {
-                id.set(!id.get());
-            }
-            req.payload_mut().fill(0xA5);
-            req.in_objects_mut().fill(hipc::U32::new(0x5A5A_5A5A));
-        }
-        if let Ok(mut resp) = cmif::ResponseMut::new_checked(&mut m, session) {
-            let h = resp.header_mut();
-            h.result.set(!h.result.get());
-            resp.payload_mut().fill(0x3C);
-            if let Ok(ids) = resp.out_objects_mut(bytes.len() % 64) {
-                ids.fill(hipc::U32::new(7));
-            }
-        }
-        let outside = |b: &[u8]| (b[..raw.start].to_vec(), b[raw.end..].to_vec());
-        assert_eq!(
-            outside(&buf),
-            outside(bytes),
-            "a writable CMIF view wrote outside the raw data"
-        );
-    }
-}
-
 /// The CMIF and TIPC views over the raw data: never panic, whatever the bytes.
 fn check_layers<T: AsRef<[u8]>>(msg: &Message<T>) {
     let data_len = msg.raw().first().copied().unwrap_or(0) as usize;
@@ -292,6 +257,41 @@ fn check_layers<T: AsRef<[u8]>>(msg: &Message<T>) {
             resp.command_id(),
             resp.result(),
             resp.payload().len(),
+        );
+    }
+}
+
+/// The writable CMIF views: never panic, and write only inside the raw data.
+fn check_writable_layers(bytes: &[u8]) {
+    for session in [cmif::Session::Plain, cmif::Session::Domain] {
+        let mut buf = bytes.to_vec();
+        let Ok(mut m) = Message::new_checked(&mut buf[..]) else {
+            return;
+        };
+        let raw = m.layout().raw();
+        if let Ok(mut req) = cmif::RequestMut::new_checked(&mut m, session) {
+            if let Some(h) = req.header_mut() {
+                h.token.set(!h.token.get());
+            }
+            if let Some(id) = req.object_id_mut() {
+                id.set(!id.get());
+            }
+            req.payload_mut().fill(0xA5);
+            req.in_objects_mut().fill(hipc::U32::new(0x5A5A_5A5A));
+        }
+        if let Ok(mut resp) = cmif::ResponseMut::new_checked(&mut m, session) {
+            let h = resp.header_mut();
+            h.result.set(!h.result.get());
+            resp.payload_mut().fill(0x3C);
+            if let Ok(ids) = resp.out_objects_mut(bytes.len() % 64) {
+                ids.fill(hipc::U32::new(7));
+            }
+        }
+        let outside = |b: &[u8]| (b[..raw.start].to_vec(), b[raw.end..].to_vec());
+        assert_eq!(
+            outside(&buf),
+            outside(bytes),
+            "a writable CMIF view wrote outside the raw data"
         );
     }
 }
