@@ -14,8 +14,7 @@ pub mod report;
 use std::hint::black_box;
 
 use hipc::{
-    BufferAttribute, BufferDescriptor, Error, Message, MessageRepr, PointerDescriptor,
-    ReceiveListEntry, U32, cmif,
+    BufferDescriptor, Error, Message, MessageRepr, PointerDescriptor, ReceiveListEntry, U32, cmif,
 };
 
 /// The client heap the shapes' X, A, B, W and C addresses point into (the kernel
@@ -107,7 +106,7 @@ fn ptr(index: u8, offset: u64, size: u64) -> PointerDescriptor {
 }
 
 fn buf(offset: u64, size: u64, mode: u8) -> BufferDescriptor {
-    BufferAttribute::from_bits(mode)
+    hipc::BufferAttribute::from_bits(mode)
         .and_then(|mode| BufferDescriptor::new(CLIENT_HEAP + offset, size, mode))
         .unwrap_or_default()
 }

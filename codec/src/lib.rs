@@ -215,14 +215,14 @@ pub use receive_list::{ReceiveListEntry, ReceiveListMode, entry_count};
 pub use repr::MessageRepr;
 pub use result_code::ResultCode;
 pub use tag::{TagName, tag_name};
-/// The little-endian integer types the views hand out (re-exported from zerocopy).
-pub use zerocopy::byteorder::little_endian::{U32, U64};
 /// The zerocopy crate the wire types are built on, re-exported so that a struct of
 /// typed in-data or out-data can derive its traits (`IntoBytes`, `FromBytes`,
 /// `Immutable`, `KnownLayout`) without depending on zerocopy directly: add
 /// `#[zerocopy(crate = "hipc::zerocopy")]` next to the derive (see
 /// [`cmif::RequestBuilder::in_data`]).
 pub use zerocopy;
+/// The little-endian integer types the views hand out (re-exported from zerocopy).
+pub use zerocopy::byteorder::little_endian::{U32, U64};
 
 /// The crate README's examples (`codec/README.md`, packaged with the crate), compiled
 /// and run as doctests. The repository README's codec example is the same code

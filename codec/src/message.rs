@@ -8,7 +8,6 @@ use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
 use crate::buffer::BufferDescriptor;
 use crate::error::Error;
 use crate::header::{Header, SpecialHeader};
-use crate::header_mut::HeaderMut;
 use crate::layout::Layout;
 use crate::pointer::PointerDescriptor;
 use crate::receive_list::ReceiveListEntry;
@@ -239,9 +238,9 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> Message<T> {
         Ok(())
     }
     /// The header, writable: its tag (the other fields fix the layout; see
-    /// [`HeaderMut`]).
-    pub fn header_mut(&mut self) -> HeaderMut<'_> {
-        HeaderMut::new(self.buffer.as_mut(), &mut self.layout)
+    /// [`crate::HeaderMut`]).
+    pub fn header_mut(&mut self) -> crate::header_mut::HeaderMut<'_> {
+        crate::header_mut::HeaderMut::new(self.buffer.as_mut(), &mut self.layout)
     }
     /// The copy handle words, writable.
     pub fn copy_handles_mut(&mut self) -> &mut [U32] {

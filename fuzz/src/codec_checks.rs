@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use hipc::field::{header1, limits, special};
 use hipc::{
-    BufferAttribute, BufferDescriptor, Error, Message, MessageRepr, PointerDescriptor,
-    ReceiveListEntry, cmif, entry_count, tipc,
+    BufferDescriptor, Error, Message, MessageRepr, PointerDescriptor, ReceiveListEntry, cmif,
+    entry_count, tipc,
 };
 use hipc_conformance::message_json::MessageJson;
 
@@ -487,7 +487,7 @@ pub fn check_constructors(v: FieldValues) {
     }
     // A/B/W.
     let fits = addr_ok && v.size <= limits::BUFFER_SIZE_MAX && v.mode <= 3;
-    match BufferAttribute::from_bits(v.mode)
+    match hipc::BufferAttribute::from_bits(v.mode)
         .and_then(|m| BufferDescriptor::new(v.address, v.size, m))
     {
         Ok(b) => {
