@@ -11,11 +11,15 @@
 
 use core::ops::Range;
 
-use zerocopy::FromBytes;
+use zerocopy::byteorder::little_endian::{U32, U64};
+use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
 
+use crate::buffer::BufferDescriptor;
 use crate::error::{Error, Section};
+use crate::field::{header0, header1};
 use crate::header::{Header, SpecialHeader};
-use crate::receive_list::entry_count;
+use crate::pointer::PointerDescriptor;
+use crate::receive_list::{ReceiveListEntry, entry_count};
 
 /// Size of a header in bytes.
 pub const HEADER_SIZE: usize = 8;
@@ -386,4 +390,252 @@ impl Layout {
 #[inline]
 fn bytes(start: u16, end: u16) -> Range<usize> {
     usize::from(start)..usize::from(end)
+}
+
+/// Every section of a checked message as a typed slice of its buffer: what
+/// [`Sections::parse`] (or [`crate::Message::sections`]) hands out after its one
+/// check, as libnx's `hipcParseRequest` hands out section pointers, but with every
+/// section proved inside the buffer (benches/README.md, "Against libnx").
+///
+/// The sections are cut from the buffer in the kernel's chain order
+/// (kernel-semantics.md §2.9: special data, pointer, map-alias, raw data, receive
+/// list), each one's size taken from its count, so cutting a section *is* the proof
+/// that it fits: nothing is checked again when a section is read. The receive list
+/// is placed at its offset when the offset is non-zero, never by running on from
+/// the raw data (wire-format.md §5.1). A test checks every position against
+/// [`Layout`]'s ranges, which stay the reference.
+///
+/// ```
+/// use hipc::{Sections, Message};
+/// // wire-format.md §6 Ex 3: PID, one copy handle, one move handle, CMIF command 3.
+/// let bytes = hex("040000000800008023000000510000000000000034120000785600000000000053464349000000000300000000000000000000000000000000000000");
+/// let sections = Sections::parse(&bytes)?;
+/// assert_eq!(sections.pid(), Some(0x51));
+/// assert_eq!(sections.copy_handles()[0].get(), 0x1234);
+/// assert_eq!(sections.move_handles()[0].get(), 0x5678);
+/// assert_eq!(sections.raw_words()[1].get(), 0x4943_4653); // "SFCI"
+/// assert_eq!(Message::new_checked(&bytes[..])?.sections(), sections);
+/// # fn hex(s: &str) -> Vec<u8> { (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect() }
+/// # Ok::<(), hipc::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sections<'a> {
+    word0: u32,
+    word1: u32,
+    // Zero without a special header (its PID bit and counts are then clear).
+    special: u32,
+    pid: Option<u64>,
+    copy_handles: &'a [U32],
+    move_handles: &'a [U32],
+    x: &'a [PointerDescriptor],
+    map_alias: &'a [BufferDescriptor],
+    a: &'a [BufferDescriptor],
+    b: &'a [BufferDescriptor],
+    w: &'a [BufferDescriptor],
+    raw: &'a [U32],
+    receive_list: &'a [ReceiveListEntry],
+    end: usize,
+}
+
+impl<'a> Sections<'a> {
+    /// No message: every section empty, tag 0 (what [`crate::Message::sections`]
+    /// would answer if a buffer's `AsRef` changed after its check).
+    pub const EMPTY: Sections<'static> = Sections {
+        word0: 0,
+        word1: 0,
+        special: 0,
+        pid: None,
+        copy_handles: &[],
+        move_handles: &[],
+        x: &[],
+        map_alias: &[],
+        a: &[],
+        b: &[],
+        w: &[],
+        raw: &[],
+        receive_list: &[],
+        end: 0,
+    };
+
+    /// Checks that the message the header declares fits in `bytes` and cuts every
+    /// section out of it: the same check, with the same errors (the first section in
+    /// wire order that does not fit, or a receive-list offset inside the message),
+    /// as [`crate::Message::new_checked`]. Bytes after the message are allowed.
+    #[inline(always)]
+    pub fn parse(bytes: &'a [u8]) -> Result<Self, Error> {
+        match Self::split(bytes) {
+            Some(sections) => Ok(sections),
+            None => Err(Self::error(bytes)),
+        }
+    }
+
+    /// The error [`Layout::check`] names for a message that does not fit.
+    #[cold]
+    #[inline(never)]
+    fn error(bytes: &[u8]) -> Error {
+        match Layout::parse(bytes).and_then(|layout| layout.check(bytes.len())) {
+            Err(error) => error,
+            // `split` and `Layout::check` accept the same buffers (tested, and
+            // fuzzed by the `parse` target), so this is never reached; it answers
+            // with the header's truncation rather than panic.
+            Ok(()) => Error::Truncated {
+                section: Section::Header,
+                needed: HEADER_SIZE,
+                available: bytes.len(),
+            },
+        }
+    }
+
+    /// The cut itself: `None` when some section does not fit.
+    #[inline(always)]
+    pub(crate) fn split(bytes: &'a [u8]) -> Option<Self> {
+        let (header, rest) = Header::read_from_prefix(bytes).ok()?;
+        // The commonest message is a header and nothing else (an empty reply, a
+        // control message): no count, no offset, no special header. It needs no
+        // cut at all.
+        if header.word0.get() & !header0::TAG.mask() == 0
+            && header.word1.get() & !header1::RESERVED.mask() == 0
+        {
+            return Some(Sections {
+                word0: header.word0.get(),
+                word1: header.word1.get(),
+                end: HEADER_SIZE,
+                ..Sections::EMPTY
+            });
+        }
+        let (special, rest) = if header.has_special_header() {
+            SpecialHeader::read_from_prefix(rest).ok()?
+        } else {
+            (SpecialHeader::default(), rest)
+        };
+        let (pid, rest) = if special.has_pid() {
+            let (pid, rest) = U64::read_from_prefix(rest).ok()?;
+            (Some(pid.get()), rest)
+        } else {
+            (None, rest)
+        };
+        let (copy_handles, rest) = cut::<U32>(rest, special.copy_count())?;
+        let (move_handles, rest) = cut::<U32>(rest, special.move_count())?;
+        let (x, rest) = cut::<PointerDescriptor>(rest, header.x_count())?;
+        let (a_count, b_count) = (header.a_count(), header.b_count());
+        let (map_alias, rest) =
+            cut::<BufferDescriptor>(rest, a_count + b_count + header.w_count())?;
+        let (a, bw) = map_alias.split_at_checked(a_count)?;
+        let (b, w) = bw.split_at_checked(b_count)?;
+        let (raw, rest) = cut::<U32>(rest, header.raw_words())?;
+        let raw_end = bytes.len() - rest.len();
+        let entries = entry_count(header.recv_list_count());
+        let (receive_list, end) = match usize::from(header.recv_list_offset()) * 4 {
+            0 => (
+                cut::<ReceiveListEntry>(rest, entries)?.0,
+                raw_end + RECEIVE_LIST_ENTRY_SIZE * entries,
+            ),
+            start if start < raw_end => return None,
+            _ if entries == 0 => (&[][..], raw_end),
+            start => (
+                cut::<ReceiveListEntry>(bytes.get(start..)?, entries)?.0,
+                start + RECEIVE_LIST_ENTRY_SIZE * entries,
+            ),
+        };
+        Some(Sections {
+            word0: header.word0.get(),
+            word1: header.word1.get(),
+            special: special.word.get(),
+            pid,
+            copy_handles,
+            move_handles,
+            x,
+            map_alias,
+            a,
+            b,
+            w,
+            raw,
+            receive_list,
+            end,
+        })
+    }
+
+    /// The header words.
+    #[inline]
+    pub fn header(&self) -> Header {
+        Header::from_words(self.word0, self.word1)
+    }
+    /// The special header, when present.
+    #[inline]
+    pub fn special_header(&self) -> Option<SpecialHeader> {
+        self.header()
+            .has_special_header()
+            .then_some(SpecialHeader::from_word(self.special))
+    }
+    /// The process id slot's value, when the special header has the PID bit.
+    #[inline]
+    pub fn pid(&self) -> Option<u64> {
+        self.pid
+    }
+    /// The copy handle words.
+    #[inline]
+    pub fn copy_handles(&self) -> &'a [U32] {
+        self.copy_handles
+    }
+    /// The move handle words.
+    #[inline]
+    pub fn move_handles(&self) -> &'a [U32] {
+        self.move_handles
+    }
+    /// The X descriptors.
+    #[inline]
+    pub fn x_descriptors(&self) -> &'a [PointerDescriptor] {
+        self.x
+    }
+    /// The A descriptors.
+    #[inline]
+    pub fn a_descriptors(&self) -> &'a [BufferDescriptor] {
+        self.a
+    }
+    /// The B descriptors.
+    #[inline]
+    pub fn b_descriptors(&self) -> &'a [BufferDescriptor] {
+        self.b
+    }
+    /// The W descriptors.
+    #[inline]
+    pub fn w_descriptors(&self) -> &'a [BufferDescriptor] {
+        self.w
+    }
+    /// All map-alias descriptors in kernel order: A, then B, then W.
+    #[inline]
+    pub fn map_alias_descriptors(&self) -> &'a [BufferDescriptor] {
+        self.map_alias
+    }
+    /// The raw data as little-endian words.
+    #[inline]
+    pub fn raw_words(&self) -> &'a [U32] {
+        self.raw
+    }
+    /// The raw data as bytes.
+    #[inline]
+    pub fn raw(&self) -> &'a [u8] {
+        self.raw.as_bytes()
+    }
+    /// The C receive-list entries (on a delivered message, the receiver's own
+    /// leftover words: wire-format.md §1.6).
+    #[inline]
+    pub fn receive_list(&self) -> &'a [ReceiveListEntry] {
+        self.receive_list
+    }
+    /// Length of the message's bytes, as [`Layout::end`] defines it.
+    #[inline]
+    pub fn message_len(&self) -> usize {
+        self.end
+    }
+}
+
+/// Cuts `count` items of `E` off the front of `bytes`: the one bounds check of a
+/// section (`None` when they do not fit).
+#[inline(always)]
+fn cut<E: FromBytes + Immutable + KnownLayout>(
+    bytes: &[u8],
+    count: usize,
+) -> Option<(&[E], &[u8])> {
+    <[E]>::ref_from_prefix_with_elems(bytes, count).ok()
 }

@@ -207,7 +207,7 @@ pub use header::{Header, SpecialHeader};
 pub use header_mut::HeaderMut;
 pub use layout::{
     BUFFER_DESCRIPTOR_SIZE, HANDLE_SIZE, HEADER_SIZE, Layout, PID_SIZE, POINTER_DESCRIPTOR_SIZE,
-    RECEIVE_LIST_ENTRY_SIZE, SPECIAL_HEADER_SIZE,
+    RECEIVE_LIST_ENTRY_SIZE, SPECIAL_HEADER_SIZE, Sections,
 };
 pub use message::Message;
 pub use pointer::PointerDescriptor;

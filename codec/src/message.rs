@@ -8,7 +8,7 @@ use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
 use crate::buffer::BufferDescriptor;
 use crate::error::Error;
 use crate::header::{Header, SpecialHeader};
-use crate::layout::Layout;
+use crate::layout::{Layout, Sections};
 use crate::pointer::PointerDescriptor;
 use crate::receive_list::ReceiveListEntry;
 use crate::repr::MessageRepr;
@@ -70,6 +70,15 @@ impl<T: AsRef<[u8]>> Message<T> {
         let layout = Layout::parse(bytes)?;
         layout.check(bytes.len())?;
         Ok(Message { buffer, layout })
+    }
+
+    /// Every section as a typed slice, cut from the buffer once
+    /// ([`Sections`]): the way to read many sections without a bounds check per
+    /// read. The buffer was checked by [`Message::new_checked`]; should its `AsRef`
+    /// hand out a different slice now, every section is empty (no panic).
+    #[inline]
+    pub fn sections(&self) -> Sections<'_> {
+        Sections::split(self.buffer.as_ref()).unwrap_or(Sections::EMPTY)
     }
 
     /// Gives the buffer back.

@@ -454,3 +454,71 @@ fn message_like_generator_covers_interesting_cases() {
         assert!(n > 20, "{n}");
     }
 }
+
+/// `Sections::parse` accepts exactly what `Message::new_checked` accepts, with the
+/// same error, and each of its slices is the accessor's slice at the position
+/// `Layout` gives (the cut is checked against the reference chain).
+fn sections_agree(bytes: &[u8]) {
+    use zerocopy::IntoBytes;
+    let parsed = hipc::Sections::parse(bytes);
+    let msg = match Message::new_checked(bytes) {
+        Ok(msg) => msg,
+        Err(error) => {
+            assert_eq!(parsed, Err(error));
+            return;
+        }
+    };
+    let s = parsed.unwrap();
+    assert_eq!(msg.sections(), s);
+    let l = *msg.layout();
+    let at = |section: &[u8], range: core::ops::Range<usize>| {
+        assert_eq!(section.len(), range.len());
+        if !section.is_empty() {
+            assert_eq!(
+                section.as_ptr() as usize - bytes.as_ptr() as usize,
+                range.start
+            );
+        }
+    };
+    assert_eq!(s.header(), msg.header());
+    assert_eq!(s.special_header(), msg.special_header());
+    assert_eq!(s.pid(), msg.pid());
+    assert_eq!(s.message_len(), msg.message_len());
+    at(s.copy_handles().as_bytes(), l.copy_handles());
+    at(s.move_handles().as_bytes(), l.move_handles());
+    at(s.x_descriptors().as_bytes(), l.x());
+    at(s.a_descriptors().as_bytes(), l.a());
+    at(s.b_descriptors().as_bytes(), l.b());
+    at(s.w_descriptors().as_bytes(), l.w());
+    at(s.map_alias_descriptors().as_bytes(), l.map_alias());
+    at(s.raw(), l.raw());
+    at(s.raw_words().as_bytes(), l.raw());
+    at(s.receive_list().as_bytes(), l.receive_list());
+    assert_eq!(s.copy_handles(), msg.copy_handles());
+    assert_eq!(s.move_handles(), msg.move_handles());
+    assert_eq!(s.x_descriptors(), msg.x_descriptors());
+    assert_eq!(s.a_descriptors(), msg.a_descriptors());
+    assert_eq!(s.b_descriptors(), msg.b_descriptors());
+    assert_eq!(s.w_descriptors(), msg.w_descriptors());
+    assert_eq!(s.map_alias_descriptors(), msg.map_alias_descriptors());
+    assert_eq!(s.raw(), msg.raw());
+    assert_eq!(s.receive_list(), msg.receive_list());
+}
+
+proptest! {
+    #![proptest_config(config(2048))]
+
+    // Sections: the one-check cut agrees with the view and the layout, on
+    // message-shaped bytes (mostly accepted), on every truncation of them, and on
+    // arbitrary bytes (mostly refused).
+    #[test]
+    fn sections_agree_with_the_view(bytes in message_like_bytes(), cut in any::<usize>()) {
+        sections_agree(&bytes);
+        sections_agree(&bytes[..cut % (bytes.len() + 1)]);
+    }
+
+    #[test]
+    fn sections_agree_on_arbitrary_bytes(bytes in vec(any::<u8>(), 0..300)) {
+        sections_agree(&bytes);
+    }
+}
