@@ -205,10 +205,8 @@ pub fn decode_sum(bytes: &[u8]) -> Result<u64, Error> {
     let msg = Sections::parse(bytes)?;
     let mut sum = u64::from(msg.header().tag());
     sum = sum.wrapping_add(msg.pid().unwrap_or(0));
-    for h in msg.copy_handles() {
-        sum = sum.wrapping_add(u64::from(h.get()));
-    }
-    for h in msg.move_handles() {
+    // Copy, then move handles in one loop: they are contiguous.
+    for h in msg.handles() {
         sum = sum.wrapping_add(u64::from(h.get()));
     }
     for x in msg.x_descriptors() {

@@ -425,6 +425,7 @@ pub struct Sections<'a> {
     // Zero without a special header (its PID bit and counts are then clear).
     special: u32,
     pid: Option<u64>,
+    handles: &'a [U32],
     copy_handles: &'a [U32],
     move_handles: &'a [U32],
     x: &'a [PointerDescriptor],
@@ -445,6 +446,7 @@ impl<'a> Sections<'a> {
         word1: 0,
         special: 0,
         pid: None,
+        handles: &[],
         copy_handles: &[],
         move_handles: &[],
         x: &[],
@@ -514,8 +516,9 @@ impl<'a> Sections<'a> {
         } else {
             (None, rest)
         };
-        let (copy_handles, rest) = cut::<U32>(rest, special.copy_count())?;
-        let (move_handles, rest) = cut::<U32>(rest, special.move_count())?;
+        let copy_count = special.copy_count();
+        let (handles, rest) = cut::<U32>(rest, copy_count + special.move_count())?;
+        let (copy_handles, move_handles) = handles.split_at_checked(copy_count)?;
         let (x, rest) = cut::<PointerDescriptor>(rest, header.x_count())?;
         let (a_count, b_count) = (header.a_count(), header.b_count());
         let (map_alias, rest) =
@@ -542,6 +545,7 @@ impl<'a> Sections<'a> {
             word1: header.word1.get(),
             special: special.word.get(),
             pid,
+            handles,
             copy_handles,
             move_handles,
             x,
@@ -571,6 +575,12 @@ impl<'a> Sections<'a> {
     #[inline]
     pub fn pid(&self) -> Option<u64> {
         self.pid
+    }
+    /// Every handle word: the copy handles, then the move handles (they are
+    /// contiguous in the special data, wire-format.md §1.8).
+    #[inline]
+    pub fn handles(&self) -> &'a [U32] {
+        self.handles
     }
     /// The copy handle words.
     #[inline]

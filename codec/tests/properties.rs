@@ -485,6 +485,10 @@ fn sections_agree(bytes: &[u8]) {
     assert_eq!(s.pid(), msg.pid());
     assert_eq!(s.message_len(), msg.message_len());
     at(s.copy_handles().as_bytes(), l.copy_handles());
+    at(
+        s.handles().as_bytes(),
+        l.copy_handles().start..l.move_handles().end,
+    );
     at(s.move_handles().as_bytes(), l.move_handles());
     at(s.x_descriptors().as_bytes(), l.x());
     at(s.a_descriptors().as_bytes(), l.a());
