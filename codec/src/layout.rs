@@ -649,3 +649,102 @@ fn cut<E: FromBytes + Immutable + KnownLayout>(
 ) -> Option<(&[E], &[u8])> {
     <[E]>::ref_from_prefix_with_elems(bytes, count).ok()
 }
+
+/// The sections of a message to emit, as bytes, from fields already checked
+/// ([`crate::MessageRepr::emit`]).
+pub(crate) struct Parts<'r> {
+    pub(crate) header: Header,
+    /// Present exactly when the header's has-special-header bit is set.
+    pub(crate) special: Option<SpecialHeader>,
+    pub(crate) pid: Option<u64>,
+    pub(crate) handles: [&'r [u8]; 2],
+    pub(crate) x: &'r [u8],
+    pub(crate) map_alias: [&'r [u8]; 3],
+    pub(crate) raw: &'r [u8],
+    pub(crate) receive_list: &'r [u8],
+}
+
+impl Parts<'_> {
+    /// Writes the sections at the start of `buf` in the kernel's chain order (the
+    /// mutable counterpart of [`Sections::parse`]'s cut) and returns the message's
+    /// length ([`Layout::end`]). The whole message is proved to fit with one
+    /// comparison before the first write, so on error `buf` is unchanged; the gap
+    /// before a receive list placed by a non-zero offset is zeroed.
+    #[inline(always)]
+    pub(crate) fn place(&self, buf: &mut [u8]) -> Result<usize, Error> {
+        let [copy, moves] = self.handles;
+        let [a, b, w] = self.map_alias;
+        // Sizes in bytes, each bounded by its checked count, so nothing wraps.
+        let special_len = self.special.map_or(0, |_| SPECIAL_HEADER_SIZE);
+        let pid_len = self.pid.map_or(0, |_| PID_SIZE);
+        let raw_start = HEADER_SIZE
+            + special_len
+            + pid_len
+            + copy.len()
+            + moves.len()
+            + self.x.len()
+            + a.len()
+            + b.len()
+            + w.len();
+        let raw_end = raw_start + self.raw.len();
+        let offset = self.header.recv_list_offset();
+        let recv_start = match usize::from(offset) * 4 {
+            0 => raw_end,
+            start if start < raw_end => {
+                return Err(Error::RecvListOffsetInsideMessage {
+                    offset,
+                    raw_end: raw_end / 4,
+                });
+            }
+            start => start,
+        };
+        let end = if self.receive_list.is_empty() {
+            raw_end
+        } else {
+            recv_start + self.receive_list.len()
+        };
+        let available = buf.len();
+        let Some(out) = buf.get_mut(..end) else {
+            return Err(Error::BufferTooSmall {
+                needed: end,
+                available,
+            });
+        };
+        let mut rest = put(out, self.header.as_bytes());
+        if let Some(special) = self.special {
+            rest = put(rest, special.as_bytes());
+        }
+        if let Some(pid) = self.pid {
+            rest = put(rest, &pid.to_le_bytes());
+        }
+        for part in [copy, moves, self.x, a, b, w, self.raw] {
+            if !part.is_empty() {
+                rest = put(rest, part);
+            }
+        }
+        if !self.receive_list.is_empty() {
+            // The gap (empty unless the offset places the list further on), then
+            // the entries.
+            let gap = rest.len().saturating_sub(self.receive_list.len());
+            if let Some((gap, list)) = rest.split_at_mut_checked(gap) {
+                gap.fill(0);
+                put(list, self.receive_list);
+            }
+        }
+        Ok(end)
+    }
+}
+
+/// Copies `src` to the front of `out` and returns what follows it. `out` was cut
+/// to the message's length, which counts `src`, so it is long enough; were it not,
+/// nothing more is written (no panic).
+#[inline(always)]
+fn put<'b>(out: &'b mut [u8], src: &[u8]) -> &'b mut [u8] {
+    match out.split_at_mut_checked(src.len()) {
+        Some((dst, rest)) => {
+            dst.copy_from_slice(src);
+            rest
+        }
+        None => &mut [],
+    }
+}

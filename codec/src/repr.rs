@@ -8,7 +8,7 @@ use crate::buffer::BufferDescriptor;
 use crate::error::{Error, Field, Section};
 use crate::field::{header0, header1, limits, special};
 use crate::header::{Header, SpecialHeader};
-use crate::layout::Layout;
+use crate::layout::{Layout, Parts};
 use crate::pointer::PointerDescriptor;
 use crate::receive_list::{ReceiveListEntry, entry_count};
 
@@ -305,54 +305,24 @@ impl<'a> MessageRepr<'a> {
     /// `buf` after the message are not touched; the gap between the raw data and a
     /// receive list placed further on is zeroed. Every check runs before the first
     /// write, so on error `buf` is unchanged.
+    #[inline]
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, Error> {
-        let layout = self.layout()?;
-        let len = layout.end();
-        let Some(out) = buf.get_mut(..len) else {
-            return Err(Error::BufferTooSmall {
-                needed: len,
-                available: buf.len(),
-            });
-        };
-        let (header, special) = (layout.header(), layout.special_header());
-        put(out, 0..8, header.as_bytes());
-        if let (Some(range), Some(special)) = (layout.special_header_range(), special) {
-            put(out, range, special.as_bytes());
+        // One branch-free test proves every field fits its wire field (the walk
+        // naming the culprit runs only when it fails); `Parts::place` then proves
+        // the whole message fits `buf` with one comparison and writes each present
+        // section in the kernel's chain order (layout.rs keeps the placement beside
+        // `Layout`, which the round-trip tests hold it to).
+        let (header, special) = self.header()?;
+        Parts {
+            header,
+            special: header.has_special_header().then_some(special),
+            pid: self.pid,
+            handles: [self.copy_handles.as_bytes(), self.move_handles.as_bytes()],
+            x: self.x.as_bytes(),
+            map_alias: [self.a.as_bytes(), self.b.as_bytes(), self.w.as_bytes()],
+            raw: self.raw,
+            receive_list: self.c.as_bytes(),
         }
-        if let (Some(range), Some(pid)) = (layout.pid(), self.pid) {
-            put(out, range, &pid.to_le_bytes());
-        }
-        put(out, layout.copy_handles(), self.copy_handles.as_bytes());
-        put(out, layout.move_handles(), self.move_handles.as_bytes());
-        put(out, layout.x(), self.x.as_bytes());
-        put(out, layout.a(), self.a.as_bytes());
-        put(out, layout.b(), self.b.as_bytes());
-        put(out, layout.w(), self.w.as_bytes());
-        put(out, layout.raw(), self.raw);
-        let gap = layout.gap();
-        if !gap.is_empty() {
-            if let Some(gap) = out.get_mut(gap) {
-                gap.fill(0);
-            }
-        }
-        put(out, layout.receive_list(), self.c.as_bytes());
-        Ok(len)
-    }
-}
-
-/// Copies `src` into `out[range]`; the layout guarantees the lengths agree.
-#[inline(always)]
-fn put(out: &mut [u8], range: core::ops::Range<usize>, src: &[u8]) {
-    // Most messages leave most sections empty: skip the `memcpy` call for them.
-    if src.is_empty() {
-        return;
-    }
-    // The layout was computed from these very lengths, so `range.end` is
-    // `range.start + src.len()`; only the start is needed to place the copy.
-    if let Some(dst) = out
-        .get_mut(range.start..)
-        .and_then(|d| d.get_mut(..src.len()))
-    {
-        dst.copy_from_slice(src);
+        .place(buf)
     }
 }
