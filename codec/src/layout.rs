@@ -20,6 +20,7 @@ use crate::field::{header0, header1};
 use crate::header::{Header, SpecialHeader};
 use crate::pointer::PointerDescriptor;
 use crate::receive_list::{ReceiveListEntry, entry_count};
+use crate::repr::MessageRepr;
 
 /// Size of a header in bytes.
 pub const HEADER_SIZE: usize = 8;
@@ -650,89 +651,92 @@ fn cut<E: FromBytes + Immutable + KnownLayout>(
     <[E]>::ref_from_prefix_with_elems(bytes, count).ok()
 }
 
-/// The sections of a message to emit, as bytes, from fields already checked
-/// ([`crate::MessageRepr::emit`]).
-pub(crate) struct Parts<'r> {
-    pub(crate) header: Header,
-    /// Present exactly when the header's has-special-header bit is set.
-    pub(crate) special: Option<SpecialHeader>,
-    pub(crate) pid: Option<u64>,
-    pub(crate) handles: [&'r [u8]; 2],
-    pub(crate) x: &'r [u8],
-    pub(crate) map_alias: [&'r [u8]; 3],
-    pub(crate) raw: &'r [u8],
-    pub(crate) receive_list: &'r [u8],
-}
-
-impl Parts<'_> {
-    /// Writes the sections at the start of `buf` in the kernel's chain order (the
-    /// mutable counterpart of [`Sections::parse`]'s cut) and returns the message's
-    /// length ([`Layout::end`]). The whole message is proved to fit with one
-    /// comparison before the first write, so on error `buf` is unchanged; the gap
-    /// before a receive list placed by a non-zero offset is zeroed.
-    #[inline(always)]
-    pub(crate) fn place(&self, buf: &mut [u8]) -> Result<usize, Error> {
-        let [copy, moves] = self.handles;
-        let [a, b, w] = self.map_alias;
-        // Sizes in bytes, each bounded by its checked count, so nothing wraps.
-        let special_len = self.special.map_or(0, |_| SPECIAL_HEADER_SIZE);
-        let pid_len = self.pid.map_or(0, |_| PID_SIZE);
-        let raw_start = HEADER_SIZE
-            + special_len
-            + pid_len
-            + copy.len()
-            + moves.len()
-            + self.x.len()
-            + a.len()
-            + b.len()
-            + w.len();
-        let raw_end = raw_start + self.raw.len();
-        let offset = self.header.recv_list_offset();
-        let recv_start = match usize::from(offset) * 4 {
-            0 => raw_end,
-            start if start < raw_end => {
-                return Err(Error::RecvListOffsetInsideMessage {
-                    offset,
-                    raw_end: raw_end / 4,
-                });
-            }
-            start => start,
-        };
-        let end = if self.receive_list.is_empty() {
-            raw_end
-        } else {
-            recv_start + self.receive_list.len()
-        };
-        let available = buf.len();
-        let Some(out) = buf.get_mut(..end) else {
-            return Err(Error::BufferTooSmall {
-                needed: end,
-                available,
+/// Writes the message `repr` describes at the start of `buf` and returns its
+/// length ([`Layout::end`]): the mutable counterpart of [`Sections::parse`]'s cut,
+/// for [`MessageRepr::emit`], which has checked every field and assembled the
+/// header words (`special` is the special header word, when there is one). The
+/// sections go in the kernel's chain order (kernel-semantics.md §2.9), the receive
+/// list at its offset when that is non-zero (wire-format.md §1.7); the round-trip
+/// tests parse every emitted message back through [`Layout`]. The whole message is
+/// proved to fit with one comparison before the first write, so on error `buf` is
+/// unchanged; the gap before a receive list placed further on is zeroed.
+#[inline(always)]
+pub(crate) fn place(
+    repr: &MessageRepr<'_>,
+    header: Header,
+    special: Option<SpecialHeader>,
+    buf: &mut [u8],
+) -> Result<usize, Error> {
+    // Sizes in bytes, each bounded by its checked count, so nothing wraps.
+    let raw_end = HEADER_SIZE
+        + special.map_or(0, |_| SPECIAL_HEADER_SIZE)
+        + repr.pid.map_or(0, |_| PID_SIZE)
+        + HANDLE_SIZE * (repr.copy_handles.len() + repr.move_handles.len())
+        + POINTER_DESCRIPTOR_SIZE * repr.x.len()
+        + BUFFER_DESCRIPTOR_SIZE * (repr.a.len() + repr.b.len() + repr.w.len())
+        + repr.raw.len();
+    let offset = repr.recv_list_offset;
+    let recv_start = match usize::from(offset) * 4 {
+        0 => raw_end,
+        start if start < raw_end => {
+            return Err(Error::RecvListOffsetInsideMessage {
+                offset,
+                raw_end: raw_end / 4,
             });
-        };
-        let mut rest = put(out, self.header.as_bytes());
-        if let Some(special) = self.special {
-            rest = put(rest, special.as_bytes());
         }
-        if let Some(pid) = self.pid {
-            rest = put(rest, &pid.to_le_bytes());
-        }
-        for part in [copy, moves, self.x, a, b, w, self.raw] {
-            if !part.is_empty() {
-                rest = put(rest, part);
-            }
-        }
-        if !self.receive_list.is_empty() {
-            // The gap (empty unless the offset places the list further on), then
-            // the entries.
-            let gap = rest.len().saturating_sub(self.receive_list.len());
-            if let Some((gap, list)) = rest.split_at_mut_checked(gap) {
-                gap.fill(0);
-                put(list, self.receive_list);
-            }
-        }
-        Ok(end)
+        start => start,
+    };
+    let end = match repr.c.len() {
+        0 => raw_end,
+        entries => recv_start + RECEIVE_LIST_ENTRY_SIZE * entries,
+    };
+    let available = buf.len();
+    let Some(out) = buf.get_mut(..end) else {
+        return Err(Error::BufferTooSmall {
+            needed: end,
+            available,
+        });
+    };
+    let mut rest = put(out, header.as_bytes());
+    if let Some(special) = special {
+        rest = put(rest, special.as_bytes());
     }
+    if let Some(pid) = repr.pid {
+        rest = put(rest, &pid.to_le_bytes());
+    }
+    // Most messages leave most sections empty: the `memcpy` call is skipped for them.
+    if !repr.copy_handles.is_empty() {
+        rest = put(rest, repr.copy_handles.as_bytes());
+    }
+    if !repr.move_handles.is_empty() {
+        rest = put(rest, repr.move_handles.as_bytes());
+    }
+    if !repr.x.is_empty() {
+        rest = put(rest, repr.x.as_bytes());
+    }
+    if !repr.a.is_empty() {
+        rest = put(rest, repr.a.as_bytes());
+    }
+    if !repr.b.is_empty() {
+        rest = put(rest, repr.b.as_bytes());
+    }
+    if !repr.w.is_empty() {
+        rest = put(rest, repr.w.as_bytes());
+    }
+    if !repr.raw.is_empty() {
+        rest = put(rest, repr.raw);
+    }
+    if !repr.c.is_empty() {
+        // The gap (empty unless the offset places the list further on), then the
+        // entries.
+        let entries = repr.c.as_bytes();
+        let gap = rest.len().saturating_sub(entries.len());
+        if let Some((gap, list)) = rest.split_at_mut_checked(gap) {
+            gap.fill(0);
+            put(list, entries);
+        }
+    }
+    Ok(end)
 }
 
 /// Copies `src` to the front of `out` and returns what follows it. `out` was cut

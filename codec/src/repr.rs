@@ -1,14 +1,13 @@
 //! A high-level representation of a message and its checked emitter
 //! (smoltcp's `Repr::emit` pattern).
 
-use zerocopy::IntoBytes;
 use zerocopy::byteorder::little_endian::U32;
 
 use crate::buffer::BufferDescriptor;
 use crate::error::{Error, Field, Section};
 use crate::field::{header0, header1, limits, special};
 use crate::header::{Header, SpecialHeader};
-use crate::layout::{Layout, Parts};
+use crate::layout::{self, Layout};
 use crate::pointer::PointerDescriptor;
 use crate::receive_list::{ReceiveListEntry, entry_count};
 
@@ -307,22 +306,58 @@ impl<'a> MessageRepr<'a> {
     /// write, so on error `buf` is unchanged.
     #[inline]
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, Error> {
-        // One branch-free test proves every field fits its wire field (the walk
-        // naming the culprit runs only when it fails); `Parts::place` then proves
-        // the whole message fits `buf` with one comparison and writes each present
-        // section in the kernel's chain order (layout.rs keeps the placement beside
-        // `Layout`, which the round-trip tests hold it to).
-        let (header, special) = self.header()?;
-        Parts {
-            header,
-            special: header.has_special_header().then_some(special),
-            pid: self.pid,
-            handles: [self.copy_handles.as_bytes(), self.move_handles.as_bytes()],
-            x: self.x.as_bytes(),
-            map_alias: [self.a.as_bytes(), self.b.as_bytes(), self.w.as_bytes()],
-            raw: self.raw,
-            receive_list: self.c.as_bytes(),
+        // One test proves every field fits its wire field (the walk naming the
+        // culprit runs only when it fails), so the header words are assembled
+        // without masking; `layout::place` then proves the whole message fits `buf`
+        // with one comparison and writes each present section in the kernel's
+        // chain order (layout.rs keeps the placement beside `Layout`, which the
+        // round-trip tests hold it to).
+        let special = self.has_special_header();
+        if !self.fields_fit_fast(special) {
+            self.check_fields()?;
         }
-        .place(buf)
+        let word0 = u32::from(self.tag)
+            | (self.x.len() as u32) << header0::X_COUNT.shift
+            | (self.a.len() as u32) << header0::A_COUNT.shift
+            | (self.b.len() as u32) << header0::B_COUNT.shift
+            | (self.w.len() as u32) << header0::W_COUNT.shift;
+        let word1 = (self.raw.len() / 4) as u32
+            | u32::from(self.recv_list_count) << header1::RECV_LIST_COUNT.shift
+            | self.header_reserved
+            | u32::from(self.recv_list_offset) << header1::RECV_LIST_OFFSET.shift
+            | u32::from(special) << header1::HAS_SPECIAL_HEADER.shift;
+        let special_word = u32::from(self.pid.is_some())
+            | (self.copy_handles.len() as u32) << special::COPY_COUNT.shift
+            | (self.move_handles.len() as u32) << special::MOVE_COUNT.shift
+            | self.special_reserved;
+        layout::place(
+            self,
+            Header::from_words(word0, word1),
+            special.then_some(SpecialHeader::from_word(special_word)),
+            buf,
+        )
+    }
+
+    /// [`MessageRepr::fields_fit`] folded into one comparison: every excess bit of
+    /// every field OR-ed together (a count above 15 has a bit above bit 3; a raw
+    /// length that is not whole words or above 4·1023 has a bit outside `0xFFC`).
+    #[inline(always)]
+    fn fields_fit_fast(&self, special: bool) -> bool {
+        let counts = self.copy_handles.len()
+            | self.move_handles.len()
+            | self.x.len()
+            | self.a.len()
+            | self.b.len()
+            | self.w.len()
+            | usize::from(self.recv_list_count);
+        let reserved = (self.header_reserved & !header1::RESERVED.mask())
+            | (self.special_reserved & !special::RESERVED.mask());
+        let excess = (counts >> 4)
+            | (self.raw.len() & !(4 * limits::RAW_WORDS_MAX))
+            | usize::from(self.recv_list_offset > limits::RECV_LIST_OFFSET_MAX)
+            | reserved as usize
+            | usize::from(self.c.len() != entry_count(self.recv_list_count))
+            | usize::from((self.special_reserved != 0) & !special);
+        excess == 0
     }
 }
