@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use hipc::field::{header1, limits, special};
 use hipc::{
-    BufferDescriptor, Error, Message, MessageRepr, PointerDescriptor, ReceiveListEntry, cmif,
-    entry_count, tipc,
+    BufferDescriptor, Error, Message, MessageRepr, PointerDescriptor, ReceiveListEntry, Sections,
+    cmif, entry_count, tipc,
 };
 use hipc_conformance::message_json::MessageJson;
 
@@ -178,8 +178,128 @@ pub fn check_decode(bytes: &[u8]) {
     check_layers(&msg);
 }
 
+/// `parse`: what a user of the codec does with bytes from a buffer, and nothing
+/// else: the checked parse ([`Message::new_checked`] and [`Sections::parse`], which
+/// must agree, error for error), every accessor of both (each section where the
+/// other says, as long as its header count says), every field of every item, and
+/// the CMIF and TIPC views. No allocation and no formatting, so the fuzzer's time
+/// goes to the code under test (fuzz/README.md gives its exec/s).
+pub fn check_parse(bytes: &[u8]) {
+    let sections = Sections::parse(bytes);
+    let msg = match Message::new_checked(bytes) {
+        Ok(msg) => msg,
+        Err(e) => {
+            assert_eq!(sections, Err(e), "Sections::parse and new_checked disagree");
+            return;
+        }
+    };
+    let s = match sections {
+        Ok(s) => s,
+        Err(e) => panic!("new_checked accepts what Sections::parse refuses: {e:?}"),
+    };
+    assert_eq!(msg.sections(), s);
+    let header = msg.header();
+    assert_eq!(s.header(), header);
+    assert_eq!(s.special_header(), msg.special_header());
+    assert_eq!(s.pid(), msg.pid());
+    assert_eq!(s.message_len(), msg.message_len());
+    assert!(msg.message_len() <= bytes.len());
+    let special = msg.special_header().unwrap_or_default();
+    let same = |a: &[u8], b: &[u8], n: usize| {
+        assert!(core::ptr::eq(a, b) || (a.is_empty() && b.is_empty()));
+        assert_eq!(a.len(), n);
+    };
+    use zerocopy::IntoBytes;
+    same(
+        s.copy_handles().as_bytes(),
+        msg.copy_handles().as_bytes(),
+        4 * special.copy_count(),
+    );
+    same(
+        s.move_handles().as_bytes(),
+        msg.move_handles().as_bytes(),
+        4 * special.move_count(),
+    );
+    assert_eq!(
+        s.handles().len(),
+        special.copy_count() + special.move_count()
+    );
+    same(
+        s.x_descriptors().as_bytes(),
+        msg.x_descriptors().as_bytes(),
+        8 * header.x_count(),
+    );
+    same(
+        s.a_descriptors().as_bytes(),
+        msg.a_descriptors().as_bytes(),
+        12 * header.a_count(),
+    );
+    same(
+        s.b_descriptors().as_bytes(),
+        msg.b_descriptors().as_bytes(),
+        12 * header.b_count(),
+    );
+    same(
+        s.w_descriptors().as_bytes(),
+        msg.w_descriptors().as_bytes(),
+        12 * header.w_count(),
+    );
+    same(
+        s.map_alias_descriptors().as_bytes(),
+        msg.map_alias_descriptors().as_bytes(),
+        12 * (header.a_count() + header.b_count() + header.w_count()),
+    );
+    same(s.raw(), msg.raw(), 4 * header.raw_words());
+    same(
+        s.raw_words().as_bytes(),
+        msg.raw_words().as_bytes(),
+        4 * header.raw_words(),
+    );
+    same(
+        s.receive_list().as_bytes(),
+        msg.receive_list().as_bytes(),
+        8 * entry_count(header.recv_list_count()),
+    );
+    // Every field of every item, summed so that nothing is optimized away.
+    let mut sum = u64::from(header.tag()).wrapping_add(s.pid().unwrap_or(0));
+    for h in s.handles() {
+        sum = sum.wrapping_add(u64::from(h.get()));
+    }
+    for x in s.x_descriptors() {
+        sum = sum
+            .wrapping_add(x.address())
+            .wrapping_add(u64::from(x.size()))
+            .wrapping_add(u64::from(x.index()))
+            .wrapping_add(u64::from(x.reserved()));
+    }
+    for d in s.map_alias_descriptors() {
+        sum = sum
+            .wrapping_add(d.address())
+            .wrapping_add(d.size())
+            .wrapping_add(u64::from(d.mode()))
+            .wrapping_add(u64::from(d.reserved()))
+            .wrapping_add(d.attribute().bits().into());
+    }
+    for w in s.raw_words() {
+        sum = sum.wrapping_add(u64::from(w.get()));
+    }
+    for c in s.receive_list() {
+        sum = sum
+            .wrapping_add(c.address())
+            .wrapping_add(u64::from(c.size()))
+            .wrapping_add(u64::from(c.reserved()));
+    }
+    let l = msg.layout();
+    sum = sum
+        .wrapping_add(l.message_size() as u64)
+        .wrapping_add(msg.trailing_len() as u64)
+        .wrapping_add(header.recv_list_mode().entry_count() as u64);
+    std::hint::black_box(sum);
+    check_layers(&msg);
+}
+
 /// The CMIF and TIPC views over the raw data: never panic, whatever the bytes.
-fn check_layers<T: AsRef<[u8]>>(msg: &Message<T>) {
+pub fn check_layers<T: AsRef<[u8]>>(msg: &Message<T>) {
     let data_len = msg.raw().first().copied().unwrap_or(0) as usize;
     let count = msg.raw().get(1).copied().unwrap_or(0) as usize % 32;
     for domain in [false, true] {
