@@ -7,7 +7,7 @@ use crate::buffer::BufferDescriptor;
 use crate::error::{Error, Field, Section};
 use crate::field::{header0, header1, limits, special};
 use crate::header::{Header, SpecialHeader};
-use crate::layout::{self, Layout};
+use crate::layout::{self, HEADER_SIZE, Layout};
 use crate::pointer::PointerDescriptor;
 use crate::receive_list::{ReceiveListEntry, entry_count};
 
@@ -306,58 +306,59 @@ impl<'a> MessageRepr<'a> {
     /// write, so on error `buf` is unchanged.
     #[inline]
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, Error> {
-        // One test proves every field fits its wire field (the walk naming the
-        // culprit runs only when it fails), so the header words are assembled
-        // without masking; `layout::place` then proves the whole message fits `buf`
-        // with one comparison and writes each present section in the kernel's
-        // chain order (layout.rs keeps the placement beside `Layout`, which the
-        // round-trip tests hold it to).
-        let special = self.has_special_header();
-        if !self.fields_fit_fast(special) {
+        // Every field is read once. One test proves every field fits its wire field
+        // (the walk naming the culprit runs only when it fails): the excess bits of
+        // every field OR-ed together (a count above 15 has a bit above bit 3; a raw
+        // length not whole words or above 4·1023 has a bit outside 0xFFC), so the
+        // header words are assembled without masking. `layout::place` then proves
+        // the whole message fits `buf` with one comparison and writes each present
+        // section in the kernel's chain order (layout.rs keeps the placement beside
+        // `Layout`, which the round-trip tests hold it to).
+        let (copy, moves) = (self.copy_handles.len(), self.move_handles.len());
+        let (x, a, b, w) = (self.x.len(), self.a.len(), self.b.len(), self.w.len());
+        let (raw, c) = (self.raw.len(), self.c.len());
+        let (count, offset) = (self.recv_list_count, self.recv_list_offset);
+        let (header_reserved, special_reserved) = (self.header_reserved, self.special_reserved);
+        let special = self.special_header | self.pid.is_some() | ((copy | moves) != 0);
+        let counts = copy | moves | x | a | b | w;
+        let excess = ((counts | usize::from(count)) >> 4)
+            | (raw & !(4 * limits::RAW_WORDS_MAX))
+            | usize::from(offset > limits::RECV_LIST_OFFSET_MAX)
+            | ((header_reserved & !header1::RESERVED.mask())
+                | (special_reserved & !special::RESERVED.mask())) as usize
+            | usize::from(c != entry_count(count))
+            | usize::from((special_reserved != 0) & !special);
+        if excess != 0 {
             self.check_fields()?;
         }
-        let word0 = u32::from(self.tag)
-            | (self.x.len() as u32) << header0::X_COUNT.shift
-            | (self.a.len() as u32) << header0::A_COUNT.shift
-            | (self.b.len() as u32) << header0::B_COUNT.shift
-            | (self.w.len() as u32) << header0::W_COUNT.shift;
-        let word1 = (self.raw.len() / 4) as u32
-            | u32::from(self.recv_list_count) << header1::RECV_LIST_COUNT.shift
-            | self.header_reserved
-            | u32::from(self.recv_list_offset) << header1::RECV_LIST_OFFSET.shift
+        let word1 = (raw / 4) as u32
+            | u32::from(count) << header1::RECV_LIST_COUNT.shift
+            | header_reserved
+            | u32::from(offset) << header1::RECV_LIST_OFFSET.shift
             | u32::from(special) << header1::HAS_SPECIAL_HEADER.shift;
+        // The commonest message, a header and nothing else (an empty reply, a
+        // control message), is written without the general path when it fits and
+        // its receive-list offset does not point at word 1.
+        if (counts | raw | c) == 0 && !special && offset != 1 {
+            if let Some(out) = buf.first_chunk_mut::<HEADER_SIZE>() {
+                *out = (u64::from(self.tag) | u64::from(word1) << 32).to_le_bytes();
+                return Ok(HEADER_SIZE);
+            }
+        }
+        let word0 = u32::from(self.tag)
+            | (x as u32) << header0::X_COUNT.shift
+            | (a as u32) << header0::A_COUNT.shift
+            | (b as u32) << header0::B_COUNT.shift
+            | (w as u32) << header0::W_COUNT.shift;
         let special_word = u32::from(self.pid.is_some())
-            | (self.copy_handles.len() as u32) << special::COPY_COUNT.shift
-            | (self.move_handles.len() as u32) << special::MOVE_COUNT.shift
-            | self.special_reserved;
+            | (copy as u32) << special::COPY_COUNT.shift
+            | (moves as u32) << special::MOVE_COUNT.shift
+            | special_reserved;
         layout::place(
             self,
             Header::from_words(word0, word1),
             special.then_some(SpecialHeader::from_word(special_word)),
             buf,
         )
-    }
-
-    /// [`MessageRepr::fields_fit`] folded into one comparison: every excess bit of
-    /// every field OR-ed together (a count above 15 has a bit above bit 3; a raw
-    /// length that is not whole words or above 4·1023 has a bit outside `0xFFC`).
-    #[inline(always)]
-    fn fields_fit_fast(&self, special: bool) -> bool {
-        let counts = self.copy_handles.len()
-            | self.move_handles.len()
-            | self.x.len()
-            | self.a.len()
-            | self.b.len()
-            | self.w.len()
-            | usize::from(self.recv_list_count);
-        let reserved = (self.header_reserved & !header1::RESERVED.mask())
-            | (self.special_reserved & !special::RESERVED.mask());
-        let excess = (counts >> 4)
-            | (self.raw.len() & !(4 * limits::RAW_WORDS_MAX))
-            | usize::from(self.recv_list_offset > limits::RECV_LIST_OFFSET_MAX)
-            | reserved as usize
-            | usize::from(self.c.len() != entry_count(self.recv_list_count))
-            | usize::from((self.special_reserved != 0) & !special);
-        excess == 0
     }
 }
