@@ -41,7 +41,7 @@ pub fn formatting_sampled(bytes: &[u8]) -> bool {
     for &b in head.iter().chain(tail) {
         hash = (hash ^ u32::from(b)).wrapping_mul(0x0100_0193);
     }
-    hash % SAMPLE == 0
+    hash.is_multiple_of(SAMPLE)
 }
 
 /// One input in this many gets [`check_decode`]'s formatting checks.
