@@ -22,6 +22,7 @@
 
 pub mod cli;
 pub mod expect;
+pub mod explore;
 pub mod hex;
 pub mod kernel;
 pub mod layer_json;
