@@ -111,7 +111,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 }
 
 impl ExploreArgs {
-    fn limits(&self) -> Limits {
+    pub(crate) fn limits(&self) -> Limits {
         let mut limits = Limits {
             cases: self.cases,
             time: self.time,

@@ -22,3 +22,6 @@ pub(crate) mod final_state;
 pub mod kernel_run;
 pub mod scenario;
 pub mod shrink;
+pub mod decoder_process;
+pub mod decoder_run;
+pub mod message_bytes;
