@@ -175,17 +175,30 @@ pub fn record_value(
                 recorded.skipped += 1;
                 continue;
             }
-            let mut used = BTreeSet::new();
-            collect_symbols(raw, &mut used);
-            let mut recorder = Recorder::new(&test.steps, used);
-            record_kernel_test(kernel, &info, test, &mut recorder)
+            record_test(kernel, &info, raw, test, recorded)
                 .map_err(|e| format!("{file}: test {id}: {e}"))?;
-            recorded.tests += 1;
-            apply_edits(raw, &recorder.edits, recorded);
         }
     }
     set_recorded_from(&mut value, &info, date);
     Ok(value)
+}
+
+/// Records one test: `raw` is its JSON, `test` the same test loaded; `raw` gets
+/// the expectations (`hipc explore` records its generated tests one by one).
+pub(crate) fn record_test(
+    kernel: &mut dyn Kernel,
+    info: &KernelInfo,
+    raw: &mut Value,
+    test: &KernelTest,
+    recorded: &mut Recorded,
+) -> Result<(), String> {
+    let mut used = BTreeSet::new();
+    collect_symbols(raw, &mut used);
+    let mut recorder = Recorder::new(&test.steps, used);
+    record_kernel_test(kernel, info, test, &mut recorder)?;
+    recorded.tests += 1;
+    apply_edits(raw, &recorder.edits, recorded);
+    Ok(())
 }
 
 fn set_recorded_from(value: &mut Value, info: &KernelInfo, date: &str) {

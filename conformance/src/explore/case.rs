@@ -13,9 +13,10 @@ use serde_json::{Value, json};
 use super::final_state::FinalState;
 use super::scenario::{Allowed, generate};
 use crate::kernel::{Capability, Kernel};
-use crate::record::{Recorded, record_value};
+use crate::record::{Recorded, record_test};
 use crate::runner::scenario::record_kernel_test;
-use crate::vector::{KernelTest, Test, VectorFile, load_value};
+use crate::vector::load::load_kernel_test;
+use crate::vector::{FileKind, Group, KernelTest, Source, Test, VectorFile};
 
 /// The flag every explored vector carries, and what the file's notes say of it.
 pub const EXPLORED_FLAG: &str = "Explored";
@@ -58,8 +59,8 @@ const DERIVED: [Capability; 4] = [
     Capability::MemoryAttributes,
 ];
 
-/// The file around a generated test.
-fn file(id: &str, test: Value, allowed: Allowed) -> Value {
+/// The test around a generated scenario.
+fn test_json(id: &str, scenario: Value, allowed: Allowed) -> Value {
     let requires: Vec<&str> = Capability::ALL
         .iter()
         .filter(|c| allowed.has(**c) && !DERIVED.contains(c))
@@ -74,9 +75,14 @@ fn file(id: &str, test: Value, allowed: Allowed) -> Value {
         "result": "valid",
         "requires": requires,
     });
-    if let (Some(t), Value::Object(body)) = (t.as_object_mut(), test) {
+    if let (Some(t), Value::Object(body)) = (t.as_object_mut(), scenario) {
         t.extend(body);
     }
+    t
+}
+
+/// The file around a test.
+fn file_json(test: Value) -> Value {
     json!({
         "schema": "hipc-vectors/2",
         "kind": "kernel",
@@ -84,8 +90,41 @@ fn file(id: &str, test: Value, allowed: Allowed) -> Value {
         "description": "A scenario hipc explore generated on which the kernel under test and the reference model differ.",
         "source": {"spec": ["kernel-semantics.md §4", "kernel-semantics.md §5", "kernel-semantics.md §6"]},
         "notes": {EXPLORED_FLAG: EXPLORED_NOTE},
-        "groups": [{"name": "explored", "description": "Found by hipc explore.", "tests": [t]}],
+        "groups": [{"name": "explored", "description": "Found by hipc explore.", "tests": [test]}],
     })
+}
+
+/// The loaded form of [`file_json`]: built directly rather than parsed, since
+/// each case is loaded several times (parsing the file around one test is most of
+/// a load).
+fn loaded_file(test: KernelTest) -> VectorFile {
+    VectorFile {
+        path: "explore".into(),
+        kind: FileKind::Kernel,
+        topic: "explore".into(),
+        description: String::new(),
+        source: Source {
+            spec: Vec::new(),
+            recorded_from: None,
+        },
+        notes: [(EXPLORED_FLAG.to_owned(), EXPLORED_NOTE.to_owned())].into(),
+        groups: vec![Group {
+            name: "explored".into(),
+            description: None,
+            source: None,
+            tests: vec![Test::Kernel(Box::new(test))],
+        }],
+        errors: Vec::new(),
+    }
+}
+
+/// Loads one kernel test from its JSON.
+fn load(test: &Value) -> Result<KernelTest, String> {
+    match load_kernel_test(test.clone(), false) {
+        Ok(Test::Kernel(k)) => Ok(*k),
+        Ok(Test::Codec(_)) => Err("not a kernel test".into()),
+        Err((path, message)) => Err(format!("{}: {message}", path.unwrap_or_default())),
+    }
 }
 
 /// Builds the case for `bytes`: generated for a kernel declaring `allowed`, with
@@ -93,23 +132,14 @@ fn file(id: &str, test: Value, allowed: Allowed) -> Value {
 /// of the model (a vector the model cannot run), never of the kernel under test.
 pub fn build(model: &mut dyn Kernel, allowed: Allowed, bytes: &[u8], id: &str) -> Result<Case, String> {
     let generated = generate(bytes, allowed);
-    let mut counts = Recorded::default();
-    let mut file = record_value(model, "explore", file(id, generated.test, allowed), "explore", &mut counts)?;
-    strip_recording_marks(&mut file);
-    let loaded = load_value("explore", file.clone()).map_err(|e| e.to_string())?;
-    let Some(test) = loaded.tests().find_map(|t| match t {
-        Test::Kernel(k) => Some(k.as_ref()),
-        Test::Codec(_) => None,
-    }) else {
-        return Err("recorded vector has no kernel test".into());
-    };
-    let Some(steps) = file
-        .pointer_mut("/groups/0/tests/0/steps")
-        .and_then(Value::as_array_mut)
-    else {
-        return Err("recorded vector has no steps".into());
-    };
     let info = model.info();
+    let mut test = test_json(id, generated.test, allowed);
+    let plain = load(&test)?;
+    record_test(model, &info, &mut test, &plain, &mut Recorded::default())?;
+    let recorded = load(&test)?;
+    let Some(steps) = test.get_mut("steps").and_then(Value::as_array_mut) else {
+        return Err("recorded test has no steps".into());
+    };
     let mut observer = FinalState {
         steps,
         allowed,
@@ -118,16 +148,13 @@ pub fn build(model: &mut dyn Kernel, allowed: Allowed, bytes: &[u8], id: &str) -
         any_failure: false,
         observed: Vec::new(),
     };
-    record_kernel_test(model, &info, test, &mut observer)?;
+    record_kernel_test(model, &info, &recorded, &mut observer)?;
     let observed = std::mem::take(&mut observer.observed);
     let recorded_steps = steps.len();
     steps.extend(observed);
-    let loaded = load_value("explore", file.clone()).map_err(|e| e.to_string())?;
-    if let Some(error) = loaded.errors.first() {
-        return Err(error.to_string());
-    }
+    let loaded = loaded_file(load(&test)?);
     Ok(Case {
-        file,
+        file: file_json(test),
         loaded,
         recorded_steps,
     })
@@ -152,19 +179,12 @@ impl Case {
             steps.push(keep);
             self.recorded_steps
         };
-        let loaded = load_value("explore", file.clone()).ok()?;
+        let test = file.pointer("/groups/0/tests/0")?;
+        let loaded = loaded_file(load(test).ok()?);
         Some(Case {
             file,
             loaded,
             recorded_steps,
         })
-    }
-}
-
-/// `recorded_from` names the model with the date; an explored file says the
-/// same in its notes, and a fixed date keeps runs reproducible byte for byte.
-fn strip_recording_marks(file: &mut Value) {
-    if let Some(source) = file.get_mut("source").and_then(Value::as_object_mut) {
-        source.remove("recorded_from");
     }
 }

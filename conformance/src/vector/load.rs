@@ -161,7 +161,7 @@ pub fn load_value(file: &str, value: serde_json::Value) -> Result<VectorFile, Lo
 
 /// Parses one kernel test: v1 migrated to v2 first, v2 checked for what it
 /// refuses, then its needs derived ([`Needs`]).
-fn load_kernel_test(
+pub(crate) fn load_kernel_test(
     mut value: serde_json::Value,
     v1: bool,
 ) -> Result<Test, (Option<String>, String)> {
