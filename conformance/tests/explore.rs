@@ -83,14 +83,23 @@ fn faults_are_found_and_minimized_to_vectors_that_fail_only_on_them() {
         let dir = out_dir(name);
         let mut explorer = KernelExplorer::new(faulty.as_mut(), 1, Some(dir.clone()));
         let report = explorer.run(first_only(5000), &mut |_| {});
-        let found = report.found.first().unwrap_or_else(|| panic!("{name}: nothing found"));
+        let found = report
+            .found
+            .first()
+            .unwrap_or_else(|| panic!("{name}: nothing found"));
         let path = found.file.clone().unwrap();
         assert!(found.passes_on_model, "{name}");
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains("\"Explored\""), "{name}: {text}");
         assert!(text.contains("A question for a person"), "{name}");
-        assert!(!passes(&path, faulty.as_mut()), "{name}: passes on the faulty kernel");
-        assert!(passes(&path, &mut ModelKernel::new()), "{name}: fails on the model");
+        assert!(
+            !passes(&path, faulty.as_mut()),
+            "{name}: passes on the faulty kernel"
+        );
+        assert!(
+            passes(&path, &mut ModelKernel::new()),
+            "{name}: fails on the model"
+        );
         assert!(found.steps <= 12, "{name}: {} steps", found.steps);
     }
 }
@@ -124,7 +133,13 @@ fn a_fault_behind_the_protocol_is_found_and_runs_with_hipc_run() {
 fn the_command_reports_signatures_and_the_progress_line() {
     let dir = out_dir("cli");
     let out = Command::new(HIPC)
-        .args(["explore", "--kernel", "model:attribute-2-accepted", "--cases", "300"])
+        .args([
+            "explore",
+            "--kernel",
+            "model:attribute-2-accepted",
+            "--cases",
+            "300",
+        ])
         .arg("--out")
         .arg(&dir)
         .output()
@@ -135,7 +150,9 @@ fn the_command_reports_signatures_and_the_progress_line() {
     assert!(stdout.contains("distinct signatures"), "{stdout}");
     assert!(stdout.contains("written to"), "{stdout}");
     let clean = Command::new(HIPC)
-        .args(["explore", "--kernel", "model", "--cases", "200", "--seed", "3"])
+        .args([
+            "explore", "--kernel", "model", "--cases", "200", "--seed", "3",
+        ])
         .arg("--out")
         .arg(&dir)
         .output()
@@ -182,8 +199,16 @@ fn a_decoder_narrowing_x_addresses_is_caught_and_minimized() {
     let mut explorer = DecoderExplorer::new(&command, Duration::from_secs(5), 1, Some(dir));
     let report = explorer.run(first_only(3000), &mut |_| {});
     let found = &report.found[0];
-    assert_eq!(found.divergence.field, "x[0].address", "{:?}", found.divergence);
-    assert!(found.bytes.len() <= 4 * (2 + 3), "{} bytes", found.bytes.len());
+    assert_eq!(
+        found.divergence.field, "x[0].address",
+        "{:?}",
+        found.divergence
+    );
+    assert!(
+        found.bytes.len() <= 4 * (2 + 3),
+        "{} bytes",
+        found.bytes.len()
+    );
     let file = load_file(found.file.as_ref().unwrap()).unwrap();
     assert!(file.errors.is_empty());
     assert_eq!(file.tests().count(), 1);

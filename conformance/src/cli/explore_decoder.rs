@@ -16,7 +16,11 @@ pub fn run(args: &ExploreArgs, command: &str) -> ExitCode {
         .decoder_timeout
         .map_or(DEFAULT_DECODER_TIMEOUT, Duration::from_millis);
     let mut explorer = DecoderExplorer::new(command, timeout, args.seed, Some(args.out.clone()));
-    let _ = writeln!(io::stderr(), "explore: decoder {command:?} (seed {})", args.seed);
+    let _ = writeln!(
+        io::stderr(),
+        "explore: decoder {command:?} (seed {})",
+        args.seed
+    );
     let quiet = args.quiet;
     let report = explorer.run(args.limits(), &mut |p| {
         if !quiet {

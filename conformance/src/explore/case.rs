@@ -130,7 +130,12 @@ fn load(test: &Value) -> Result<KernelTest, String> {
 /// Builds the case for `bytes`: generated for a kernel declaring `allowed`, with
 /// `model`'s behaviour as the expectation. An error is a bug of the generator or
 /// of the model (a vector the model cannot run), never of the kernel under test.
-pub fn build(model: &mut dyn Kernel, allowed: Allowed, bytes: &[u8], id: &str) -> Result<Case, String> {
+pub fn build(
+    model: &mut dyn Kernel,
+    allowed: Allowed,
+    bytes: &[u8],
+    id: &str,
+) -> Result<Case, String> {
     let generated = generate(bytes, allowed);
     let info = model.info();
     let mut test = test_json(id, generated.test, allowed);

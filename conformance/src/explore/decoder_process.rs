@@ -55,8 +55,14 @@ impl DecoderProcess {
                 .stdout(Stdio::piped())
                 .stderr(Stdio::null())
                 .spawn()?;
-            let stdin = child.stdin.take().ok_or_else(|| io::Error::other("no stdin"))?;
-            let stdout = child.stdout.take().ok_or_else(|| io::Error::other("no stdout"))?;
+            let stdin = child
+                .stdin
+                .take()
+                .ok_or_else(|| io::Error::other("no stdin"))?;
+            let stdout = child
+                .stdout
+                .take()
+                .ok_or_else(|| io::Error::other("no stdout"))?;
             let (tx, rx) = channel();
             // A reader thread keeps the timeout simple and portable: decoders are
             // slow next to the codec anyway.
@@ -75,7 +81,9 @@ impl DecoderProcess {
                 lines: rx,
             });
         }
-        self.running.as_mut().ok_or_else(|| io::Error::other("not running"))
+        self.running
+            .as_mut()
+            .ok_or_else(|| io::Error::other("not running"))
     }
 
     /// Sends one line of hex and waits for the answer.

@@ -119,8 +119,16 @@ impl DecoderExplorer {
         let reference = reference(bytes);
         let line = match self.decoder.ask(&hex::encode(bytes)) {
             Answer::Line(line) => line,
-            Answer::Hang => return Some(problem("hang", "no answer", "no answer within the timeout (killed)")),
-            Answer::Exited(how) => return Some(problem("crash", "an answer", &format!("exited: {how}"))),
+            Answer::Hang => {
+                return Some(problem(
+                    "hang",
+                    "no answer",
+                    "no answer within the timeout (killed)",
+                ));
+            }
+            Answer::Exited(how) => {
+                return Some(problem("crash", "an answer", &format!("exited: {how}")));
+            }
         };
         let Ok(answer) = serde_json::from_str::<Value>(&line) else {
             return Some(problem("garbage", "message JSON", &cut(&line)));
@@ -131,19 +139,47 @@ impl DecoderExplorer {
             _ => return Some(problem("garbage", "message JSON", &cut(&line))),
         };
         match (reference, answer) {
-            (Ok(_), Err(e)) => Some(divergence("accepted", "accepted", &format!("rejected: {}", e.get("error").map(Value::to_string).unwrap_or_default()))),
-            (Err(e), Ok(_)) => Some(divergence("accepted", &format!("rejected ({e})"), "accepted")),
+            (Ok(_), Err(e)) => Some(divergence(
+                "accepted",
+                "accepted",
+                &format!(
+                    "rejected: {}",
+                    e.get("error").map(Value::to_string).unwrap_or_default()
+                ),
+            )),
+            (Err(e), Ok(_)) => Some(divergence(
+                "accepted",
+                &format!("rejected ({e})"),
+                "accepted",
+            )),
             (Err(_), Err(_)) => None,
-            (Ok(expected), Ok(actual)) => first_difference("", &Value::Object(normalize(expected)), &Value::Object(normalize(actual))),
+            (Ok(expected), Ok(actual)) => first_difference(
+                "",
+                &Value::Object(normalize(expected)),
+                &Value::Object(normalize(actual)),
+            ),
         }
     }
 
-    fn minimize(&mut self, choices: &[u8], signature: Signature, first: Divergence, first_seen: Duration) -> DecoderFound {
-        let same = |me: &mut Self, message: &[u8]| me.compare(message).is_some_and(|d| d.signature() == signature);
+    fn minimize(
+        &mut self,
+        choices: &[u8],
+        signature: Signature,
+        first: Divergence,
+        first_seen: Duration,
+    ) -> DecoderFound {
+        let same = |me: &mut Self, message: &[u8]| {
+            me.compare(message)
+                .is_some_and(|d| d.signature() == signature)
+        };
         // A decoder that hangs costs a timeout per try, and one that crashes or
         // answers garbage is a problem whatever the input: those are reported
         // with the input that showed them, not minimized.
-        let budget = if first.op == "decoder" { 0 } else { DEFAULT_BUDGET / 2 };
+        let budget = if first.op == "decoder" {
+            0
+        } else {
+            DEFAULT_BUDGET / 2
+        };
         let choices = shrink(choices, budget, |c| same(self, &generate(c)));
         let bytes = shrink(&generate(&choices), budget, |b| same(self, b));
         let divergence = self.compare(&bytes).unwrap_or(first);
@@ -156,7 +192,10 @@ impl DecoderExplorer {
             file: None,
         };
         if let Some(dir) = &self.out {
-            let path = dir.join(format!("explore-decoder-{}.json", found.signature.file_stem()));
+            let path = dir.join(format!(
+                "explore-decoder-{}.json",
+                found.signature.file_stem()
+            ));
             if write_vector(&path, &found, &self.command).is_ok() {
                 found.file = Some(path);
             }
@@ -204,7 +243,13 @@ fn is_default(key: &str, v: &Value) -> bool {
 
 /// The first path where `actual` differs from `expected`.
 fn first_difference(path: &str, expected: &Value, actual: &Value) -> Option<Divergence> {
-    let at = |key: &str| if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") };
+    let at = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
     match (expected, actual) {
         (Value::Object(e), Value::Object(a)) => {
             for (key, ev) in e {
@@ -223,7 +268,11 @@ fn first_difference(path: &str, expected: &Value, actual: &Value) -> Option<Dive
         }
         (Value::Array(e), Value::Array(a)) => {
             if e.len() != a.len() {
-                return Some(divergence(&format!("{path}.length"), &e.len().to_string(), &a.len().to_string()));
+                return Some(divergence(
+                    &format!("{path}.length"),
+                    &e.len().to_string(),
+                    &a.len().to_string(),
+                ));
             }
             e.iter()
                 .zip(a)

@@ -55,9 +55,7 @@ fn call_failed(call: Call) -> bool {
     match call {
         Call::Send(SendOutcome::Pending) => false,
         Call::Send(SendOutcome::Returned(r)) | Call::Returned(r) => !r.is_success(),
-        Call::ReplyAndReceive(w) => {
-            !w.result.is_success() && w.result != ResultCode::TIMED_OUT
-        }
+        Call::ReplyAndReceive(w) => !w.result.is_success() && w.result != ResultCode::TIMED_OUT,
     }
 }
 
@@ -83,7 +81,8 @@ impl FinalState<'_> {
                 RequestStatus::Completed(r) => json!({"result": result_json(r)}),
             };
             // A status completed with a failure is itself observable (§6.4).
-            self.observed.push(json!({"op": "expect_client", "thread": thread, "status": status}));
+            self.observed
+                .push(json!({"op": "expect_client", "thread": thread, "status": status}));
         }
     }
 
@@ -225,7 +224,8 @@ impl FinalState<'_> {
                 self.observed.push(self.mapping(name, &at, &info));
             } else {
                 let allowed = run.kernel().user_can_access(p, address, 0x1000, true);
-                self.observed.push(json!({"op": "expect_access", "process": name,
+                self.observed
+                    .push(json!({"op": "expect_access", "process": name,
                     "address": format!("{address:#x}"), "size": "0x1000", "write": true,
                     "allowed": allowed}));
             }
@@ -295,7 +295,8 @@ impl FinalState<'_> {
                 continue;
             };
             if let Ok(bytes) = run.kernel().read_memory(p, address, len) {
-                self.observed.push(json!({"op": "expect_memory", "process": name,
+                self.observed
+                    .push(json!({"op": "expect_memory", "process": name,
                     "address": format!("{address:#x}"), "hex": crate::hex::encode(&bytes)}));
             }
         }

@@ -187,10 +187,7 @@ impl<'k> KernelExplorer<'k> {
     }
 
     fn verdict(&mut self, case: &Case) -> Option<Verdict> {
-        let test = case
-            .loaded
-            .tests()
-            .find(|t| matches!(t, Test::Kernel(_)))?;
+        let test = case.loaded.tests().find(|t| matches!(t, Test::Kernel(_)))?;
         let outcome: TestOutcome = run_one(self.kernel, &self.info, &case.loaded, test);
         match (&outcome.status, &outcome.failure) {
             (Status::Failed, Some(f)) if f.op.as_deref() == Some("setup") => {
@@ -292,9 +289,9 @@ fn passes_on_model(case: &Case, flavour: Flavour) -> bool {
         ..ModelOptions::default()
     });
     let info = model.info();
-    case.loaded.tests().all(|t| {
-        run_one(&mut model, &info, &case.loaded, t).status == Status::Passed
-    })
+    case.loaded
+        .tests()
+        .all(|t| run_one(&mut model, &info, &case.loaded, t).status == Status::Passed)
 }
 
 fn write_file(path: &Path, file: &Value) -> std::io::Result<()> {

@@ -29,7 +29,11 @@ pub fn generate(bytes: &[u8]) -> Vec<u8> {
 
 /// A value of `bits` bits: small, at the top of the field, or any.
 fn value(ch: &mut Choices<'_>, bits: u32) -> u64 {
-    let max = if bits >= 64 { u64::MAX } else { (1u64 << bits) - 1 };
+    let max = if bits >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << bits) - 1
+    };
     match ch.below(4) {
         0 => 0,
         1 => u64::from(ch.byte()) << (u64::from(ch.below(bits.max(1))).min(56)) & max,
@@ -125,7 +129,14 @@ fn near_valid(ch: &mut Choices<'_>, bytes: &mut Vec<u8>) {
         // A count off by one: one of the header's count fields plus or minus one.
         3 => {
             let (word, shift, width) = ch
-                .pick(&[(0usize, 16u32, 4u32), (0, 20, 4), (0, 24, 4), (0, 28, 4), (1, 0, 10), (1, 10, 4)])
+                .pick(&[
+                    (0usize, 16u32, 4u32),
+                    (0, 20, 4),
+                    (0, 24, 4),
+                    (0, 28, 4),
+                    (1, 0, 10),
+                    (1, 10, 4),
+                ])
                 .unwrap_or((0, 16, 4));
             adjust(bytes, word, shift, width, ch.flag(128));
         }
@@ -149,7 +160,11 @@ fn adjust(bytes: &mut [u8], word: usize, shift: u32, width: u32, up: bool) {
     let mut v = u32::from_le_bytes(word);
     let mask = ((1u32 << width) - 1) << shift;
     let field = (v & mask) >> shift;
-    let field = if up { field.wrapping_add(1) } else { field.wrapping_sub(1) };
+    let field = if up {
+        field.wrapping_add(1)
+    } else {
+        field.wrapping_sub(1)
+    };
     v = (v & !mask) | ((field << shift) & mask);
     w.copy_from_slice(&v.to_le_bytes());
 }

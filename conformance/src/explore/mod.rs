@@ -17,11 +17,12 @@
 
 pub mod case;
 pub mod choices;
+pub mod decoder_process;
+pub mod decoder_run;
 pub mod divergence;
 pub(crate) mod final_state;
 pub mod kernel_run;
+pub mod message_bytes;
 pub mod scenario;
 pub mod shrink;
-pub mod decoder_process;
-pub mod decoder_run;
-pub mod message_bytes;
+pub mod world;

@@ -27,6 +27,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value, json};
 
 use super::choices::Choices;
+use super::world::PageConfig;
 use crate::kernel::Capability;
 
 /// The capabilities a generator may use (those the kernel under test declares).
@@ -61,36 +62,6 @@ pub const C_USER: u64 = 0x1001_0000;
 pub const S_HEAP: u64 = 0x2000_0000;
 /// S's page for user message buffers.
 pub const S_USER: u64 = 0x2001_0000;
-
-/// States the chosen page may have (kernel-semantics.md §4.4).
-const STATES: [&str; 18] = [
-    "Normal",
-    "CodeData",
-    "Code",
-    "AliasCode",
-    "AliasCodeData",
-    "Ipc",
-    "Stack",
-    "Transfered",
-    "SharedTransfered",
-    "SharedCode",
-    "NonSecureIpc",
-    "Insecure",
-    "NonDeviceIpc",
-    "Shared",
-    "Io",
-    "Static",
-    "Inaccessible",
-    "CodeOut",
-];
-const PERMISSIONS: [&str; 4] = ["rw", "r", "none", "rx"];
-const ATTRIBUTES: [&str; 5] = [
-    "locked",
-    "ipc_locked",
-    "device_shared",
-    "uncached",
-    "permission_locked",
-];
 
 /// A generated scenario and what its observation needs to know.
 #[derive(Clone, Debug, PartialEq)]
@@ -183,7 +154,11 @@ impl SetupChoices {
         let handle_capacity =
             (allowed.has(Capability::HandleLimit) && ch.flag(24)).then(|| 6 + ch.below(4));
         let small_alias = allowed.has(Capability::AliasRegionSize) && ch.flag(24);
-        let special = ch.usually(200).then(|| special_page(ch, allowed));
+        let special = if ch.usually(200) {
+            special_page(ch, allowed)
+        } else {
+            None
+        };
         SetupChoices {
             handle_capacity,
             small_alias,
@@ -203,7 +178,10 @@ impl SetupChoices {
             server.insert("alias_region_size".into(), json!("0x10000"));
         }
         let mut setup = Map::new();
-        setup.insert("processes".into(), json!([{"name": "C"}, Value::Object(server)]));
+        setup.insert(
+            "processes".into(),
+            json!([{"name": "C"}, Value::Object(server)]),
+        );
         if used.contains("C2") {
             setup.insert("threads".into(), json!([{"name": "C2", "process": "C"}]));
         }
@@ -219,12 +197,16 @@ impl SetupChoices {
             memory.push(page);
         }
         if used.contains("C_USER") {
-            memory.push(json!({"process": "C", "address": hex(C_USER), "size": "0x1000",
-                               "state": "Normal", "permission": "rw"}));
+            memory.push(
+                json!({"process": "C", "address": hex(C_USER), "size": "0x1000",
+                               "state": "Normal", "permission": "rw"}),
+            );
         }
         if used.contains("S_USER") {
-            memory.push(json!({"process": "S", "address": hex(S_USER), "size": "0x1000",
-                               "state": "Normal", "permission": "rw"}));
+            memory.push(
+                json!({"process": "S", "address": hex(S_USER), "size": "0x1000",
+                               "state": "Normal", "permission": "rw"}),
+            );
         }
         setup.insert("memory".into(), json!(memory));
         let events: Vec<Value> = [
@@ -254,25 +236,25 @@ impl SetupChoices {
 }
 
 /// The chosen page of C: a state, a permission and (with `memory-attributes`)
-/// attributes.
-fn special_page(ch: &mut Choices<'_>, allowed: Allowed) -> Value {
-    let state = ch.pick(&STATES).unwrap_or("Normal");
-    let permission = ch.pick(&PERMISSIONS).unwrap_or("rw");
-    let mut page = json!({"process": "C", "address": hex(C_SPECIAL), "size": "0x1000",
-                          "state": state, "permission": permission, "fill": "0x77"});
-    if allowed.has(Capability::MemoryAttributes) {
-        let bits = ch.byte();
-        let attributes: Map<String, Value> = ATTRIBUTES
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| bits & 0xE0 == 0xE0 && bits & (1 << i) != 0)
-            .map(|(_, name)| ((*name).to_owned(), Value::Bool(true)))
-            .collect();
-        if !attributes.is_empty() {
-            page["attributes"] = Value::Object(attributes);
-        }
+/// attributes, from the tables every generator shares ([`super::world`]); `None`
+/// for the state `Free` (no page).
+fn special_page(ch: &mut Choices<'_>, allowed: Allowed) -> Option<Value> {
+    let mut config = PageConfig {
+        state: ch.byte(),
+        permission: ch.byte(),
+        attributes: 0,
+    };
+    if allowed.has(Capability::MemoryAttributes) && ch.flag(48) {
+        config.attributes = ch.byte() & 0x1f;
     }
-    page
+    let region = config.region(C_SPECIAL)?;
+    let mut page = json!({"process": "C", "address": hex(C_SPECIAL), "size": "0x1000",
+                          "state": region.state, "permission": region.permission,
+                          "fill": "0x77"});
+    if !region.attributes.is_empty() {
+        page["attributes"] = json!(region.attributes);
+    }
+    Some(page)
 }
 
 fn hex(v: u64) -> String {
@@ -284,7 +266,15 @@ fn empty_message(ty: u32) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("type".into(), json!(ty));
     m.insert("pid".into(), Value::Null);
-    for key in ["copy_handles", "move_handles", "x", "a", "b", "w", "raw_words"] {
+    for key in [
+        "copy_handles",
+        "move_handles",
+        "x",
+        "a",
+        "b",
+        "w",
+        "raw_words",
+    ] {
         m.insert(key.into(), json!([]));
     }
     m.insert("recv_list_count".into(), json!(0));
@@ -393,7 +383,12 @@ impl Gen<'_, '_> {
             1 if self.allowed.has(Capability::SessionClose) => {
                 let (process, handle) = self
                     .ch
-                    .pick(&[("C", "$t.client"), ("S", "$t.server"), ("C", "$s.client"), ("S", "$s.server")])
+                    .pick(&[
+                        ("C", "$t.client"),
+                        ("S", "$t.server"),
+                        ("C", "$s.client"),
+                        ("S", "$s.server"),
+                    ])
                     .unwrap_or(("C", "$t.client"));
                 self.close(process, handle);
             }
@@ -436,9 +431,11 @@ impl Gen<'_, '_> {
         self.async_events += 1;
         self.used.insert("C_USER");
         let message = self.request();
-        self.steps.push(json!({"op": "send_async", "thread": "C", "session": "$s.client",
+        self.steps.push(
+            json!({"op": "send_async", "thread": "C", "session": "$s.client",
             "buffer": {"address": hex(C_USER + 0x800), "size": "0x800"},
-            "message": message, "bind_event": format!("$aev{}", self.async_events)}));
+            "message": message, "bind_event": format!("$aev{}", self.async_events)}),
+        );
         self.grow(0);
     }
 
@@ -489,7 +486,10 @@ impl Gen<'_, '_> {
         let ty = self.ch.pick(&[4u32, 5, 0, 2, 16, 0xFFFF]).unwrap_or(4);
         let mut m = empty_message(ty);
         if self.allowed.has(Capability::Pid) && self.ch.flag(50) {
-            m.insert("pid".into(), json!(self.ch.pick(&[0u64, 0x1234]).unwrap_or(0)));
+            m.insert(
+                "pid".into(),
+                json!(self.ch.pick(&[0u64, 0x1234]).unwrap_or(0)),
+            );
         }
         if self.allowed.has(Capability::CopyHandles) && self.ch.flag(90) {
             let n = 1 + self.ch.below(3);
@@ -528,7 +528,11 @@ impl Gen<'_, '_> {
     fn raw_words(&mut self, m: &mut Map<String, Value>) {
         let n = self.ch.below(5);
         let words: Vec<Value> = (0..n)
-            .map(|i| json!(hex(0x5000_0000 + u64::from(self.ch.byte()) * 0x100 + u64::from(i))))
+            .map(|i| {
+                json!(hex(0x5000_0000
+                    + u64::from(self.ch.byte()) * 0x100
+                    + u64::from(i)))
+            })
             .collect();
         m.insert("raw_words".into(), json!(words));
     }
@@ -570,7 +574,13 @@ impl Gen<'_, '_> {
     fn client_address(&mut self) -> u64 {
         let wide = self.allowed.has(Capability::AddressSpace64);
         match self.ch.below(12) {
-            0..=3 => C_HEAP + self.ch.pick(&[0u64, 0x10, 0x800, 0xff0, 0x1000, 0x1ff8]).unwrap_or(0),
+            0..=3 => {
+                C_HEAP
+                    + self
+                        .ch
+                        .pick(&[0u64, 0x10, 0x800, 0xff0, 0x1000, 0x1ff8])
+                        .unwrap_or(0)
+            }
             4..=5 => C_HEAP + 0x1000 * u64::from(self.ch.below(6)),
             6 => {
                 self.used.insert("special");
@@ -593,7 +603,11 @@ impl Gen<'_, '_> {
     }
 
     fn x_descriptor(&mut self) -> Value {
-        let index = if self.ch.flag(100) { self.ch.below(4) } else { 0 };
+        let index = if self.ch.flag(100) {
+            self.ch.below(4)
+        } else {
+            0
+        };
         let address = self.client_address();
         let size = self.size(true);
         self.window("C", address, size);
@@ -601,7 +615,11 @@ impl Gen<'_, '_> {
     }
 
     fn map_alias(&mut self) -> Value {
-        let mode = if self.ch.flag(60) { self.ch.below(4) } else { 0 };
+        let mode = if self.ch.flag(60) {
+            self.ch.below(4)
+        } else {
+            0
+        };
         let address = self.client_address();
         let size = self.size(false);
         self.window("C", address, size);
@@ -630,7 +648,10 @@ impl Gen<'_, '_> {
                     1 => base + 0x3000,
                     _ => base + 0x400 * u64::from(i) + 0x10 * u64::from(self.ch.below(4)),
                 };
-                let size = self.ch.pick(&[0x100u64, 0x40, 0, 0x10, 0x400]).unwrap_or(0x100);
+                let size = self
+                    .ch
+                    .pick(&[0x100u64, 0x40, 0, 0x10, 0x400])
+                    .unwrap_or(0x100);
                 self.window(process, address, size);
                 json!({"address": hex(address), "size": hex(size)})
             })
@@ -638,7 +659,10 @@ impl Gen<'_, '_> {
         m.insert("recv_list_count".into(), json!(mode));
         m.insert("c".into(), json!(c));
         if self.allowed.has(Capability::ReceiveListOffset) && self.ch.flag(40) {
-            m.insert("recv_list_offset".into(), json!(self.ch.pick(&[0x30u32, 0x34, 0x38]).unwrap_or(0x30)));
+            m.insert(
+                "recv_list_offset".into(),
+                json!(self.ch.pick(&[0x30u32, 0x34, 0x38]).unwrap_or(0x30)),
+            );
         }
     }
 
@@ -676,11 +700,21 @@ impl Gen<'_, '_> {
         if self.allowed.has(Capability::Pointer) && self.ch.flag(80) {
             let address = S_HEAP + self.ch.pick(&[0x100u64, 0x800, 0, 0x1ff0]).unwrap_or(0);
             let size = self.size(true);
-            let index = if self.ch.flag(60) { self.ch.below(3) } else { 0 };
-            m.insert("x".into(), json!([{"index": index, "address": hex(address), "size": hex(size)}]));
+            let index = if self.ch.flag(60) {
+                self.ch.below(3)
+            } else {
+                0
+            };
+            m.insert(
+                "x".into(),
+                json!([{"index": index, "address": hex(address), "size": hex(size)}]),
+            );
         }
         if self.allowed.has(Capability::MapAlias) && self.ch.flag(12) {
-            m.insert("a".into(), json!([{"address": hex(S_HEAP), "size": "0x100", "mode": 0}]));
+            m.insert(
+                "a".into(),
+                json!([{"address": hex(S_HEAP), "size": "0x100", "mode": 0}]),
+            );
         }
         self.raw_words(&mut m);
         Value::Object(m)

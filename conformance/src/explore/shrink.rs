@@ -30,7 +30,10 @@ pub fn shrink(bytes: &[u8], budget: usize, mut still_fails: impl FnMut(&[u8]) ->
         // Cut the tail: halve while it still fails, then shorter steps.
         let mut len = best.len() / 2;
         while len > 0 {
-            let cut = best.get(..best.len() - len).map(<[u8]>::to_vec).unwrap_or_default();
+            let cut = best
+                .get(..best.len() - len)
+                .map(<[u8]>::to_vec)
+                .unwrap_or_default();
             if !attempt(cut, &mut best, &mut tries) {
                 len /= 2;
             }
