@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use super::set;
 use serde_json::{Map, Value, json};
 
 use super::case::{EXPLORED_FLAG, EXPLORED_NOTE};
@@ -78,8 +79,8 @@ impl DecoderExplorer {
         let mut by_signature: BTreeMap<Signature, usize> = BTreeMap::new();
         let mut last = Instant::now();
         let mut index = 0u64;
-        while !limits.cases.is_some_and(|n| index >= n)
-            && !limits.time.is_some_and(|t| started.elapsed() >= t)
+        while limits.cases.is_none_or(|n| index < n)
+            && limits.time.is_none_or(|t| started.elapsed() < t)
         {
             let choices = case_bytes(self.seed, index, CASE_BYTES);
             index += 1;
@@ -328,19 +329,23 @@ fn write_vector(path: &Path, found: &DecoderFound, command: &str) -> std::io::Re
                           "flags": [EXPLORED_FLAG], "bytes": hex::encode(&found.bytes)});
     match MessageJson::decode(&found.bytes) {
         Ok(m) => {
-            test["result"] = json!("valid");
-            test["message"] = serde_json::to_value(&m).unwrap_or(Value::Null);
+            set(&mut test, "result", json!("valid"));
+            set(
+                &mut test,
+                "message",
+                serde_json::to_value(&m).unwrap_or(Value::Null),
+            );
         }
         Err(e) => {
-            test["result"] = json!("invalid");
+            set(&mut test, "result", json!("invalid"));
             let mut error = json!({"kind": e.kind()});
             if let Some(section) = e.section() {
-                error["section"] = json!(section.name());
+                set(&mut error, "section", json!(section.name()));
             }
             if let Some(field) = e.field() {
-                error["field"] = json!(field.to_string());
+                set(&mut error, "field", json!(field.to_string()));
             }
-            test["error"] = error;
+            set(&mut test, "error", error);
         }
     }
     let file = json!({

@@ -16,6 +16,7 @@
 
 use std::collections::BTreeSet;
 
+use super::set;
 use serde_json::{Value, json};
 
 use super::scenario::{Allowed, C_SPECIAL};
@@ -115,7 +116,7 @@ impl FinalState<'_> {
             if let Some(object) = object
                 && let Some(same) = self.same_object(run, &handles, (process, symbol), object, c, s)
             {
-                step["same_object_as"] = same;
+                set(&mut step, "same_object_as", same);
             }
             self.observed.push(step);
         }
@@ -237,7 +238,7 @@ impl FinalState<'_> {
         let mut step = json!({"op": "expect_mapping", "process": process, "address": address,
                               "state": info.state, "permission": info.permission});
         if self.allowed.has(Capability::MemoryAttributes) {
-            step["attributes"] = json!(info.attributes);
+            set(&mut step, "attributes", json!(info.attributes));
         }
         step
     }
@@ -276,9 +277,13 @@ impl FinalState<'_> {
                 };
                 let at = format!("${symbol}");
                 let mut observed = self.mapping("S", &at, info);
-                observed["page_offset"] = json!(format!("{:#x}", address & 0xfff));
+                set(
+                    &mut observed,
+                    "page_offset",
+                    json!(format!("{:#x}", address & 0xfff)),
+                );
                 if let Ok(bytes) = run.kernel().read_memory(p, address, 16) {
-                    observed["hex"] = json!(crate::hex::encode(&bytes));
+                    set(&mut observed, "hex", json!(crate::hex::encode(&bytes)));
                 }
                 self.observed.push(observed);
             }

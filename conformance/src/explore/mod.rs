@@ -26,3 +26,13 @@ pub mod message_bytes;
 pub mod scenario;
 pub mod shrink;
 pub mod world;
+
+use serde_json::Value;
+
+/// Sets `key` of a JSON object (generated vectors are built as JSON; a value
+/// that is not an object is left as it is).
+pub(crate) fn set(object: &mut Value, key: &str, value: Value) {
+    if let Some(map) = object.as_object_mut() {
+        map.insert(key.to_owned(), value);
+    }
+}

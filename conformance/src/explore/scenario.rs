@@ -24,6 +24,7 @@
 
 use std::collections::BTreeSet;
 
+use super::set;
 use serde_json::{Map, Value, json};
 
 use super::choices::Choices;
@@ -252,7 +253,7 @@ fn special_page(ch: &mut Choices<'_>, allowed: Allowed) -> Option<Value> {
                           "state": region.state, "permission": region.permission,
                           "fill": "0x77"});
     if !region.attributes.is_empty() {
-        page["attributes"] = json!(region.attributes);
+        set(&mut page, "attributes", json!(region.attributes));
     }
     Some(page)
 }
@@ -289,7 +290,7 @@ impl Gen<'_, '_> {
         if !self.usable(handle) {
             return;
         }
-        self.closed.push((handle, p, self.generation[p]));
+        self.closed.push((handle, p, self.generation_of(p)));
         self.steps
             .push(json!({"op": "close", "process": process, "handle": handle}));
     }
@@ -301,7 +302,7 @@ impl Gen<'_, '_> {
         self.closed
             .iter()
             .filter(|(s, _, _)| *s == symbol)
-            .all(|(_, p, g)| self.generation[*p] == *g)
+            .all(|(_, p, g)| self.generation_of(*p) == *g)
     }
 
     /// `symbol`, or the null handle when it may have been reused.
@@ -341,9 +342,21 @@ impl Gen<'_, '_> {
         }
     }
 
+    /// How many times process `p`'s handle table may have grown.
+    fn generation_of(&self, p: usize) -> u32 {
+        self.generation.get(p).copied().unwrap_or(0)
+    }
+
+    /// Whether `thread` (0: C, 1: C2) is blocked in a request.
+    fn is_pending(&self, thread: usize) -> bool {
+        self.pending.get(thread).copied().unwrap_or(false)
+    }
+
     /// A handle may have been added to process `p`'s table.
     fn grow(&mut self, p: usize) {
-        self.generation[p] += 1;
+        if let Some(g) = self.generation.get_mut(p) {
+            *g += 1;
+        }
         if p == 0 {
             self.c_handles_may_grow = true;
         } else {
@@ -357,15 +370,15 @@ impl Gen<'_, '_> {
         if self.ch.flag(40) {
             self.interlude();
         }
-        let thread = usize::from(self.pending[0]);
+        let thread = usize::from(self.is_pending(0));
         if thread == 1 && !self.allowed.has(Capability::Threads) {
             return;
         }
-        if self.pending[thread] {
+        if self.is_pending(thread) {
             return;
         }
         self.send(thread);
-        if self.allowed.has(Capability::Threads) && !self.pending[1] && self.ch.flag(30) {
+        if self.allowed.has(Capability::Threads) && !self.is_pending(1) && self.ch.flag(30) {
             self.send(1);
         }
         if self.ch.usually(230) {
@@ -421,10 +434,16 @@ impl Gen<'_, '_> {
         if self.allowed.has(Capability::UserBuffer) && self.ch.flag(30) {
             self.used.insert("C_USER");
             let address = C_USER + 0x100 * u64::from(thread as u32);
-            step["buffer"] = json!({"address": hex(address), "size": "0x100"});
+            set(
+                &mut step,
+                "buffer",
+                json!({"address": hex(address), "size": "0x100"}),
+            );
         }
         self.steps.push(step);
-        self.pending[thread] = true;
+        if let Some(p) = self.pending.get_mut(thread) {
+            *p = true;
+        }
     }
 
     fn send_async(&mut self) {
@@ -478,7 +497,11 @@ impl Gen<'_, '_> {
     fn server_user_buffer(&mut self, step: &mut Value) {
         if self.allowed.has(Capability::UserBuffer) && self.ch.flag(30) {
             self.used.insert("S_USER");
-            step["buffer"] = json!({"address": hex(S_USER), "size": "0x1000"});
+            set(
+                step,
+                "buffer",
+                json!({"address": hex(S_USER), "size": "0x1000"}),
+            );
         }
     }
 
@@ -500,7 +523,7 @@ impl Gen<'_, '_> {
             let h = self.client_handle();
             m.insert("move_handles".into(), json!([h]));
         }
-        if self.ch.flag(12) && !m.get("pid").is_some_and(|p| !p.is_null()) {
+        if self.ch.flag(12) && m.get("pid").is_none_or(Value::is_null) {
             m.insert("special_header".into(), json!(true));
         }
         if self.allowed.has(Capability::Pointer) && self.ch.flag(100) {
@@ -691,7 +714,7 @@ impl Gen<'_, '_> {
             } else {
                 let h = self.handle("$sev2");
                 if h != json!(0) {
-                    self.closed.push(("$sev2", 1, self.generation[1]));
+                    self.closed.push(("$sev2", 1, self.generation_of(1)));
                 }
                 h
             };
