@@ -33,11 +33,12 @@
 //! The conformance crate builds it (`hipc_conformance::explore::world`), from the
 //! same tables of states, permissions and attributes `hipc explore` draws from.
 
+use std::cell::RefCell;
+
 use hipc::{BufferDescriptor, Layout, PointerDescriptor};
 use hipc_conformance::kernel::{
-    CURRENT_PROCESS, CURRENT_THREAD, EventKind, Handle, Kernel, MemoryAttributes, MemoryInfo,
-    MemoryRegion, MemoryState, MessageBuffer, ObjectId, Permission, ProcessRef, ProcessSpec,
-    RequestStatus, ResultCode, SendOutcome, ThreadRef,
+    CURRENT_PROCESS, CURRENT_THREAD, Handle, Kernel, MemoryInfo, MemoryState, MessageBuffer,
+    ObjectId, ProcessRef, RequestStatus, ResultCode, SendOutcome, ThreadRef,
 };
 use hipc_conformance::model::ModelKernel;
 use zerocopy::FromBytes;
@@ -236,6 +237,30 @@ pub mod server_selector {
     pub const RECEIVED: u32 = 9;
 }
 
+/// The model with the world of `spec` but its chosen pages, built once per
+/// (alias size, capacity) pair and cloned: building it is most of a case's cost,
+/// cloning a fraction.
+fn base_world(spec: &FuzzWorldSpec) -> (ModelKernel, FuzzWorld) {
+    thread_local! {
+        static BASES: RefCell<Vec<(FuzzWorldSpec, ModelKernel, FuzzWorld)>> =
+            const { RefCell::new(Vec::new()) };
+    }
+    let key = FuzzWorldSpec {
+        pages: Default::default(),
+        ..*spec
+    };
+    BASES.with(|bases| {
+        let mut bases = bases.borrow_mut();
+        if let Some((_, k, w)) = bases.iter().find(|(s, _, _)| *s == key) {
+            return (k.clone(), *w);
+        }
+        let mut k = ModelKernel::new();
+        let w = FuzzWorld::build_base(&mut k, &key).expect("the model builds the fuzz world");
+        bases.push((key, k.clone(), w));
+        (k, w)
+    })
+}
+
 /// The processes, threads and handles of one case: the shared fuzz world
 /// ([`FuzzWorld`], built by the conformance crate) on the model, and the first
 /// handle the server received.
@@ -262,13 +287,14 @@ pub struct World {
 impl World {
     /// Builds the world for a case.
     pub fn new(case: &KernelCase) -> World {
-        let mut k = ModelKernel::new();
         let spec = FuzzWorldSpec {
             pages: case.pages,
             small_alias: case.small_alias,
-            server_capacity: case.server_capacity,
+            server_capacity: case.server_capacity.map(|n| n % 4),
         };
-        let w = FuzzWorld::build(&mut k, &spec).expect("the model builds the fuzz world");
+        let (mut k, w) = base_world(&spec);
+        w.map_pages(&mut k, &spec.pages)
+            .expect("the model maps the chosen pages");
         World {
             k,
             c: w.c,
@@ -485,11 +511,19 @@ struct Memory {
 }
 
 fn memory(w: &mut World) -> Memory {
+    // Block by block: a block (base, size) describes every page in it, so the
+    // walk sees any page whose state, permission or attributes changed (a
+    // boundary moves) with one query per block instead of one per page.
     let mut pages = |p: ProcessRef, start: u64, end: u64| {
-        (start..end)
-            .step_by(0x1000)
-            .map(|a| w.k.query_memory(p, a).ok())
-            .collect::<Vec<_>>()
+        let mut blocks = Vec::new();
+        let mut at = start;
+        while at < end {
+            let info = w.k.query_memory(p, at).ok();
+            let next = info.map_or(0, |i| i.base.saturating_add(i.size));
+            blocks.push(info);
+            at = next.max(at + 0x1000);
+        }
+        blocks
     };
     let client = pages(w.c, C_HEAP, C_END);
     let server = pages(w.s, S_HEAP, S_END);

@@ -201,6 +201,16 @@ fn heap(address: u64, pages: u64) -> MemoryRegion {
 impl FuzzWorld {
     /// Builds the world on `k` (reset first by the caller).
     pub fn build(k: &mut dyn Kernel, spec: &FuzzWorldSpec) -> Result<FuzzWorld, KernelError> {
+        let world = FuzzWorld::build_base(k, spec)?;
+        world.map_pages(k, &spec.pages)?;
+        Ok(world)
+    }
+
+    /// The world without its chosen pages: what depends only on
+    /// [`FuzzWorldSpec::small_alias`] and [`FuzzWorldSpec::server_capacity`], so
+    /// that a fuzz target can build it once per pair and clone it ([`FuzzWorld::
+    /// map_pages`] then adds the pages).
+    pub fn build_base(k: &mut dyn Kernel, spec: &FuzzWorldSpec) -> Result<FuzzWorld, KernelError> {
         let c = k.create_process(&ProcessSpec {
             name: "C".into(),
             ..Default::default()
@@ -216,11 +226,6 @@ impl FuzzWorld {
         k.map_memory(c, &heap(C_HEAP, 2))?;
         k.map_memory(c, &heap(C_HEAP + 0x3000, 13))?;
         k.map_memory(s, &heap(S_HEAP, 2))?;
-        for (config, (client, address)) in spec.pages.iter().zip(SPECIAL_PAGES) {
-            if let Some(r) = config.region(address) {
-                k.map_memory(if client { c } else { s }, &r)?;
-            }
-        }
         let session = k.create_session(s, c)?;
         let mut event = |p, kind| k.create_event(p, kind);
         let ev = event(c, EventKind::Event)?;
@@ -253,6 +258,21 @@ impl FuzzWorld {
             sirq,
             sdead,
         })
+    }
+
+    /// Maps the chosen pages ([`SPECIAL_PAGES`]) of a world built by
+    /// [`FuzzWorld::build_base`].
+    pub fn map_pages(
+        &self,
+        k: &mut dyn Kernel,
+        pages: &[PageConfig; 3],
+    ) -> Result<(), KernelError> {
+        for (config, (client, address)) in pages.iter().zip(SPECIAL_PAGES) {
+            if let Some(r) = config.region(address) {
+                k.map_memory(if client { self.c } else { self.s }, &r)?;
+            }
+        }
+        Ok(())
     }
 }
 
