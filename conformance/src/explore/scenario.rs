@@ -94,7 +94,10 @@ struct Gen<'c, 'b> {
     /// What the steps use of the world: event and session names, `C2`, `special`,
     /// `C_USER`, `S_USER`.
     used: BTreeSet<&'static str>,
-    /// Threads blocked in a request.
+    /// Threads that have sent a synchronous request. Each sends at most once: a
+    /// thread whose request may still be pending (the generator cannot know how
+    /// the calls end) must not make another syscall, which a blocked thread could
+    /// not.
     pending: [bool; 2],
     /// Map-alias buffers used so far by requests still possibly mapped.
     map_alias_used: u32,
@@ -347,7 +350,7 @@ impl Gen<'_, '_> {
         self.generation.get(p).copied().unwrap_or(0)
     }
 
-    /// Whether `thread` (0: C, 1: C2) is blocked in a request.
+    /// Whether `thread` (0: C, 1: C2) has sent its request.
     fn is_pending(&self, thread: usize) -> bool {
         self.pending.get(thread).copied().unwrap_or(false)
     }
@@ -370,15 +373,12 @@ impl Gen<'_, '_> {
         if self.ch.flag(40) {
             self.interlude();
         }
-        let thread = usize::from(self.is_pending(0));
-        if thread == 1 && !self.allowed.has(Capability::Threads) {
+        let threads = if self.allowed.has(Capability::Threads) { 2 } else { 1 };
+        let Some(thread) = (0..threads).find(|&t| !self.is_pending(t)) else {
             return;
-        }
-        if self.is_pending(thread) {
-            return;
-        }
+        };
         self.send(thread);
-        if self.allowed.has(Capability::Threads) && !self.is_pending(1) && self.ch.flag(30) {
+        if thread == 0 && threads == 2 && self.ch.flag(30) {
             self.send(1);
         }
         if self.ch.usually(230) {
@@ -490,7 +490,6 @@ impl Gen<'_, '_> {
         self.server_user_buffer(&mut step);
         self.steps.push(step);
         self.grow(0);
-        self.pending = [false; 2];
         self.map_alias_used = 0;
     }
 
