@@ -373,7 +373,11 @@ impl Gen<'_, '_> {
         if self.ch.flag(40) {
             self.interlude();
         }
-        let threads = if self.allowed.has(Capability::Threads) { 2 } else { 1 };
+        let threads = if self.allowed.has(Capability::Threads) {
+            2
+        } else {
+            1
+        };
         let Some(thread) = (0..threads).find(|&t| !self.is_pending(t)) else {
             return;
         };
