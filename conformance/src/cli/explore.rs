@@ -31,7 +31,7 @@ use crate::protocol::client::{DEFAULT_TIMEOUT, ProcessKernel, ProcessKernelConfi
 ///
 /// Decoders (--decoder-cmd CMD): CMD reads hex lines on stdin and writes one
 /// message JSON line per line, flushed before the next is read (the contract of
-/// `hipc decode --json`; an error line starting with `error:` is a rejection).
+/// `hipc decode --json`; a JSON object with an `error` key is a rejection).
 /// Cases are byte strings: valid messages, near-valid ones (a field past its
 /// width, truncated by a word, a count off by one, reserved bits set) and random
 /// bytes; accept/reject and every field are compared with hipc's codec. A decoder
