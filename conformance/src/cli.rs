@@ -12,6 +12,8 @@ use std::process::ExitCode;
 
 pub mod decode;
 pub mod encode;
+pub mod explore;
+pub mod explore_decoder;
 pub mod faults;
 pub mod record;
 pub mod run;

@@ -17,11 +17,13 @@
 //! | [`model`] | the reference model kernel, its deliberate faults and its flavours |
 //! | [`protocol`] | the out-of-process kernel protocol: client ([`protocol::client::ProcessKernel`]) and server (`hipc serve-model`) |
 //! | [`record`] | `hipc record`: a kernel's behaviour written out as vectors |
+//! | [`explore`] | `hipc explore`: generated scenarios and messages run on a kernel or decoder and on the reference, differences minimized to vectors |
 //! | [`message_json`], [`layer_json`], [`hex`] | the message JSON of docs/spec/message-json.md and its CMIF/TIPC layer objects |
 //! | [`cli`], [`expect`] | the `hipc` command and its known-failures list |
 
 pub mod cli;
 pub mod expect;
+pub mod explore;
 pub mod hex;
 pub mod kernel;
 pub mod layer_json;

@@ -44,7 +44,7 @@ use serde_json::{Map, Value, json};
 use crate::kernel::{Kernel, KernelInfo, ProcessRef, RequestStatus, ResultCode, SendOutcome};
 use crate::message_json::MessageJson;
 use crate::runner::scenario::{Call, Run, StepObserver, record_kernel_test, skip_reason};
-use crate::vector::{BufferDecl, Expr, FileKind, KernelTest, Step, Test, load_str};
+use crate::vector::{BufferDecl, Expr, FileKind, KernelTest, Step, Test, load_value};
 
 /// The keys of a message pattern in kernel vectors (`vector::MessagePattern`).
 const PATTERN_KEYS: &[&str] = &[
@@ -116,7 +116,25 @@ pub fn record_str(
     text: &str,
     date: &str,
 ) -> Result<Recorded, String> {
-    let loaded = load_str(file, text).map_err(|e| e.to_string())?;
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| format!("{file}: not valid JSON: {e}"))?;
+    let mut recorded = Recorded::default();
+    let value = record_value(kernel, file, value, date, &mut recorded)?;
+    recorded.text = to_vector_json(&value);
+    Ok(recorded)
+}
+
+/// [`record_str`] on a file already parsed (`hipc explore` records generated
+/// files without going through text): the recorded file, with the counts added to
+/// `recorded` (its `text` is left as it is).
+pub fn record_value(
+    kernel: &mut dyn Kernel,
+    file: &str,
+    mut value: Value,
+    date: &str,
+    recorded: &mut Recorded,
+) -> Result<Value, String> {
+    let loaded = load_value(file, value.clone()).map_err(|e| e.to_string())?;
     if let Some(error) = loaded.errors.first() {
         let mut message = error.to_string();
         if loaded.errors.len() > 1 {
@@ -130,8 +148,6 @@ pub fn record_str(
             loaded.kind.name()
         ));
     }
-    let mut value: Value =
-        serde_json::from_str(text).map_err(|e| format!("{file}: not valid JSON: {e}"))?;
     let info = kernel.info();
     let tests: BTreeMap<&str, &KernelTest> = loaded
         .tests()
@@ -140,7 +156,6 @@ pub fn record_str(
             Test::Codec(_) => None,
         })
         .collect();
-    let mut recorded = Recorded::default();
     let groups = value
         .get_mut("groups")
         .and_then(Value::as_array_mut)
@@ -160,18 +175,30 @@ pub fn record_str(
                 recorded.skipped += 1;
                 continue;
             }
-            let mut used = BTreeSet::new();
-            collect_symbols(raw, &mut used);
-            let mut recorder = Recorder::new(&test.steps, used);
-            record_kernel_test(kernel, &info, test, &mut recorder)
+            record_test(kernel, &info, raw, test, recorded)
                 .map_err(|e| format!("{file}: test {id}: {e}"))?;
-            recorded.tests += 1;
-            apply_edits(raw, &recorder.edits, &mut recorded);
         }
     }
     set_recorded_from(&mut value, &info, date);
-    recorded.text = to_vector_json(&value);
-    Ok(recorded)
+    Ok(value)
+}
+
+/// Records one test: `raw` is its JSON, `test` the same test loaded; `raw` gets
+/// the expectations (`hipc explore` records its generated tests one by one).
+pub(crate) fn record_test(
+    kernel: &mut dyn Kernel,
+    info: &KernelInfo,
+    raw: &mut Value,
+    test: &KernelTest,
+    recorded: &mut Recorded,
+) -> Result<(), String> {
+    let mut used = BTreeSet::new();
+    collect_symbols(raw, &mut used);
+    let mut recorder = Recorder::new(&test.steps, used);
+    record_kernel_test(kernel, info, test, &mut recorder)?;
+    recorded.tests += 1;
+    apply_edits(raw, &recorder.edits, recorded);
+    Ok(())
 }
 
 fn set_recorded_from(value: &mut Value, info: &KernelInfo, date: &str) {

@@ -30,64 +30,23 @@
 //! event, one closed again), heap in C at 0x10000000..0x10011000 and in S at
 //! 0x20000000..0x20003000, the same addresses the vectors use, with three special
 //! pages whose state, permission and attributes the input chooses (or leaves unmapped).
+//! The conformance crate builds it (`hipc_conformance::explore::world`), from the
+//! same tables of states, permissions and attributes `hipc explore` draws from.
+
+use std::cell::RefCell;
 
 use hipc::{BufferDescriptor, Layout, PointerDescriptor};
 use hipc_conformance::kernel::{
-    CURRENT_PROCESS, CURRENT_THREAD, EventKind, Handle, Kernel, MemoryAttributes, MemoryInfo,
-    MemoryRegion, MemoryState, MessageBuffer, ObjectId, Permission, ProcessRef, ProcessSpec,
-    RequestStatus, ResultCode, SendOutcome, ThreadRef,
+    CURRENT_PROCESS, CURRENT_THREAD, Handle, Kernel, MemoryInfo, MemoryState, MessageBuffer,
+    ObjectId, ProcessRef, RequestStatus, ResultCode, SendOutcome, ThreadRef,
 };
 use hipc_conformance::model::ModelKernel;
 use zerocopy::FromBytes;
 
-/// Client heap and special pages.
-pub const C_HEAP: u64 = 0x1000_0000;
-/// Server heap and special page.
-pub const S_HEAP: u64 = 0x2000_0000;
-/// Where the special pages are: two in C, one in S.
-pub const SPECIAL_PAGES: [(bool, u64); 3] = [
-    (true, 0x1000_2000),
-    (true, 0x1001_0000),
-    (false, 0x2000_2000),
-];
-/// The region ends (exclusive) of C's and S's heap spans.
-const C_END: u64 = 0x1001_1000;
-const S_END: u64 = 0x2000_3000;
-
-/// States a special page can have (index 0, Normal, is what zero bytes give; `Free`
-/// leaves the page unmapped).
-pub const STATES: [MemoryState; 23] = [
-    MemoryState::Normal,
-    MemoryState::CodeData,
-    MemoryState::Code,
-    MemoryState::AliasCode,
-    MemoryState::AliasCodeData,
-    MemoryState::Ipc,
-    MemoryState::Stack,
-    MemoryState::Transfered,
-    MemoryState::SharedTransfered,
-    MemoryState::SharedCode,
-    MemoryState::NonSecureIpc,
-    MemoryState::Insecure,
-    MemoryState::NonDeviceIpc,
-    MemoryState::Shared,
-    MemoryState::ThreadLocal,
-    MemoryState::GeneratedCode,
-    MemoryState::CodeOut,
-    MemoryState::Free,
-    MemoryState::Io,
-    MemoryState::Static,
-    MemoryState::Inaccessible,
-    MemoryState::Kernel,
-    MemoryState::Coverage,
-];
-/// Permissions a special page can have.
-pub const PERMISSIONS: [Permission; 4] = [
-    Permission::Rw,
-    Permission::R,
-    Permission::None,
-    Permission::Rx,
-];
+use hipc_conformance::explore::world::{C_END, FuzzWorld, FuzzWorldSpec, S_END};
+pub use hipc_conformance::explore::world::{
+    C_HEAP, PERMISSIONS, PageConfig, S_HEAP, SPECIAL_PAGES, STATES,
+};
 
 /// A message buffer choice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -110,61 +69,6 @@ impl Buffer {
             Buffer::Tls => MessageBuffer::Tls,
             Buffer::User { address, size } => MessageBuffer::User { address, size },
         }
-    }
-}
-
-/// A special page's configuration: indices into [`STATES`] and [`PERMISSIONS`], and
-/// attribute bits (locked, ipc_locked, device_shared, uncached, permission_locked).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub struct PageConfig {
-    /// State index.
-    pub state: u8,
-    /// Permission index.
-    pub permission: u8,
-    /// Attribute bits.
-    pub attributes: u8,
-}
-
-impl PageConfig {
-    /// The configuration for a state, permission and attributes.
-    pub fn new(state: MemoryState, permission: Permission, attributes: MemoryAttributes) -> Self {
-        let index = |s| STATES.iter().position(|&x| x == s).unwrap_or(0) as u8;
-        let p = PERMISSIONS
-            .iter()
-            .position(|&x| x == permission)
-            .unwrap_or(0) as u8;
-        let a = u8::from(attributes.locked)
-            | u8::from(attributes.ipc_locked) << 1
-            | u8::from(attributes.device_shared) << 2
-            | u8::from(attributes.uncached) << 3
-            | u8::from(attributes.permission_locked) << 4;
-        PageConfig {
-            state: index(state),
-            permission: p,
-            attributes: a,
-        }
-    }
-
-    fn region(self, address: u64) -> Option<MemoryRegion> {
-        let state = STATES[usize::from(self.state) % STATES.len()];
-        if state == MemoryState::Free {
-            return None;
-        }
-        let a = self.attributes;
-        Some(MemoryRegion {
-            address,
-            size: 0x1000,
-            state,
-            permission: PERMISSIONS[usize::from(self.permission) % PERMISSIONS.len()],
-            attributes: MemoryAttributes {
-                locked: a & 1 != 0,
-                ipc_locked: a & 2 != 0,
-                device_shared: a & 4 != 0,
-                uncached: a & 8 != 0,
-                permission_locked: a & 16 != 0,
-            },
-            contents: vec![0x77; 16],
-        })
     }
 }
 
@@ -333,7 +237,33 @@ pub mod server_selector {
     pub const RECEIVED: u32 = 9;
 }
 
-/// The processes, threads and handles of one case.
+/// The model with the world of `spec` but its chosen pages, built once per
+/// (alias size, capacity) pair and cloned: building it is most of a case's cost,
+/// cloning a fraction.
+fn base_world(spec: &FuzzWorldSpec) -> (ModelKernel, FuzzWorld) {
+    thread_local! {
+        static BASES: RefCell<Vec<(FuzzWorldSpec, ModelKernel, FuzzWorld)>> =
+            const { RefCell::new(Vec::new()) };
+    }
+    let key = FuzzWorldSpec {
+        pages: Default::default(),
+        ..*spec
+    };
+    BASES.with(|bases| {
+        let mut bases = bases.borrow_mut();
+        if let Some((_, k, w)) = bases.iter().find(|(s, _, _)| *s == key) {
+            return (k.clone(), *w);
+        }
+        let mut k = ModelKernel::new();
+        let w = FuzzWorld::build_base(&mut k, &key).expect("the model builds the fuzz world");
+        bases.push((key, k.clone(), w));
+        (k, w)
+    })
+}
+
+/// The processes, threads and handles of one case: the shared fuzz world
+/// ([`FuzzWorld`], built by the conformance crate) on the model, and the first
+/// handle the server received.
 pub struct World {
     /// The model.
     pub k: ModelKernel,
@@ -354,72 +284,33 @@ pub struct World {
     received: Option<Handle>,
 }
 
-fn region(address: u64, pages: u64) -> MemoryRegion {
-    MemoryRegion {
-        address,
-        size: pages * 0x1000,
-        state: MemoryState::Normal,
-        permission: Permission::Rw,
-        attributes: MemoryAttributes::default(),
-        contents: vec![0xC5; 16],
-    }
-}
-
 impl World {
     /// Builds the world for a case.
     pub fn new(case: &KernelCase) -> World {
-        let mut k = ModelKernel::new();
-        let c = k
-            .create_process(&ProcessSpec {
-                name: "C".into(),
-                ..Default::default()
-            })
-            .unwrap();
-        let s = k
-            .create_process(&ProcessSpec {
-                name: "S".into(),
-                handle_capacity: case.server_capacity.map(|n| 5 + usize::from(n % 4)),
-                alias_region_size: case.small_alias.then_some(0x10000),
-                ..Default::default()
-            })
-            .unwrap();
-        let ct = k.main_thread(c).unwrap();
-        let st = k.main_thread(s).unwrap();
-        k.map_memory(c, &region(C_HEAP, 2)).unwrap();
-        k.map_memory(c, &region(C_HEAP + 0x3000, 13)).unwrap();
-        k.map_memory(s, &region(S_HEAP, 2)).unwrap();
-        for (config, (client, address)) in case.pages.iter().zip(SPECIAL_PAGES) {
-            if let Some(r) = config.region(address) {
-                k.map_memory(if client { c } else { s }, &r).unwrap();
-            }
-        }
-        let session = k.create_session(s, c).unwrap();
-        let ev = k.create_event(c, EventKind::Event).unwrap();
-        let ev2 = k.create_event(c, EventKind::Event).unwrap();
-        let irq = k.create_event(c, EventKind::InterruptEvent).unwrap();
-        let dead = k.create_event(c, EventKind::Event).unwrap();
-        assert!(k.close_handle(c, dead).is_success());
-        let sev = k.create_event(s, EventKind::Event).unwrap();
-        let sev2 = k.create_event(s, EventKind::Event).unwrap();
-        let sirq = k.create_event(s, EventKind::InterruptEvent).unwrap();
-        let sdead = k.create_event(s, EventKind::Event).unwrap();
-        assert!(k.close_handle(s, sdead).is_success());
+        let spec = FuzzWorldSpec {
+            pages: case.pages,
+            small_alias: case.small_alias,
+            server_capacity: case.server_capacity.map(|n| n % 4),
+        };
+        let (mut k, w) = base_world(&spec);
+        w.map_pages(&mut k, &spec.pages)
+            .expect("the model maps the chosen pages");
         World {
             k,
-            c,
-            s,
-            ct,
-            st,
-            client_session: session.client,
-            server_session: session.server,
-            ev,
-            ev2,
-            irq,
-            dead,
-            sev,
-            sev2,
-            sirq,
-            sdead,
+            c: w.c,
+            s: w.s,
+            ct: w.ct,
+            st: w.st,
+            client_session: w.client_session,
+            server_session: w.server_session,
+            ev: w.ev,
+            ev2: w.ev2,
+            irq: w.irq,
+            dead: w.dead,
+            sev: w.sev,
+            sev2: w.sev2,
+            sirq: w.sirq,
+            sdead: w.sdead,
             received: None,
         }
     }
@@ -620,11 +511,19 @@ struct Memory {
 }
 
 fn memory(w: &mut World) -> Memory {
+    // Block by block: a block (base, size) describes every page in it, so the
+    // walk sees any page whose state, permission or attributes changed (a
+    // boundary moves) with one query per block instead of one per page.
     let mut pages = |p: ProcessRef, start: u64, end: u64| {
-        (start..end)
-            .step_by(0x1000)
-            .map(|a| w.k.query_memory(p, a).ok())
-            .collect::<Vec<_>>()
+        let mut blocks = Vec::new();
+        let mut at = start;
+        while at < end {
+            let info = w.k.query_memory(p, at).ok();
+            let next = info.map_or(0, |i| i.base.saturating_add(i.size));
+            blocks.push(info);
+            at = next.max(at + 0x1000);
+        }
+        blocks
     };
     let client = pages(w.c, C_HEAP, C_END);
     let server = pages(w.s, S_HEAP, S_END);

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use hipc_conformance::cli::serve_model;
-use hipc_conformance::cli::{decode, encode, faults, record, run};
+use hipc_conformance::cli::{decode, encode, explore, faults, record, run};
 
 /// Decode, encode and check Horizon IPC (HIPC) messages; replay conformance vectors.
 #[derive(Debug, Parser)]
@@ -26,6 +26,7 @@ enum Command {
     Run(run::RunArgs),
     Faults(faults::FaultsArgs),
     Record(record::RecordArgs),
+    Explore(explore::ExploreArgs),
 }
 
 fn main() -> ExitCode {
@@ -36,5 +37,6 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(&args),
         Command::Faults(args) => faults::run(&args),
         Command::Record(args) => record::run(&args),
+        Command::Explore(args) => explore::run(&args),
     }
 }

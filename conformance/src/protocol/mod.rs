@@ -18,7 +18,7 @@
 pub mod client;
 pub mod options;
 pub mod server;
-mod spawn;
+pub(crate) mod spawn;
 #[cfg(unix)]
 pub(crate) mod spin;
 pub mod stderr_log;

@@ -142,6 +142,28 @@ impl Run<'_> {
         Some(self.kernel.request_status(t))
     }
 
+    /// The kernel, for an observer that reads more of the state than a step did
+    /// (`hipc explore`'s final observations).
+    pub(crate) fn kernel(&mut self) -> &mut dyn Kernel {
+        &mut *self.kernel
+    }
+
+    /// A set-up process by name.
+    pub(crate) fn process_ref(&self, name: &str) -> Option<ProcessRef> {
+        self.world.processes.get(name).copied()
+    }
+
+    /// A set-up thread by name.
+    pub(crate) fn thread_ref(&self, name: &str) -> Option<ThreadRef> {
+        self.world.threads.get(name).map(|(t, _)| *t)
+    }
+
+    /// Every bound symbol: name, value, and the step that bound it (`None` for the
+    /// set-up's).
+    pub(crate) fn bound_symbols(&self) -> Vec<(String, i128, Option<usize>)> {
+        self.symbols.bindings()
+    }
+
     /// Whether a symbol is bound.
     pub(crate) fn is_bound(&self, name: &str) -> bool {
         self.symbols.get(name).is_some()

@@ -82,6 +82,21 @@ impl Symbols {
         self.map.insert(name.to_string(), Binding { value, origin });
     }
 
+    /// Every binding: name, value, and the step that bound it (`None` for the
+    /// set-up's).
+    pub(crate) fn bindings(&self) -> Vec<(String, i128, Option<usize>)> {
+        self.map
+            .iter()
+            .map(|(name, b)| {
+                let step = match b.origin {
+                    Origin::Step { step, .. } => Some(step),
+                    Origin::Setup { .. } => None,
+                };
+                (name.clone(), b.value, step)
+            })
+            .collect()
+    }
+
     /// A symbol's binding.
     pub(crate) fn get(&self, name: &str) -> Option<&Binding> {
         self.map.get(name)

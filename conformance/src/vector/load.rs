@@ -66,14 +66,24 @@ pub fn load_file(path: &Path) -> Result<VectorFile, LoadError> {
 
 /// Loads a vector file from its text; `file` names it in errors.
 pub fn load_str(file: &str, text: &str) -> Result<VectorFile, LoadError> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| LoadError {
+        file: file.to_string(),
+        test_id: None,
+        path: None,
+        message: format!("not valid JSON: {e}"),
+    })?;
+    load_value(file, value)
+}
+
+/// Loads a vector file already parsed as JSON (a generator's output, which need
+/// not go through text: `hipc explore`); `file` names it in errors.
+pub fn load_value(file: &str, value: serde_json::Value) -> Result<VectorFile, LoadError> {
     let error = |path: Option<String>, message: String| LoadError {
         file: file.to_string(),
         test_id: None,
         path,
         message,
     };
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| error(None, format!("not valid JSON: {e}")))?;
     if let Some(schema) = value.get("schema").and_then(|s| s.as_str()) {
         if schema != SCHEMA_V1 && schema != SCHEMA_V2 {
             return Err(error(
@@ -151,7 +161,7 @@ pub fn load_str(file: &str, text: &str) -> Result<VectorFile, LoadError> {
 
 /// Parses one kernel test: v1 migrated to v2 first, v2 checked for what it
 /// refuses, then its needs derived ([`Needs`]).
-fn load_kernel_test(
+pub(crate) fn load_kernel_test(
     mut value: serde_json::Value,
     v1: bool,
 ) -> Result<Test, (Option<String>, String)> {

@@ -17,7 +17,7 @@ pub use file::{
     FileKind, Group, RecordedFrom, SCHEMA_V1, SCHEMA_V2, SPEC_VERSION, Source, Test, VectorFile,
     Verdict,
 };
-pub use load::{LoadError, load_corpus, load_file, load_str, vector_paths};
+pub use load::{LoadError, load_corpus, load_file, load_str, load_value, vector_paths};
 pub use needs::Needs;
 pub use pattern::{ItemPattern, MessagePattern, ReservedPattern};
 pub use scenario::{
