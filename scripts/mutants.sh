@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Mutation testing of hipc (issue 15): how much of the model the vector corpus pins
+# down, and how much of the codec its tests pin down. Not part of .ci/run.
+#
+#   scripts/mutants.sh [model|codec|all] [SHARDS] [JOBS]
+#
+#   model  conformance/src/model/ mutated, tested by the vector corpus ONLY
+#          (cargo test -p hipc-conformance --test vectors): no unit test can hide
+#          a corpus gap.
+#   codec  codec/src/ mutated, tested by the codec's own unit and integration
+#          tests (cargo test -p hipc --tests; doctests are left out for time).
+#   all    both (the default).
+#
+# SHARDS (default 4) splits each part into that many round-robin shards, run one
+# after the other (each shard is `cargo mutants --shard k/SHARDS`; run them on
+# several machines by setting SHARD_ONLY=k). JOBS (default 2) is cargo-mutants'
+# --jobs. Everything runs under `nice -n 10`. Exclusions and their reasons are in
+# .cargo/mutants.toml; survivors are triaged in conformance/MUTANTS.md.
+#
+# Output: mutants.out/<part>-<k>/ per shard (cargo-mutants' own output: caught.txt,
+# missed.txt, timeout.txt, unviable.txt, outcomes.json), then one summary line
+# per part:  <part>: <caught+timeout> killed of <viable> viable (<rate>%), <missed> missed
+# The rate counts every missed mutant, equivalent ones included; MUTANTS.md gives
+# the rate over the non-equivalent ones.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+part=${1:-all}
+shards=${2:-4}
+jobs=${3:-2}
+out=${MUTANTS_OUT:-mutants.out}
+
+command -v cargo-mutants >/dev/null 2>&1 || cargo install cargo-mutants --locked
+
+run_part() {
+  local name=$1; shift
+  local k
+  for ((k = 0; k < shards; k++)); do
+    if [[ -n "${SHARD_ONLY:-}" && "$SHARD_ONLY" != "$k" ]]; then continue; fi
+    echo "==> $name shard $k/$shards"
+    # cargo-mutants exits 2 when mutants are missed, 3 on timeouts: not errors here.
+    nice -n 10 cargo mutants --no-shuffle --sharding round-robin --jobs "$jobs" --shard "$k/$shards" \
+      --output "$out/$name-$k" "$@" || {
+        rc=$?
+        if [[ $rc -ne 2 && $rc -ne 3 ]]; then echo "cargo mutants failed ($rc)"; exit "$rc"; fi
+      }
+  done
+}
+
+summarize() {
+  local name=$1 caught=0 missed=0 timeout=0 unviable=0 d
+  for d in "$out/$name"-*/mutants.out; do
+    [[ -d "$d" ]] || continue
+    caught=$((caught + $(wc -l <"$d/caught.txt")))
+    missed=$((missed + $(wc -l <"$d/missed.txt")))
+    timeout=$((timeout + $(wc -l <"$d/timeout.txt")))
+    unviable=$((unviable + $(wc -l <"$d/unviable.txt")))
+  done
+  local viable=$((caught + missed + timeout))
+  local killed=$((caught + timeout))
+  if ((viable > 0)); then
+    printf '%s: %d killed of %d viable (%s%%), %d missed, %d unviable\n' "$name" "$killed" \
+      "$viable" "$(awk -v k="$killed" -v v="$viable" 'BEGIN { printf "%.1f", 100 * k / v }')" \
+      "$missed" "$unviable"
+  else
+    echo "$name: no results in $out/$name-*"
+  fi
+}
+
+if [[ $part == model || $part == all ]]; then
+  run_part model --file 'conformance/src/model/*.rs' \
+    --test-package hipc-conformance --cargo-arg=--test=vectors
+fi
+if [[ $part == codec || $part == all ]]; then
+  run_part codec --file 'codec/src/**/*.rs' --test-package hipc --cargo-arg=--tests
+fi
+
+echo
+echo "==> kill rates (missed mutants listed in $out/<part>-<k>/mutants.out/missed.txt)"
+[[ $part == codec ]] || summarize model
+[[ $part == model ]] || summarize codec
