@@ -38,6 +38,7 @@ run_part() {
   for ((k = 0; k < shards; k++)); do
     if [[ -n "${SHARD_ONLY:-}" && "$SHARD_ONLY" != "$k" ]]; then continue; fi
     echo "==> $name shard $k/$shards"
+    mkdir -p "$out/$name-$k"
     # cargo-mutants exits 2 when mutants are missed, 3 on timeouts: not errors here.
     nice -n 10 cargo mutants --no-shuffle --sharding round-robin --jobs "$jobs" --shard "$k/$shards" \
       --output "$out/$name-$k" "$@" || {
