@@ -462,6 +462,18 @@ def map_alias_copyback():
                             mapping("S", "$m-0x100", data=Z16), mapping("S", "$m+0x2000", data=Z16)],
                     after=[xmem("C", CH + 0x10F0, F16 + D(1, 0x10)), xmem("C", CH + 0x30F0, D(3, 0x10) + F16)]),
                su(geo_w), RQ, flags=["PartialPages"], source=S5, scenario="52"))
+    t.append(T(I("b-head-page-relent-no-copy-back"),
+               "Two B buffers of one request: the first (page + 0x800, 0x400 bytes) lies in one partial page, the second covers that same page fully, so the page loses its user permission (§4.4 step 4); at the reply the first buffer's head copy finds a client range without user read+write: C gets InvalidCurrentMemory, its bytes there are not overwritten, and its page has its permission back",
+               [send(M(type=4, b=[Bd(CH + 0x1800, 0x400, 0), Bd(CH + 0x1000, 0x1000, 0)])), recv(ZERO),
+                xmsg(P(type=4, b=[Bd("$m", 0x400, 0), Bd("$n", 0x1000, 0)], rlc=0)),
+                mapping("C", CH + 0x1000, state="Normal", permission="none", attributes=IPCLOCKED,
+                        comment="the page is fully covered by the second B: no user access while lent"),
+                write("S", "$m", rep(0xAB, 0x10), comment="S writes into the first buffer's fresh page"),
+                reply(), client("InvalidCurrentMemory"), no_ipc("S"),
+                xmem("C", CH + 0x1800, F16, comment="the head copy was refused: C's bytes unchanged"),
+                c_restored(CH + 0x1000)],
+               su(), RQ, result="invalid", flags=["CopyBack"], source="%s (user read+write, else 0xD401); %s step 4" % (S7, S44),
+               scenario="52"))
     groups.append(G("partial pages and copy-back", "Fresh partial pages (fill for B, client bytes for A/W), shared full pages, copy-back of B/W head and tail at the reply.",
                     t, source=S5))
 

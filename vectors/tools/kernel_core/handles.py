@@ -140,6 +140,20 @@ def copy_file():
                 xcount("S", "$nS+1")],
                requires=CH, source="kernel-semantics.md §4.3 step 8 (any object but an InterruptEvent)",
                scenario="13"))
+    t.append(T("copy-handles-stale-after-slot-reuse",
+               "S's table (capacity 2) holds its session and event sev; S closes sev, then C copies an event: the new handle must take sev's slot (the only free one) with a new linear id, so sev's old value stays invalid while the new handle names C's event.",
+               [close("S", "$sev", comment="S's table now has one free slot"),
+                count("S", "$nS"),
+                send(M(type=1, copy=["$ev"])),
+                recv(),
+                xmsg(M(type=1, copy=["$h1"]), thread="S"),
+                xhandle("S", "$h1", True, {"process": "C", "handle": "$ev"}),
+                xhandle("S", "$sev", False, comment="same slot, older linear id: the lookup fails"),
+                xcount("S", "$nS+1")],
+               setup=SU(events=[("ev", "C"), ("sev", "S")], capacity={"S": 2}), flags=["HandleLimit"],
+               requires=["tls-buffer", "copy-handles", "handle-limit"],
+               source="kernel-semantics.md §2.10 (linear id incremented on every allocation; a slot holding a different linear id fails the lookup)",
+               scenario="13"))
     groups.append(G("request-copies", "Copy handles in requests that succeed.", t,
                     source="kernel-semantics.md §4.3 step 8"))
 
