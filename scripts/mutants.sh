@@ -7,8 +7,9 @@
 #   model  conformance/src/model/ mutated, tested by the vector corpus ONLY
 #          (cargo test -p hipc-conformance --test vectors): no unit test can hide
 #          a corpus gap.
-#   codec  codec/src/ mutated, tested by the codec's own unit and integration
-#          tests (cargo test -p hipc --tests; doctests are left out for time).
+#   codec  codec/src/ mutated, tested by the codec's own tests: every mutant by the
+#          unit and integration tests (cargo test -p hipc --tests), the survivors
+#          then by all of them, doctests included (cargo test -p hipc).
 #   all    both (the default).
 #
 # SHARDS (default 4) splits each part into that many round-robin shards, run one
@@ -49,13 +50,24 @@ run_part() {
 }
 
 summarize() {
-  local name=$1 caught=0 missed=0 timeout=0 unviable=0 d
-  for d in "$out/$name"-*/mutants.out; do
-    [[ -d "$d" ]] || continue
+  local name=$1 caught=0 missed=0 timeout=0 unviable=0 d second
+  for d in "$out/$name"-[0-9]*/mutants.out; do
+    [[ -d "$d" && $d != *-doctests/* ]] || continue
     caught=$((caught + $(wc -l <"$d/caught.txt")))
-    missed=$((missed + $(wc -l <"$d/missed.txt")))
     timeout=$((timeout + $(wc -l <"$d/timeout.txt")))
     unviable=$((unviable + $(wc -l <"$d/unviable.txt")))
+    # A survivor the second pass (doctests) killed counts as killed.
+    second="${d%/mutants.out}-doctests/mutants.out"
+    # (Only the first pass's survivors: cargo-mutants' --examine-re lets a few
+    # struct-field mutants through as well.)
+    if [[ -d $second ]]; then
+      local killed2
+      killed2=$(sort "$second/caught.txt" "$second/timeout.txt" | comm -12 - <(sort "$d/missed.txt") | wc -l)
+      caught=$((caught + killed2))
+      missed=$((missed + $(wc -l <"$d/missed.txt") - killed2))
+    else
+      missed=$((missed + $(wc -l <"$d/missed.txt")))
+    fi
   done
   local viable=$((caught + missed + timeout))
   local killed=$((caught + timeout))
@@ -72,8 +84,27 @@ if [[ $part == model || $part == all ]]; then
   run_part model --file 'conformance/src/model/*.rs' \
     --test-package hipc-conformance --cargo-arg=--test=vectors
 fi
+# The regex that selects exactly the mutants listed in a missed.txt.
+exact_re() {
+  sed -e 's/[][\\.+*?(){}|^$#&~-]/\\&/g' -e 's/^/^/' -e 's/$/$/' "$1" | paste -sd'|'
+}
+
 if [[ $part == codec || $part == all ]]; then
+  # Every mutant against the unit and integration tests; the survivors then
+  # against the doctests too (one more build per mutant, worth it for few).
   run_part codec --file 'codec/src/**/*.rs' --test-package hipc --cargo-arg=--tests
+  for ((k = 0; k < shards; k++)); do
+    missed="$out/codec-$k/mutants.out/missed.txt"
+    [[ -s $missed ]] || continue
+    [[ -d "$out/codec-$k-doctests" ]] && continue
+    echo "==> codec shard $k/$shards: its $(wc -l <"$missed") survivors with the doctests too"
+    mkdir -p "$out/codec-$k-doctests"
+    nice -n 10 cargo mutants --jobs "$jobs" --output "$out/codec-$k-doctests" \
+      --file 'codec/src/**/*.rs' --test-package hipc --examine-re "$(exact_re "$missed")" || {
+        rc=$?
+        if [[ $rc -ne 2 && $rc -ne 3 ]]; then echo "cargo mutants failed ($rc)"; exit "$rc"; fi
+      }
+  done
 fi
 
 echo
