@@ -636,6 +636,19 @@ def map_alias_errors():
                          broken_=False, s_msg=M(rlo=60), after=[c_restored(B1), words([0, 0x03C00000])]),
                su(extra=ro), RQ + ["receive-list-offset"], result="invalid", flags=["Rollback", "NotBroken"],
                source="%s §4.6-4.8" % KS, scenario="58"))
+    for lidx, is_broken in ((5, False), (4, True)):
+        if is_broken:
+            steps = fail_flow(M(type=4, a=[Bd(UNMAPPED, 0x1000, 0)]), "InvalidCurrentMemory", s_msg=M(rlo=lidx))
+        else:
+            steps = fail_flow(M(type=4, a=[Bd(UNMAPPED, 0x1000, 0)]), "InvalidCurrentMemory", broken_=False,
+                              s_msg=M(rlo=lidx), after=[words([0, lidx << 20], comment="header words restored")])
+        t.append(T(I("broken-boundary-offset-%d" % lidx),
+                   "S's receive list starts at word %d (ReceiveListOffset %d); C's only descriptor, an A on unmapped memory (words 2..4, cursor 5), fails: %s" % (
+                       lidx, lidx, "the cursor passed L, so S gets ReceiveListBroken" if is_broken
+                       else "cursor 5 is not > L = 5, so S keeps waiting with its header restored"),
+                   steps, su(), RQ + ["receive-list-offset"], result="invalid",
+                   flags=["Broken"] if is_broken else ["NotBroken"],
+                   source="%s §4.6 (broken when the cursor > L, after the map-alias step too)" % KS, scenario="58"))
     groups.append(G("rollback", "A failing descriptor undoes every mapping made for the request.", t, source="%s §4.7, §4.8" % KS))
 
     t = []

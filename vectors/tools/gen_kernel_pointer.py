@@ -317,6 +317,16 @@ def pointer_modes():
                 xmem("S", SH, ds1[0])],
                setup_cs(cc1), ptr, flags=["SunriseDivergence"], source="%s §2.8, §7 #14" % KS,
                scenario="33"))
+    PG = SH + 0x10000  # a page of S's that nothing has written yet
+    t.append(T(I("m2-whole-page"),
+               "Mode 2, entry (a page of S's never written, 0x1000), one X of a whole page whose first 16 bytes are D(1, 0x10) and the rest zeros: S's page holds exactly those bytes, start, middle and end",
+               [send(M(type=4, x=[Xd(0, CH, 0x1000)])), recv(S2(PG, 0x1000)),
+                xmsg(P(type=4, x=[Xd(0, PG, 0x1000)], rlc=0)),
+                xmem("S", PG, D(1, 0x10) + rep(0, 0x10)),
+                xmem("S", PG + 0x800, rep(0, 0x10)),
+                xmem("S", PG + 0xFF0, rep(0, 0x10))],
+               setup_cs([(0, D(1, 0x10))], extra=[mem("S", PG, 0x1000)]), ptr, flags=["Packing"],
+               source="%s; %s step 9 (the X data copied byte for byte)" % (S32, "%s §4.3" % KS), scenario="33"))
     groups.append(G("mode 2 (single buffer)",
                     "One entry, filled sequentially; each X starts at the next 16-byte boundary; the index is ignored.",
                     t, source=S32))
