@@ -114,6 +114,19 @@ def map_alias():
                su([(0x1800, D(1, 0x10))], c_size=0x2000,
                   extra=[mem("C", CH + 0x2000, 0x1000, state="Stack", fill=0x77)]), RQ,
                flags=["SunriseDivergence"], source="%s step 3, §7 #38" % S44, scenario="47"))
+    HI = 0x3A10000000  # address bits 32..35 = 0xA (word 2 bits 12..15), 36..38 = 3 (bits 28..30)
+    t.append(T(I("a-w-above-4gib"),
+               "C's buffers lie above 4 GiB (0x3a10000000): an A at +0x100 and a W at +0x1100; the kernel reads all 39 address bits of each descriptor, so S sees C's bytes through both, and S's write into the W comes back to C's high address after the reply",
+               ok_flow(M(type=4, a=[Bd(HI + 0x100, 0x10, 0)], w=[Bd(HI + 0x1100, 0x20, 0)]),
+                       P(type=4, a=[Bd("$a", 0x10, 0)], w=[Bd("$w", 0x20, 0)], rlc=0),
+                       during=[mapping("S", "$a", state="Ipc", permission="r", page_offset=0x100, data=D(1, 0x10)),
+                               mapping("S", "$w", state="Ipc", permission="rw", page_offset=0x100, data=D(2, 0x20)),
+                               write("S", "$w", rep(0x5A, 0x20))],
+                       after=[xmem("C", HI + 0x1100, rep(0x5A, 0x20)),
+                              xmem("C", HI + 0x100, D(1, 0x10))]),
+               SU(memory=[mem("C", HI, 0x2000, fill=FILL, contents=[(0x100, D(1, 0x10)), (0x1100, D(2, 0x20))])]),
+               RQ, flags=["PageOffset"], source="%s §2.6 (address bits 32..35 and 36..38 in word 2); %s step 3" % (KS, S44),
+               scenario="47"))
     groups.append(G("A buffers", "The server gets a read-only mapping of the client's bytes at the same page offset.",
                     t, source=S44))
 
