@@ -266,6 +266,25 @@ def mk_tests():
                 recv(),
                 words([2, 2, 2, 3], thread="S")],
                flags=["Ordering", "DebuggerWrite"], source="kernel-semantics.md §4.1 step 4"))
+    nine = [("C%d" % i, "C") for i in range(2, 10)]
+    t.append(T("sessions-ninth-thread",
+               "C has nine threads, so more thread-local regions than one page holds: C's first and ninth threads each queue a request; S receives both in order and each reply lands in the right thread's own buffer.",
+               [send(M(type=0xA1)),
+                send(M(type=0xA9), thread="C9"),
+                recv(),
+                words([0xA1, 0], thread="S"),
+                rar(handles=["$s.server"], reply_target="$s.server", msg=M(type=0xB1), result="Success",
+                    out_index=0, comment="reply to C and receive C9's request"),
+                words([0xA9, 0], thread="S"),
+                reply(M(type=0xB9)),
+                client("Success"),
+                client("Success", thread="C9"),
+                words([0xB1, 0], thread="C"),
+                words([0xB9, 0], thread="C9")],
+               setup=SU(threads=nine), flags=["Ordering"],
+               requires=["tls-buffer", "threads"],
+               source="kernel-semantics.md §1.1 (every thread has its own 0x200-byte thread-local region); §4.1",
+               scenario="66"))
     groups.append(G("ordering", "Which request is received when.", t, source="kernel-semantics.md §4.1, §4.2, §6.3"))
 
     # ------------------------------------------------------------------ closure
