@@ -127,6 +127,15 @@ def map_alias():
                SU(memory=[mem("C", HI, 0x2000, fill=FILL, contents=[(0x100, D(1, 0x10)), (0x1100, D(2, 0x20))])]),
                RQ, flags=["PageOffset"], source="%s §2.6 (address bits 32..35 and 36..38 in word 2); %s step 3" % (KS, S44),
                scenario="47"))
+    TOP = (1 << 39) - 0x1000  # the last page of the 39-bit address space
+    t.append(T(I("a-last-page"),
+               "C's buffer is the last page of the 39-bit address space (0x7ffffff000, 0x1000 bytes): the range ends exactly at 2^39, which is still inside the address space, so S sees C's bytes",
+               ok_flow(M(type=4, a=[Bd(TOP, 0x1000, 0)]), P(type=4, a=[Bd("$a", 0x1000, 0)], rlc=0),
+                       during=[mapping("S", "$a", state="Ipc", permission="r", page_offset=0, data=D(1, 0x10)),
+                               mapping("S", "$a+0xff0", data=D(2, 0x10))]),
+               SU(memory=[mem("C", TOP, 0x1000, fill=FILL, contents=[(0, D(1, 0x10)), (0xFF0, D(2, 0x10))])]),
+               RQ, flags=["PageOffset"], source="%s step 3 ([addr, addr+size) inside the client address space); %s §2.6 (39-bit addresses)" % (S44, KS),
+               scenario="47"))
     groups.append(G("A buffers", "The server gets a read-only mapping of the client's bytes at the same page offset.",
                     t, source=S44))
 
@@ -585,6 +594,18 @@ def map_alias_errors():
                fail_flow(M(type=4, a=[Bd(CH, 0x10000, 0)]), "InvalidCurrentMemory"),
                SU(memory=[mem("C", CH, 0x10000, state="Shared")], alias={"S": 0x10000}), AR, result="invalid",
                flags=["AddressSpace", "Broken"], source="%s §4.4 step 6" % KS, scenario="56"))
+    t.append(T(I("alias-guard-pages"),
+               "S's alias region is 16 pages (0x10000 bytes); an A of 15 pages (0xf000 bytes, page-aligned) is smaller than the region but cannot be mapped with a guard page on each side: OutOfAddressSpace",
+               fail_flow(M(type=4, a=[Bd(CH, 0xF000, 0)]), "OutOfAddressSpace", after=[c_restored(CH)]),
+               su(c_size=0x10000, alias={"S": 0x10000}), AR, result="invalid", flags=["AddressSpace", "Broken"],
+               source="%s §4.4 step 5 (with guard pages), step 6" % KS, scenario="56"))
+    t.append(T(I("alias-guard-pages-fit"),
+               "S's alias region is 16 pages; an A of 14 pages (0xe000 bytes) fits with a guard page on each side: S sees C's bytes",
+               ok_flow(M(type=4, a=[Bd(CH, 0xE000, 0)]), P(type=4, a=[Bd("$a", 0xE000, 0)], rlc=0),
+                       during=[mapping("S", "$a", state="Ipc", permission="r", page_offset=0, data=D(1, 0x10)),
+                               mapping("S", "$a+0xdff0", data=D(2, 0x10))]),
+               su([(0, D(1, 0x10)), (0xDFF0, D(2, 0x10))], c_size=0x10000, alias={"S": 0x10000}), AR,
+               flags=["AddressSpace"], source="%s §4.4 step 5 (with guard pages)" % KS, scenario="56"))
     groups.append(G("alias region", "OutOfAddressSpace when the server's alias region cannot hold the buffer.", t,
                     source="%s §4.4 step 6" % KS))
 
