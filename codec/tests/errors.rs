@@ -698,3 +698,28 @@ fn error_kind_section_and_field() {
         assert!(!err.to_string().is_empty());
     }
 }
+
+// wire-format.md §1.4, §1.13: 1023 raw words is the largest count that fits, so
+// with 1023 words and a receive-list count of 16 the error names the count, not
+// the raw data.
+#[test]
+fn most_raw_words_then_a_field_too_large() {
+    let raw = vec![0u8; 1023 * 4];
+    let repr = MessageRepr {
+        raw: &raw,
+        recv_list_count: 16,
+        ..MessageRepr::EMPTY
+    };
+    emit_fails(
+        &repr,
+        Error::ValueTooLarge {
+            field: FieldPath {
+                section: None,
+                index: None,
+                field: Field::RecvListCount,
+            },
+            value: 16,
+            max: 15,
+        },
+    );
+}
