@@ -1089,3 +1089,22 @@ proptest! {
         }
     }
 }
+
+/// wire-format.md §1.5: the four request tags 4..=7 and their kinds map both ways,
+/// and a parsed request reports its message's tag.
+#[test]
+fn request_kinds_and_tags() {
+    for tag in 4u16..=7 {
+        let kind = RequestKind::from_tag(tag).unwrap();
+        assert_eq!(kind.tag(), tag);
+        let repr = RequestRepr {
+            control: tag == 5 || tag == 7,
+            token: (tag >= 6).then_some(1),
+            ..RequestRepr::EMPTY
+        };
+        let bytes = hex(&emit_request(&repr, &MessageRepr::EMPTY));
+        let msg = Message::new_checked(&bytes[..]).unwrap();
+        let req = Request::new_checked(&msg, false).unwrap();
+        assert_eq!((req.kind(), req.tag()), (kind, tag));
+    }
+}
