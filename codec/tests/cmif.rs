@@ -1108,3 +1108,34 @@ fn request_kinds_and_tags() {
         assert_eq!((req.kind(), req.tag()), (kind, tag));
     }
 }
+
+/// wire-format.md §2.1, §2.4, §2.6: a response's offsets and SFCO fields as read;
+/// the version is read, not assumed (Ex 9's reply with version 1), and a domain
+/// response has its out-header at `A`, SFCO after it.
+#[test]
+fn response_offsets_and_fields() {
+    let mut bytes = hex(EX9_REPLY);
+    bytes[20] = 1; // SFCO version (A + 4)
+    let msg = Message::new_checked(&bytes[..]).unwrap();
+    let resp = Response::new_checked(&msg, false).unwrap();
+    assert_eq!(resp.version(), 1);
+    assert!(resp.domain().is_none());
+    assert_eq!(
+        (resp.raw_offset(), resp.aligned_offset(), resp.payload_offset()),
+        (16, 16, 32)
+    );
+
+    let bytes = hex(EX10);
+    let msg = Message::new_checked(&bytes[..]).unwrap();
+    let resp = Response::new_checked(&msg, true).unwrap();
+    assert_eq!(resp.domain().unwrap().num_out_objects.get(), 1);
+    assert_eq!(
+        (
+            resp.raw_offset(),
+            resp.aligned_offset(),
+            resp.header_offset(),
+            resp.payload_offset()
+        ),
+        (8, 16, 32, 48)
+    );
+}
