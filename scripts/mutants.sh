@@ -18,7 +18,8 @@
 # --jobs. Everything runs under `nice -n 10`. Exclusions and their reasons are in
 # .cargo/mutants.toml; survivors are triaged in conformance/MUTANTS.md.
 #
-# Output: mutants.out/<part>-<k>/ per shard (cargo-mutants' own output: caught.txt,
+# A shard that finished is skipped when the script runs again, so an interrupted
+# run resumes. Output: mutants.out/<part>-<k>/ per shard (cargo-mutants' own output: caught.txt,
 # missed.txt, timeout.txt, unviable.txt, outcomes.json), then one summary line
 # per part:  <part>: <caught+timeout> killed of <viable> viable (<rate>%), <missed> missed
 # The rate counts every missed mutant, equivalent ones included; MUTANTS.md gives
@@ -38,6 +39,8 @@ run_part() {
   local k
   for ((k = 0; k < shards; k++)); do
     if [[ -n "${SHARD_ONLY:-}" && "$SHARD_ONLY" != "$k" ]]; then continue; fi
+    # A finished shard is not run again (delete mutants.out/ to start over).
+    if [[ -e "$out/$name-$k/done" ]]; then echo "==> $name shard $k/$shards: done before"; continue; fi
     echo "==> $name shard $k/$shards"
     mkdir -p "$out/$name-$k"
     # cargo-mutants exits 2 when mutants are missed, 3 on timeouts: not errors here.
@@ -46,6 +49,7 @@ run_part() {
         rc=$?
         if [[ $rc -ne 2 && $rc -ne 3 ]]; then echo "cargo mutants failed ($rc)"; exit "$rc"; fi
       }
+    touch "$out/$name-$k/done"
   done
 }
 
