@@ -664,6 +664,13 @@ def move_file():
         status="InvalidCombination", result="invalid", flags=["ConsumedOnFailure", "ResultRouting"],
         requires=["tls-buffer", "move-handles", "map-alias"],
         source="kernel-semantics.md §5.2 step 5; §5.4 (failure in steps 1-7: moves removed)")
+    rep("move-handles-reply-map-alias-exact-fit-consumes",
+        "As the previous test with 57 raw words, so that S's reply (header, special header, one move slot, one A, raw data: 64 words) fills its TLS buffer exactly: it still fits its own buffer, so the move handle is removed from S.",
+        M(type=2, move=["$sev"], a=[{"address": 0, "size": 0, "mode": 0}], raw=list(range(57))), [("sev", "S")],
+        [xcount("C", "$nC"), xhandle("S", "$sev", False), xcount("S", "$nS-1")],
+        status="InvalidCombination", result="invalid", flags=["ConsumedOnFailure", "ResultRouting"],
+        requires=["tls-buffer", "move-handles", "map-alias"],
+        source="kernel-semantics.md §5.2 steps 1, 5; §5.4 (failure in steps 1-7: moves removed unless SRC's own size check fails)")
     groups.append(G("reply-moves", "Move handles in replies.", t, source="kernel-semantics.md §5.2 step 9, §5.4"))
 
     return FILE("move-handles",
