@@ -1121,7 +1121,11 @@ fn response_offsets_and_fields() {
     assert_eq!(resp.version(), 1);
     assert!(resp.domain().is_none());
     assert_eq!(
-        (resp.raw_offset(), resp.aligned_offset(), resp.payload_offset()),
+        (
+            resp.raw_offset(),
+            resp.aligned_offset(),
+            resp.payload_offset()
+        ),
         (16, 16, 32)
     );
 
@@ -1138,4 +1142,27 @@ fn response_offsets_and_fields() {
         ),
         (8, 16, 32, 48)
     );
+}
+
+/// wire-format.md §2.1: the padding before the CMIF data is `align_up(R, 16) − R`,
+/// for each of the four raw-data offsets modulo 16.
+#[test]
+fn padding_for_each_raw_offset() {
+    use hipc::{Header, Layout, SpecialHeader};
+    // (special header word or none, R, padding)
+    for (special, r, pad) in [
+        (None, 8, 8),
+        (Some(0), 12, 4),
+        (Some(1 << 1), 16, 0),
+        (Some(2 << 1), 20, 12),
+    ] {
+        let word1 = 8 | u32::from(special.is_some()) << 31;
+        let layout = Layout::new(
+            Header::from_words(4, word1),
+            SpecialHeader::from_word(special.unwrap_or(0)),
+        );
+        assert_eq!(layout.raw().start, r);
+        assert_eq!(cmif::padding(&layout), pad, "R = {r}");
+        assert_eq!(cmif::aligned_offset(&layout), r + pad, "R = {r}");
+    }
 }

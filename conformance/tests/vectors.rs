@@ -1,9 +1,9 @@
 //! The vector corpus (`vectors/` at the workspace root) as `cargo test` tests: one
 //! libtest trial per vector, named `<file-stem>::<id>`, run against the reference
-//! model kernel (a test only the Atmosphère model can run, on that one). A test the
-//! model skips (a missing capability) is reported ignored,
-//! with the reason; a malformed file or test is a failing trial named
-//! after the file (and the test id when known).
+//! model kernel (a test only the Atmosphère model can run, on that one). A test
+//! neither model runs (a missing capability) fails with the reason: every vector
+//! must check the model. A malformed file or test is a failing trial named after
+//! the file (and the test id when known).
 //!
 //! `cargo test -p hipc-conformance --test vectors -- pid` runs the vectors whose name
 //! contains `pid`; `-- --list` lists them.
@@ -70,9 +70,12 @@ fn main() {
                 }
                 match outcome.status {
                     Status::Passed => Ok(Completion::Completed),
-                    Status::Skipped => {
-                        Ok(Completion::ignored_with(outcome.reason.unwrap_or_default()))
-                    }
+                    // A vector that neither model runs checks nothing: an error
+                    // (a capability the model stopped declaring, say).
+                    Status::Skipped => Err(Failed::from(format!(
+                        "neither the official nor the Atmosphère model runs this vector: {}",
+                        outcome.reason.unwrap_or_default()
+                    ))),
                     Status::Failed => Err(Failed::from(plain::failure_block(&outcome))),
                 }
             }));
