@@ -327,6 +327,15 @@ def pointer_modes():
                 xmem("S", PG + 0xFF0, rep(0, 0x10))],
                setup_cs([(0, D(1, 0x10))], extra=[mem("S", PG, 0x1000)]), ptr, flags=["Packing"],
                source="%s; %s step 9 (the X data copied byte for byte)" % (S32, "%s §4.3" % KS), scenario="33"))
+    t.append(T(I("m2-whole-page-over-fill"),
+               "As the previous test with S's page filled with 0xee beforehand: the X replaces the whole page, so it holds D(1, 0x10) and zeros, start, middle and end, and none of the fill",
+               [send(M(type=4, x=[Xd(0, CH, 0x1000)])), recv(S2(PG, 0x1000)),
+                xmsg(P(type=4, x=[Xd(0, PG, 0x1000)], rlc=0)),
+                xmem("S", PG, D(1, 0x10) + rep(0, 0x10)),
+                xmem("S", PG + 0x800, rep(0, 0x10)),
+                xmem("S", PG + 0xFF0, rep(0, 0x10))],
+               setup_cs([(0, D(1, 0x10))], extra=[mem("S", PG, 0x1000, fill=0xEE)]), ptr, flags=["Packing"],
+               source="%s; %s step 9 (the X data copied byte for byte)" % (S32, "%s §4.3" % KS), scenario="33"))
     groups.append(G("mode 2 (single buffer)",
                     "One entry, filled sequentially; each X starts at the next 16-byte boundary; the index is ignored.",
                     t, source=S32))
