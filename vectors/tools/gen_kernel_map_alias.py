@@ -496,6 +496,23 @@ def map_alias_copyback():
                 c_restored(CH + 0x1000)],
                su(), RQ, result="invalid", flags=["CopyBack"], source="%s (user read+write, else 0xD401); %s step 4" % (S7, S44),
                scenario="52"))
+    t.append(T(I("b-aligned-within-page"),
+               "B at a page boundary, 0x800 bytes (one partial page, the start aligned): S writes the last 16 bytes of the buffer and the 16 after it; after the reply the tail copy brings back the buffer's 0x800 bytes and nothing after them",
+               flow(M(type=4, b=[Bd(CH + 0x1000, 0x800, 0)]), P(type=4, b=[Bd("$m", 0x800, 0)], rlc=0),
+                    during=[mapping("S", "$m", page_offset=0, data=Z16),
+                            write("S", "$m+0x7f0", rep(0xAB, 0x10)), write("S", "$m+0x800", rep(0xCD, 0x10))],
+                    after=[xmem("C", CH + 0x1000, Z16, comment="bytes S did not write: fill"),
+                           xmem("C", CH + 0x17F0, rep(0xAB, 0x10) + F16)]),
+               su(), RQ, flags=["CopyBack", "PartialPages"], source="%s (tail: the start is page-aligned)" % S7,
+               scenario="52"))
+    t.append(T(I("a-read-only-not-copied-back"),
+               "A at page + 0x100, 0x2000 bytes, on read-only memory (an A needs only read permission): the reply succeeds, as A buffers are never copied back (a copy would need write permission), and C's bytes are unchanged",
+               flow(M(type=4, a=[Bd(A0, 0x2000, 0)]), P(type=4, a=[Bd("$m", 0x2000, 0)], rlc=0),
+                    during=[mapping("S", "$m", state="Ipc", permission="r", page_offset=0x100, data=D(1, 0x10))],
+                    after=[xmem("C", A0, D(1, 0x10)), xmem("C", CH + 0x30F0, D(3, 0x10) + F16)]),
+               SU(memory=[mem("C", CH, 0x6000, permission="r", fill=FILL, contents=geo_w),
+                          mem("S", SH, 0x2000, fill=0xEE)]),
+               RQ, flags=["PartialPages"], source="%s (A buffers are never copied back)" % S7, scenario="52"))
     groups.append(G("partial pages and copy-back", "Fresh partial pages (fill for B, client bytes for A/W), shared full pages, copy-back of B/W head and tail at the reply.",
                     t, source=S5))
 
@@ -640,6 +657,21 @@ def map_alias_errors():
                 xmem("C", CH + 0x2000, rep(0x33, 0x10), comment="shared middle page carries S's write"),
                 c_restored(CH + 0x2000)],
                su(), RQ, result="invalid", flags=["ReplyMapAlias", "Rollback"], source="%s §5.2 steps 5, 7, §5.4" % KS,
+               scenario="57"))
+    t.append(T(I("reply-server-range-relent"),
+               "S receives C's B buffer (0x1000 bytes) and, from its second thread S2, lends that mapping on as an A buffer to T, which receives it: S's range is now IPC-locked. S then replies to C: the unmap of step 13 finds the range with an attribute, so C gets InvalidCurrentMemory",
+               [send(M(type=4, b=[Bd(B1, 0x1000, 0)])), recv(ZERO),
+                xmsg(P(type=4, b=[Bd("$m", 0x1000, 0)], rlc=0)),
+                send(M(type=4, a=[Bd("$m", 0x1000, 0)]), thread="S2", session="$t.client",
+                     comment="S2 lends S's alias mapping on to T"),
+                recv(ZERO, thread="T", handles=["$t.server"]),
+                xmsg(P(type=4, a=[Bd("$n", 0x1000, 0)], rlc=0), thread="T"),
+                mapping("S", "$m", state="Ipc", permission="r", attributes=IPCLOCKED,
+                        comment="S's range, lent as an A: read-only and IPC-locked"),
+                reply(), client("InvalidCurrentMemory")],
+               su(procs=("C", "S", "T"), threads=[("S2", "S")], sessions=(("s", "S", "C"), ("t", "T", "S"))),
+               RQ + ["threads"], result="invalid", flags=["Rollback"],
+               source="%s §5.2 step 13 (the server range must be in the IPC state, user-readable, with no attribute, else 0xD401)" % KS,
                scenario="57"))
     groups.append(G("map-alias in a reply", "Replies may not carry A/B/W: InvalidCombination to the client, success to the server, mappings undone.",
                     t, source="%s §5.2 step 5" % KS))
