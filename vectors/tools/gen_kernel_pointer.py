@@ -944,6 +944,15 @@ def pointer_errors():
                 poll()],
                setup_cs(cc, **ev), rq + ["copy-handles"], result="invalid", flags=["Rollback", "Broken"],
                source=sc("46d"), scenario="46d"))
+    t.append(T(I("handle-rollback-request-fills-buffer"),
+               "46d with 58 raw words, so that C's request (header, special header, one copy slot, one X, raw data: 64 words) is exactly as large as S's TLS buffer: the copied header still fits it, so the handle copied into S's table is removed again when the X fails (the §4.7 quirk needs a MessageSize larger than the buffer)",
+               [count("S", "$n"),
+                send(M(type=4, copy=["$ev"], x=xs, raw=list(range(58)))), broken(msg=ZERO), client("OutOfResource"),
+                xcount("S", "$n", comment="the copied handle was removed (§4.7 server handle table)"),
+                xhandle("C", "$ev", True)],
+               setup_cs(cc, **ev), rq + ["copy-handles"], result="invalid", flags=["Rollback", "Broken"],
+               source="%s §4.7 (server handle table; the quirk only when MessageSize is larger than the buffer)" % KS,
+               scenario="46d"))
     t.append(T(I("handle-rollback-not-broken"),
                "46d with S's list at word 60 (mode 0): same failure, not broken: S keeps waiting, its handle count is unchanged and its header words restored",
                [count("S", "$n"), send(M(type=4, copy=["$ev"], x=xs)), poll(msg=M(rlo=60)),
