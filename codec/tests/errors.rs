@@ -723,3 +723,23 @@ fn most_raw_words_then_a_field_too_large() {
         },
     );
 }
+
+// wire-format.md §1.13: two sections over the limit at once are refused too,
+// naming the first in wire order (16 copy handles and 16 move handles).
+#[test]
+fn too_many_handles_in_two_sections() {
+    let sixteen = handles(&[0; 16]);
+    let repr = MessageRepr {
+        copy_handles: &sixteen,
+        move_handles: &sixteen,
+        ..MessageRepr::EMPTY
+    };
+    emit_fails(
+        &repr,
+        Error::TooManyItems {
+            section: Section::CopyHandles,
+            count: 16,
+            max: 15,
+        },
+    );
+}
