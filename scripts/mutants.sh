@@ -19,7 +19,9 @@
 # .cargo/mutants.toml; survivors are triaged in conformance/MUTANTS.md.
 #
 # A shard that finished is skipped when the script runs again, so an interrupted
-# run resumes. Output: mutants.out/<part>-<k>/ per shard (cargo-mutants' own output: caught.txt,
+# run resumes. Shards are round-robin over cargo-mutants' list of mutants: they are
+# disjoint only while that list stays the same, so do not change the code or
+# .cargo/mutants.toml between the shards of one run. Output: mutants.out/<part>-<k>/ per shard (cargo-mutants' own output: caught.txt,
 # missed.txt, timeout.txt, unviable.txt, outcomes.json), then one summary line
 # per part:  <part>: <caught+timeout> killed of <viable> viable (<rate>%), <missed> missed
 # The rate counts every missed mutant, equivalent ones included; MUTANTS.md gives
