@@ -724,22 +724,62 @@ fn most_raw_words_then_a_field_too_large() {
     );
 }
 
-// wire-format.md §1.13: two sections over the limit at once are refused too,
-// naming the first in wire order (16 copy handles and 16 move handles).
+// wire-format.md §1.13: any two sections over the limit at once are refused too,
+// naming the first in wire order.
 #[test]
-fn too_many_handles_in_two_sections() {
-    let sixteen = handles(&[0; 16]);
+fn too_many_items_in_two_sections() {
+    let hs = handles(&[0; 16]);
+    let xs = vec![PointerDescriptor::default(); 16];
+    let bs = vec![BufferDescriptor::default(); 16];
+    let sections = [
+        Section::CopyHandles,
+        Section::MoveHandles,
+        Section::X,
+        Section::A,
+        Section::B,
+        Section::W,
+    ];
+    for first in 0..sections.len() {
+        for second in first + 1..sections.len() {
+            let mut repr = MessageRepr::EMPTY;
+            for i in [first, second] {
+                match i {
+                    0 => repr.copy_handles = &hs,
+                    1 => repr.move_handles = &hs,
+                    2 => repr.x = &xs,
+                    3 => repr.a = &bs,
+                    4 => repr.b = &bs,
+                    _ => repr.w = &bs,
+                }
+            }
+            emit_fails(
+                &repr,
+                Error::TooManyItems {
+                    section: sections[first],
+                    count: 16,
+                    max: 15,
+                },
+            );
+        }
+    }
+}
+
+// wire-format.md §1.4, §1.7: a receive-list offset of 2047 fits its 11 bits, so
+// with a receive list whose entries do not match its count the error names the
+// entries, not the offset.
+#[test]
+fn largest_offset_then_entries_mismatch() {
     let repr = MessageRepr {
-        copy_handles: &sixteen,
-        move_handles: &sixteen,
+        recv_list_offset: 2047,
+        recv_list_count: 2,
         ..MessageRepr::EMPTY
     };
     emit_fails(
         &repr,
-        Error::TooManyItems {
-            section: Section::CopyHandles,
-            count: 16,
-            max: 15,
+        Error::RecvListEntriesMismatch {
+            count: 2,
+            expected: 1,
+            given: 0,
         },
     );
 }
