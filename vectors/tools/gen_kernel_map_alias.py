@@ -611,6 +611,11 @@ def map_alias_errors():
                fail_flow(M(type=4, a=[Bd(CH, 0x10000, 0)]), "InvalidCurrentMemory"),
                SU(memory=[mem("C", CH, 0x10000, state="Shared")], alias={"S": 0x10000}), AR, result="invalid",
                flags=["AddressSpace", "Broken"], source="%s §4.4 step 6" % KS, scenario="56"))
+    t.append(T(I("size-above-4gib"),
+               "An A of 0x100001000 bytes (size bits 32..35 in word 2 set) at C's heap, of which only 0x6000 bytes exist: the kernel reads all 36 size bits, so the range runs far past C's memory: InvalidCurrentMemory",
+               fail_flow(M(type=4, a=[Bd(CH, 0x100001000, 0)]), "InvalidCurrentMemory", after=[c_restored(CH)]),
+               su(), RQ, result="invalid", flags=["Broken"],
+               source="%s §2.6 (size bits 32..35 in word 2); %s step 3" % (KS, S44), scenario="56"))
     t.append(T(I("alias-guard-pages"),
                "S's alias region is 16 pages (0x10000 bytes); an A of 15 pages (0xf000 bytes, page-aligned) is smaller than the region but cannot be mapped with a guard page on each side: OutOfAddressSpace",
                fail_flow(M(type=4, a=[Bd(CH, 0xF000, 0)]), "OutOfAddressSpace", after=[c_restored(CH)]),
