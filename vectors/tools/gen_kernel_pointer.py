@@ -915,6 +915,12 @@ def pointer_errors():
                "S's list at word 4, entry of 0x10 bytes; C sends two X of 0x10: the first fits (cursor 4, not past), the second overflows with cursor 6 > 4: broken",
                fail_steps(M(type=4, x=xs2), M(rlc=2, rlo=4, c=[Cd(SH, 0x10)]), "OutOfResource"),
                setup_cs(cc2), rq + rlo, result="invalid", flags=["Broken"], source=S46, scenario=None))
+    t.append(T(I("route-second-x-boundary-equal"),
+               "S's list at word 6, entry of 0x10 bytes; C sends two X of 0x10: the second (words 4..5) overflows with cursor 6, which is not > 6: not broken, S keeps waiting with its header restored",
+               fail_steps(M(type=4, x=xs2), M(rlc=2, rlo=6, c=[Cd(SH, 0x10)]), "OutOfResource", broken_=False)
+               + [words([0, 0x00600800])],
+               setup_cs(cc2), rq + rlo, result="invalid", flags=["NotBroken", "Boundary"], source=S46,
+               scenario=None))
     t.append(T(I("route-memory-not-broken"),
                "S's list at word 40; C's X source is unmapped: InvalidCurrentMemory to C, not broken: S keeps waiting, header restored",
                fail_steps(M(type=4, x=[Xd(0, UNMAPPED, 0x10)]), M(rlc=2, rlo=40, c=[Cd(SH, 0x100)]),
