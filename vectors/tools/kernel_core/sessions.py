@@ -344,6 +344,17 @@ def mk_tests():
                 send(M(type=1), expect="SessionClosed")],
                result="invalid", flags=["Closure"], requires=["tls-buffer", "session-close"],
                source="kernel-semantics.md §8 #71; §4.1 step 3; §6.4", scenario="71"))
+    t.append(T("sessions-close-pseudo-handles",
+               "C closes the pseudo-handles 0xffff8001 (current process) and 0xffff8000 (current thread): each close succeeds and removes nothing; C's session still works.",
+               [count("C", "$nC"),
+                close("C", "0xffff8001", result="Success"),
+                close("C", "0xffff8000", result="Success"),
+                xcount("C", "$nC"),
+                send(M(type=1)),
+                recv(),
+                reply(M(type=2)),
+                client("Success")],
+               source="kernel-semantics.md §2.10 (Remove of a pseudo-handle does nothing and reports nothing)"))
     groups.append(G("closure", "Closing either end of a session. Decision: a synchronous client closing its own handle while blocked in SendSyncRequest is not tested (§8 #70 names the async client; whether the in-flight call keeps the session open is not stated).", t, source="kernel-semantics.md §6.4"))
 
     # ------------------------------------------------------------------ async
