@@ -783,3 +783,38 @@ fn largest_offset_then_entries_mismatch() {
         },
     );
 }
+
+// wire-format.md §1.4: header reserved bits that set every bit outside the field
+// (and none inside) are refused like any other.
+#[test]
+fn header_reserved_all_outside() {
+    let value = !0x000F_C000u32;
+    let repr = MessageRepr {
+        header_reserved: value,
+        ..MessageRepr::EMPTY
+    };
+    emit_fails(
+        &repr,
+        Error::BitsOutsideField {
+            field: FieldPath {
+                section: None,
+                index: None,
+                field: Field::HeaderReserved,
+            },
+            value,
+            mask: 0x000F_C000,
+        },
+    );
+}
+
+// Error::at on a reserved-bits error: it names the item too.
+#[test]
+fn error_at_names_the_item_of_a_reserved_bits_error() {
+    let e = BufferDescriptor::new(0, 0, 0)
+        .unwrap()
+        .with_reserved(1)
+        .unwrap_err();
+    assert!(matches!(e, Error::BitsOutsideField { .. }), "{e:?}");
+    let e = e.at(Section::A, 1);
+    assert!(e.to_string().starts_with("a[1].reserved"), "{e}");
+}

@@ -317,6 +317,14 @@ def pointer_modes():
                 xmem("S", SH, ds1[0])],
                setup_cs(cc1), ptr, flags=["SunriseDivergence"], source="%s §2.8, §7 #14" % KS,
                scenario="33"))
+    SHI = 0x3A20000000  # S memory above 4 GiB: entry address bits 32..38 set (word 1 bits 0..6)
+    t.append(T(I("m2-entry-above-4gib"),
+               "Mode 2, entry at 0x3a20000000 (address bits 32..38 in word 1 of the entry), 0x100 bytes; one X of 0x10: the kernel reads the entry's 39-bit address and places the data there",
+               [send(M(type=4, x=xs1)), recv(S2(SHI, 0x100)),
+                xmsg(P(type=4, x=[Xd(0, SHI, 0x10)], rlc=0)),
+                xmem("S", SHI, ds1[0])],
+               setup_cs(cc1, extra=[mem("S", SHI, 0x1000, fill=0xEE)]), ptr, flags=["Packing"],
+               source="%s §2.8 (entry address bits 32..38); %s" % (KS, S32), scenario="33"))
     PG = SH + 0x10000  # a page of S's that nothing has written yet
     t.append(T(I("m2-whole-page"),
                "Mode 2, entry (a page of S's never written, 0x1000), one X of a whole page whose first 16 bytes are D(1, 0x10) and the rest zeros: S's page holds exactly those bytes, start, middle and end",
