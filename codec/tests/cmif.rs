@@ -1104,7 +1104,7 @@ fn request_kinds_and_tags() {
         };
         let bytes = hex(&emit_request(&repr, &MessageRepr::EMPTY));
         let msg = Message::new_checked(&bytes[..]).unwrap();
-        let req = Request::new_checked(&msg, false).unwrap();
+        let req = Request::new_checked(&msg, Session::Plain).unwrap();
         assert_eq!((req.kind(), req.tag()), (kind, tag));
     }
 }
@@ -1117,7 +1117,7 @@ fn response_offsets_and_fields() {
     let mut bytes = hex(EX9_REPLY);
     bytes[20] = 1; // SFCO version (A + 4)
     let msg = Message::new_checked(&bytes[..]).unwrap();
-    let resp = Response::new_checked(&msg, false).unwrap();
+    let resp = Response::new_checked(&msg, Session::Plain).unwrap();
     assert_eq!(resp.version(), 1);
     assert!(resp.domain().is_none());
     assert_eq!(
@@ -1131,7 +1131,7 @@ fn response_offsets_and_fields() {
 
     let bytes = hex(EX10);
     let msg = Message::new_checked(&bytes[..]).unwrap();
-    let resp = Response::new_checked(&msg, true).unwrap();
+    let resp = Response::new_checked(&msg, Session::Domain).unwrap();
     assert_eq!(resp.domain().unwrap().num_out_objects.get(), 1);
     assert_eq!(
         (

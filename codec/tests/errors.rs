@@ -810,7 +810,7 @@ fn header_reserved_all_outside() {
 // Error::at on a reserved-bits error: it names the item too.
 #[test]
 fn error_at_names_the_item_of_a_reserved_bits_error() {
-    let e = BufferDescriptor::new(0, 0, 0)
+    let e = BufferDescriptor::new(0, 0, BufferAttribute::Ipc)
         .unwrap()
         .with_reserved(1)
         .unwrap_err();
