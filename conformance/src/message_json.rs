@@ -735,7 +735,6 @@ impl fmt::Display for Loc<'_> {
     }
 }
 
-/// An object whose keys have been checked: no unknown key, no duplicate.
 /// The keys of the message JSON (message-json.md), in the order they are written.
 pub(crate) const MESSAGE_KEYS: &[&str] = &[
     "type",
@@ -755,6 +754,7 @@ pub(crate) const MESSAGE_KEYS: &[&str] = &[
     "reserved",
 ];
 
+/// An object whose keys have been checked: no unknown key, no duplicate.
 pub(crate) struct Obj<'t, 'l> {
     entries: &'t [(String, Json)],
     loc: &'l Loc<'l>,

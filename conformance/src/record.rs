@@ -488,23 +488,6 @@ fn expr_json(e: &Expr) -> Value {
 /// The canonical rank of a key of the vector format (then alphabetical), given the
 /// key of the object (or array) that holds it.
 fn key_rank(parent: Option<&str>, key: &str) -> usize {
-    const MESSAGE: &[&str] = &[
-        "type",
-        "pid",
-        "copy_handles",
-        "move_handles",
-        "x",
-        "a",
-        "b",
-        "w",
-        "raw_words",
-        "recv_list_count",
-        "c",
-        "special_header",
-        "recv_list_offset",
-        "trailing_bytes",
-        "reserved",
-    ];
     const ITEM: &[&str] = &["index", "address", "size", "mode", "reserved"];
     const RECORDED_FROM: &[&str] = &["kernel", "version", "date"];
     const NAMED: &[&str] = &["name", "process", "kind", "server", "client"];
@@ -516,7 +499,7 @@ fn key_rank(parent: Option<&str>, key: &str) -> usize {
     let special: Option<&[&str]> = match parent {
         Some("groups") => Some(GROUP),
         Some("tests") => Some(TEST),
-        Some("message") => Some(MESSAGE),
+        Some("message") => Some(crate::message_json::MESSAGE_KEYS),
         Some("x" | "a" | "b" | "w" | "c") => Some(ITEM),
         Some("recorded_from") => Some(RECORDED_FROM),
         Some("events" | "sessions" | "threads") => Some(NAMED),
