@@ -42,9 +42,9 @@ fn load_error_trial(error: LoadError) -> Trial {
     })
 }
 
-fn run_on(mut kernel: ModelKernel, file: &VectorFile, test: &Test) -> TestOutcome {
+fn run_on(kernel: &mut ModelKernel, file: &VectorFile, test: &Test) -> TestOutcome {
     let info = kernel.info();
-    run_one(&mut kernel, &info, file, test)
+    run_one(kernel, &info, file, test)
 }
 
 fn main() {
@@ -64,9 +64,25 @@ fn main() {
                 // official model skips (the Atmosphère PID passthrough, kernel-semantics.md
                 // §9 PID passthrough) runs on the Atmosphère model instead, so that every
                 // vector checks the model (scripts/mutants.sh relies on it).
-                let mut outcome = run_on(ModelKernel::new(), &file, &test);
+                let mut kernel = ModelKernel::new();
+                let mut outcome = run_on(&mut kernel, &file, &test);
                 if outcome.status == Status::Skipped {
-                    outcome = run_on(ModelKernel::atmosphere(), &file, &test);
+                    kernel = ModelKernel::atmosphere();
+                    outcome = run_on(&mut kernel, &file, &test);
+                }
+                // Again on the same kernel: `hipc run` replays the corpus on one
+                // kernel, reset before each vector, so what a vector left behind
+                // must not change the next one's outcome (kernel-semantics.md
+                // §6.4: closing everything frees everything).
+                let again = run_on(&mut kernel, &file, &test);
+                if again.status != outcome.status || again.failure != outcome.failure {
+                    return Err(Failed::from(format!(
+                        "run again on the same kernel after its reset, the vector gives \
+                         another outcome: {:?} then {:?}\n{}",
+                        outcome.status,
+                        again.status,
+                        plain::failure_block(&again)
+                    )));
                 }
                 match outcome.status {
                     Status::Passed => Ok(Completion::Completed),
