@@ -385,6 +385,17 @@ def mk_tests():
                 access("C", UB_C, 0x1000, True, True)],
                setup=amem, flags=["Async"], requires=["tls-buffer"] + ASYNC,
                source="kernel-semantics.md §6.6"))
+    t.append(T("sessions-async-event-wait",
+               "C waits on its async request's event with ReplyAndReceive: TimedOut before S replies; after the reply the event is a signaled object that is not a session, so the wait returns Success with out_index 0.",
+               [send_async(M(type=1, raw=[1, 2]), buffer=ub(UB_C, 0x1000)),
+                rar(thread="C", handles=["$aev"], result="TimedOut",
+                    comment="the event is not signaled yet: the poll times out"),
+                recv(),
+                reply(M(type=2, raw=[9])),
+                rar(thread="C", handles=["$aev"], result="Success", out_index=0,
+                    comment="the completed request signaled the event")],
+               setup=amem, flags=["Async"], requires=["tls-buffer"] + ASYNC,
+               source="kernel-semantics.md §6.3 steps 5, 6; §6.6"))
     t.append(T("sessions-async-receive-failure-null-header",
                "An async request that fails its own size check at receive time: S keeps waiting; C's event is signaled and its buffer holds a null header followed by 0xe801.",
                [send_async(hexs=le(1, 1023), buffer=ub(UB_C, 0x1000)),
