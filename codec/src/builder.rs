@@ -149,6 +149,15 @@ impl<'a> MessageBuilder<'a> {
         self
     }
 
+    /// Keeps `result`'s error, if any, as the first error (the layer builders'
+    /// checks of their own items go through here).
+    pub(crate) fn keep(self, result: Result<(), Error>) -> Self {
+        match result {
+            Ok(()) => self,
+            Err(error) => self.fail(error),
+        }
+    }
+
     /// Runs `add` (check an item, push it) and keeps its error if it fails.
     fn add(mut self, add: impl FnOnce(&mut Self) -> Result<(), Error>) -> Self {
         if let Err(error) = add(&mut self) {

@@ -42,27 +42,9 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value, json};
 
 use crate::kernel::{Kernel, KernelInfo, ProcessRef, RequestStatus, ResultCode, SendOutcome};
-use crate::message_json::MessageJson;
+use crate::message_json::{MESSAGE_KEYS, MessageJson};
 use crate::runner::scenario::{Call, Run, StepObserver, record_kernel_test, skip_reason};
 use crate::vector::{BufferDecl, Expr, FileKind, KernelTest, Step, Test, load_value};
-
-/// The keys of a message pattern in kernel vectors (`vector::MessagePattern`).
-const PATTERN_KEYS: &[&str] = &[
-    "type",
-    "pid",
-    "copy_handles",
-    "move_handles",
-    "x",
-    "a",
-    "b",
-    "w",
-    "raw_words",
-    "recv_list_count",
-    "c",
-    "special_header",
-    "recv_list_offset",
-    "reserved",
-];
 
 /// The name of a result as a vector writes it.
 pub fn result_json(code: ResultCode) -> Value {
@@ -443,8 +425,9 @@ impl<'t> Recorder<'t> {
         let Some(map) = value.as_object_mut() else {
             return value;
         };
-        // Only the keys a kernel vector's message pattern knows.
-        map.retain(|k, _| PATTERN_KEYS.contains(&k.as_str()));
+        // The message JSON's keys but `trailing_bytes`: what follows the message
+        // in the buffer is not part of what was delivered.
+        map.retain(|k, _| k != "trailing_bytes" && MESSAGE_KEYS.contains(&k.as_str()));
         if let Some(owner) = message.pid.and_then(|pid| run.process_with_pid(pid)) {
             map.insert("pid".into(), Value::String(format!("$pid.{owner}")));
         }
@@ -499,7 +482,7 @@ fn key_rank(parent: Option<&str>, key: &str) -> usize {
     let special: Option<&[&str]> = match parent {
         Some("groups") => Some(GROUP),
         Some("tests") => Some(TEST),
-        Some("message") => Some(crate::message_json::MESSAGE_KEYS),
+        Some("message") => Some(MESSAGE_KEYS),
         Some("x" | "a" | "b" | "w" | "c") => Some(ITEM),
         Some("recorded_from") => Some(RECORDED_FROM),
         Some("events" | "sessions" | "threads") => Some(NAMED),

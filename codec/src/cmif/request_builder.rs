@@ -122,9 +122,7 @@ impl<'a> RequestBuilder<'a> {
     }
     /// Keeps `result`'s error, if any, as the builder's first error.
     fn check(mut self, result: Result<(), Error>) -> Self {
-        if let Err(error) = result {
-            self.message = self.message.fail(error);
-        }
+        self.message = self.message.keep(result);
         self
     }
     /// Sends a PID slot (`send_pid`); the kernel writes the sender's process id.

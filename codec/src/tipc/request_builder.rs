@@ -40,9 +40,8 @@ impl<'a> RequestBuilder<'a> {
     }
     /// The in-data: any plain-old-data value, borrowed.
     pub fn in_data<T: IntoBytes + Immutable + ?Sized>(mut self, data: &'a T) -> Self {
-        if let Err(error) = set_once(&mut self.in_data, data.as_bytes(), "in_data") {
-            self.message = self.message.fail(error);
-        }
+        let set = set_once(&mut self.in_data, data.as_bytes(), "in_data");
+        self.message = self.message.keep(set);
         self
     }
     /// Sends a PID slot; the kernel writes the sender's process id.

@@ -43,9 +43,7 @@ impl<'a> ResponseBuilder<'a> {
     }
     /// Keeps `result`'s error, if any, as the builder's first error.
     fn check(mut self, result: Result<(), Error>) -> Self {
-        if let Err(error) = result {
-            self.message = self.message.fail(error);
-        }
+        self.message = self.message.keep(result);
         self
     }
     /// The out-data: any plain-old-data value, borrowed.
