@@ -21,11 +21,12 @@ use std::time::Duration;
 use hipc_conformance::cli::run::{KernelChoice, run_files};
 use hipc_conformance::explore::decoder_run::DecoderExplorer;
 use hipc_conformance::explore::kernel_run::{KernelExplorer, Limits};
-use hipc_conformance::kernel::Kernel;
+use hipc_conformance::kernel::{Capability, Kernel};
 use hipc_conformance::model::{Fault, Flavour, ModelKernel};
 use hipc_conformance::protocol::client::{ProcessKernel, ProcessKernelConfig};
 use hipc_conformance::runner::Status;
 use hipc_conformance::vector::load_file;
+use hipc_conformance::vector::uses::capabilities_used;
 
 const HIPC: &str = env!("CARGO_BIN_EXE_hipc");
 
@@ -101,6 +102,16 @@ fn faults_are_found_and_minimized_to_vectors_that_fail_only_on_them() {
             "{name}: fails on the model"
         );
         assert!(found.steps <= 12, "{name}: {} steps", found.steps);
+        // It requires what its steps use, not everything the model declares: a
+        // kernel lacking the rest still runs it.
+        let file: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let test = &file["groups"][0]["tests"][0];
+        let requires: Vec<Capability> = serde_json::from_value(test["requires"].clone()).unwrap();
+        assert_eq!(requires, capabilities_used(test), "{name}");
+        assert!(
+            requires.len() < ModelKernel::new().info().capabilities.len() - 4,
+            "{name}: requires {requires:?}"
+        );
     }
 }
 

@@ -237,28 +237,53 @@ pub mod server_selector {
     pub const RECEIVED: u32 = 9;
 }
 
-/// The model with the world of `spec` but its chosen pages, built once per
-/// (alias size, capacity) pair and cloned: building it is most of a case's cost,
-/// cloning a fraction.
-fn base_world(spec: &FuzzWorldSpec) -> (ModelKernel, FuzzWorld) {
+/// How many worlds with their chosen pages [`world_for`] keeps. A fuzzer mutates
+/// the messages far more often than the pages, so most cases find theirs.
+const WORLD_CACHE: usize = 64;
+
+/// The model with the world of `spec`, cloned from a cache: building the world was
+/// a third of a case's cost and mapping the chosen pages another tenth, a clone is
+/// a fraction of either. A world missing from the cache is its base world (one per
+/// alias size and handle capacity, kept for good) with the pages mapped; the most
+/// recent [`WORLD_CACHE`] of those are kept.
+fn world_for(spec: &FuzzWorldSpec) -> (ModelKernel, FuzzWorld) {
+    type Cached = Vec<(FuzzWorldSpec, ModelKernel, FuzzWorld)>;
     thread_local! {
-        static BASES: RefCell<Vec<(FuzzWorldSpec, ModelKernel, FuzzWorld)>> =
-            const { RefCell::new(Vec::new()) };
+        static BASES: RefCell<Cached> = const { RefCell::new(Vec::new()) };
+        static WORLDS: RefCell<Cached> = const { RefCell::new(Vec::new()) };
     }
-    let key = FuzzWorldSpec {
+    let find = |cache: &Cached, spec: &FuzzWorldSpec| {
+        cache
+            .iter()
+            .find(|(s, _, _)| s == spec)
+            .map(|(_, k, w)| (k.clone(), *w))
+    };
+    if let Some(hit) = WORLDS.with(|worlds| find(&worlds.borrow(), spec)) {
+        return hit;
+    }
+    let base = FuzzWorldSpec {
         pages: Default::default(),
         ..*spec
     };
-    BASES.with(|bases| {
+    let (mut k, w) = BASES.with(|bases| {
         let mut bases = bases.borrow_mut();
-        if let Some((_, k, w)) = bases.iter().find(|(s, _, _)| *s == key) {
-            return (k.clone(), *w);
+        find(&bases, &base).unwrap_or_else(|| {
+            let mut k = ModelKernel::new();
+            let w = FuzzWorld::build_base(&mut k, &base).expect("the model builds the fuzz world");
+            bases.push((base, k.clone(), w));
+            (k, w)
+        })
+    });
+    w.map_pages(&mut k, &spec.pages)
+        .expect("the model maps the chosen pages");
+    WORLDS.with(|worlds| {
+        let mut worlds = worlds.borrow_mut();
+        if worlds.len() == WORLD_CACHE {
+            worlds.remove(0);
         }
-        let mut k = ModelKernel::new();
-        let w = FuzzWorld::build_base(&mut k, &key).expect("the model builds the fuzz world");
-        bases.push((key, k.clone(), w));
-        (k, w)
-    })
+        worlds.push((*spec, k.clone(), w));
+    });
+    (k, w)
 }
 
 /// The processes, threads and handles of one case: the shared fuzz world
@@ -292,9 +317,7 @@ impl World {
             small_alias: case.small_alias,
             server_capacity: case.server_capacity.map(|n| n % 4),
         };
-        let (mut k, w) = base_world(&spec);
-        w.map_pages(&mut k, &spec.pages)
-            .expect("the model maps the chosen pages");
+        let (k, w) = world_for(&spec);
         World {
             k,
             c: w.c,

@@ -12,10 +12,12 @@ use serde_json::{Value, json};
 
 use super::final_state::FinalState;
 use super::scenario::{Allowed, generate};
+use super::set;
 use crate::kernel::{Capability, Kernel};
 use crate::record::{Recorded, record_test};
 use crate::runner::scenario::record_kernel_test;
 use crate::vector::load::load_kernel_test;
+use crate::vector::uses::capabilities_used;
 use crate::vector::{FileKind, Group, KernelTest, Source, Test, VectorFile};
 
 /// The flag every explored vector carries, and what the file's notes say of it.
@@ -50,30 +52,26 @@ impl Case {
     }
 }
 
-/// Capabilities the runner derives from a test itself (vectors/README.md
-/// "Capabilities"), never listed in `requires`.
-const DERIVED: [Capability; 4] = [
-    Capability::TlsBuffer,
-    Capability::UserBuffer,
-    Capability::AddressSpace64,
-    Capability::MemoryAttributes,
-];
+/// Sets the test's `requires` to what its steps use ([`capabilities_used`]): a
+/// kernel lacking something the scenario does not touch still runs it (the
+/// runner derives the message buffer, the address width and memory attributes
+/// itself, and would derive these too; listing them says what the test is about).
+fn set_requires(test: &mut Value) {
+    let requires: Vec<&str> = capabilities_used(test)
+        .into_iter()
+        .map(Capability::name)
+        .collect();
+    set(test, "requires", json!(requires));
+}
 
 /// The test around a generated scenario.
-fn test_json(id: &str, scenario: Value, allowed: Allowed) -> Value {
-    let requires: Vec<&str> = Capability::ALL
-        .iter()
-        .filter(|c| allowed.has(**c) && !DERIVED.contains(c))
-        .filter(|c| **c != Capability::AmsPidPassthrough)
-        .map(|c| c.name())
-        .collect();
+fn test_json(id: &str, scenario: Value) -> Value {
     let mut t = json!({
         "id": id,
         "comment": "Explored scenario (hipc explore).",
         "source": "kernel-semantics.md §4",
         "flags": [EXPLORED_FLAG],
         "result": "valid",
-        "requires": requires,
     });
     if let (Some(t), Value::Object(body)) = (t.as_object_mut(), scenario) {
         t.extend(body);
@@ -138,7 +136,7 @@ pub fn build(
 ) -> Result<Case, String> {
     let generated = generate(bytes, allowed);
     let info = model.info();
-    let mut test = test_json(id, generated.test, allowed);
+    let mut test = test_json(id, generated.test);
     let plain = load(&test)?;
     record_test(model, &info, &mut test, &plain, &mut Recorded::default())?;
     let recorded = load(&test)?;
@@ -157,6 +155,7 @@ pub fn build(
     let observed = std::mem::take(&mut observer.observed);
     let recorded_steps = steps.len();
     steps.extend(observed);
+    set_requires(&mut test);
     let loaded = loaded_file(load(&test)?);
     Ok(Case {
         file: file_json(test),
@@ -184,7 +183,8 @@ impl Case {
             steps.push(keep);
             self.recorded_steps
         };
-        let test = file.pointer("/groups/0/tests/0")?;
+        let test = file.pointer_mut("/groups/0/tests/0")?;
+        set_requires(test);
         let loaded = loaded_file(load(test).ok()?);
         Some(Case {
             file,

@@ -10,6 +10,7 @@ pub mod migrate;
 pub mod needs;
 pub mod pattern;
 pub mod scenario;
+pub mod uses;
 
 pub use codec_test::{CodecTest, ExpectedError};
 pub use expr::{Expr, ResultExpr, Wild};

@@ -10,13 +10,18 @@
 //! * an `address`, `size` or `alias_region_size` written as a literal at or above
 //!   4 GiB, anywhere in the set-up or the steps, needs `address-space-64`;
 //! * an `attributes` object with an attribute set, in a memory region or a mapping
-//!   expectation, needs `memory-attributes`.
+//!   expectation, needs `memory-attributes`;
+//! * every other capability the test uses ([`super::uses`]: a `send_async` step
+//!   needs `async`, a message with move handles `move-handles`, and so on) is
+//!   needed as if it were in `requires`, so that a vector whose `requires` list
+//!   forgets one is skipped on a kernel lacking it, not failed.
 //!
 //! The walk reads the test's JSON in the file form, after [`super::migrate`].
 
 use serde_json::Value;
 
 use super::migrate::has_default_buffer;
+use super::uses::capabilities_used;
 use crate::kernel::Capability;
 
 /// The first value a 32-bit address space cannot hold.
@@ -52,6 +57,7 @@ impl Needs {
             }
         }
         walk(test, &mut needs.capabilities);
+        needs.capabilities.extend(capabilities_used(test));
         needs.capabilities.sort();
         needs.capabilities.dedup();
         needs
@@ -130,7 +136,11 @@ mod tests {
                        "message": {"x": [{"address": "0x100000000", "size": 16}]}}]}));
         assert_eq!(
             n.capabilities,
-            [Capability::TlsBuffer, Capability::AddressSpace64]
+            [
+                Capability::TlsBuffer,
+                Capability::Pointer,
+                Capability::AddressSpace64
+            ]
         );
         let n = Needs::of(
             &json!({"setup": {"memory": [{"address": "$tls.S+0x100000000",
