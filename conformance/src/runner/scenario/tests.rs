@@ -275,6 +275,7 @@ fn info() -> KernelInfo {
             Capability::TlsBuffer,
             Capability::CopyHandles,
             Capability::AmsPidPassthrough,
+            Capability::MemoryQuery,
         ],
     }
 }
