@@ -10,7 +10,15 @@
 //!   vector message with its symbols resolved, in the spec's one-line form;
 //! * `vector_file`: every vector file whole, and each test alone in a file of its own;
 //! * `kernel`: each kernel vector's first request, the server buffer it is received
-//!   into and the reply, in `hipc_fuzz::kernel_case`'s format.
+//!   into and the reply, in `hipc_fuzz::kernel_case`'s format;
+//! * `scenario`: the first cases of `hipc explore --seed 1` (the choice bytes its
+//!   scenario generator reads, `hipc_conformance::explore::choices::case_bytes`).
+//!
+//! Beyond the vectors, `decode` and `roundtrip` get the first byte strings of
+//! `hipc explore --decoder-cmd --seed 1` (its message generator,
+//! `explore::message_bytes`: valid, near-valid and random messages), and `kernel`
+//! cases whose request and reply are such messages: the generators `hipc explore`
+//! uses are the ones the fuzz targets start from.
 //!
 //! Files are named by a hash of their contents, so running it again adds nothing
 //! twice and keeps whatever libFuzzer added. Prints how many seeds each target got.
@@ -18,6 +26,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use hipc_conformance::explore::choices::case_bytes;
+use hipc_conformance::explore::kernel_run::CASE_BYTES;
+use hipc_conformance::explore::message_bytes;
 use hipc_conformance::kernel::{MemoryAttributes, MemoryState, Permission};
 use hipc_conformance::message_json::MessageJson;
 use hipc_fuzz::kernel_case::{
@@ -25,13 +36,17 @@ use hipc_fuzz::kernel_case::{
 };
 use serde_json::Value;
 
-const TARGETS: [&str; 5] = [
+const TARGETS: [&str; 6] = [
     "decode",
     "roundtrip",
     "kernel",
+    "scenario",
     "vector_file",
     "message_json",
 ];
+
+/// How many generated seeds each generator contributes.
+const GENERATED: u64 = 64;
 
 struct Corpus {
     root: PathBuf,
@@ -314,8 +329,27 @@ fn main() {
             }
         }
     }
+    add_generated(&mut corpus);
     for (target, n) in &corpus.written {
         let files = std::fs::read_dir(corpus.root.join(target)).map_or(0, |d| d.count());
         println!("{target}: {n} seeds written ({files} files in fuzz/corpus/{target}/)");
+    }
+}
+
+/// The seeds the explore generators write (see the module comment).
+fn add_generated(corpus: &mut Corpus) {
+    for i in 0..GENERATED {
+        corpus.add("scenario", &case_bytes(1, i, CASE_BYTES));
+        let message = message_bytes::generate(&case_bytes(1, i, 64));
+        corpus.add("decode", &message);
+        corpus.add("roundtrip", &message);
+        let reply = message_bytes::generate(&case_bytes(2, i, 64));
+        let case = KernelCase {
+            request: message,
+            server: vec![0; 8],
+            reply: Some(reply),
+            ..KernelCase::default()
+        };
+        corpus.add("kernel", &case.to_bytes());
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! Generating from bytes rather than from a random number generator directly is
 //! what makes one generator serve three users: `hipc explore` feeds it bytes from a
-//! seeded [`Rng`], the cargo-fuzz `kernel` target feeds it the fuzzer's input, and
+//! seeded [`Rng`], the cargo-fuzz `scenario` target feeds it the fuzzer's input, and
 //! the shrinker ([`super::shrink`]) minimizes a divergence by shortening and zeroing
 //! the bytes, which by the rule above simplifies the scenario (the approach of
 //! Hypothesis' "internal" shrinking).

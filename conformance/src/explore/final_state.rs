@@ -19,7 +19,8 @@ use std::collections::BTreeSet;
 use super::set;
 use serde_json::{Value, json};
 
-use super::scenario::{Allowed, C_SPECIAL};
+use super::scenario::Allowed;
+use super::world::C_SPECIAL;
 use crate::kernel::{Capability, MemoryInfo, ProcessRef, RequestStatus};
 use crate::record::result_json;
 use crate::runner::scenario::{Call, Run, StepObserver};

@@ -13,7 +13,9 @@
 //! verdict.
 //!
 //! Every generator draws its decisions from bytes ([`choices`]), which is what lets
-//! `hipc explore`, the cargo-fuzz `kernel` target and the shrinker share them.
+//! `hipc explore`, the cargo-fuzz `scenario` target (coverage-guided) and the
+//! shrinker share them; `make-seeds` seeds the fuzz targets from the same
+//! generators, and the cargo-fuzz `kernel` target builds its world here ([`world`]).
 
 pub mod case;
 pub mod choices;

@@ -28,7 +28,7 @@ use super::set;
 use serde_json::{Map, Value, json};
 
 use super::choices::Choices;
-use super::world::PageConfig;
+use super::world::{C_HEAP, C_SPECIAL, C_USER, PageConfig, S_HEAP, S_USER};
 use crate::kernel::Capability;
 
 /// The capabilities a generator may use (those the kernel under test declares).
@@ -52,17 +52,6 @@ impl Allowed {
         self.caps & (1 << (c as u32)) != 0
     }
 }
-
-/// Client heap: C's Normal read-write memory, two spans (as in the corpus).
-pub const C_HEAP: u64 = 0x1000_0000;
-/// The page of C whose state, permission and attributes a scenario chooses.
-pub const C_SPECIAL: u64 = 0x1000_8000;
-/// C's page for user message buffers.
-pub const C_USER: u64 = 0x1001_0000;
-/// Server heap.
-pub const S_HEAP: u64 = 0x2000_0000;
-/// S's page for user message buffers.
-pub const S_USER: u64 = 0x2001_0000;
 
 /// A generated scenario and what its observation needs to know.
 #[derive(Clone, Debug, PartialEq)]

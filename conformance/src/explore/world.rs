@@ -1,13 +1,15 @@
 //! The plausible world shared by every generator of kernel cases: the memory
 //! states, permissions and attributes a page may have (kernel-semantics.md §1.2,
-//! §4.4), and the two-process world of the cargo-fuzz `kernel` target (client C
-//! and server S, one session, events in both of which one is an interrupt event
-//! and one closed again, the heap addresses the vectors use, and pages whose state,
-//! permission and attributes a case chooses), built on any [`Kernel`].
+//! §4.4), the addresses of the scenario world ([`super::scenario`], which `hipc
+//! explore` and the cargo-fuzz `scenario` target run), and the two-process world
+//! of the cargo-fuzz `kernel` target (client C and server S, one session, events
+//! in both of which one is an interrupt event and one closed again, the heap
+//! addresses the vectors use, and pages whose state, permission and attributes a
+//! case chooses), built on any [`Kernel`].
 //!
-//! `hipc explore`'s scenarios ([`super::scenario`]) draw their chosen page from
-//! the same tables; the fuzz target and `make-seeds` use [`FuzzWorld`] and
-//! [`PageConfig`] from here, so one place knows what a world may look like.
+//! `hipc explore`'s scenarios draw their chosen page from the same tables; the
+//! `kernel` target and `make-seeds` use [`FuzzWorld`] and [`PageConfig`] from here,
+//! so one place knows what a world may look like.
 
 use crate::kernel::{
     EventKind, Handle, Kernel, KernelError, MemoryAttributes, MemoryRegion, MemoryState,
@@ -128,10 +130,18 @@ impl PageConfig {
     }
 }
 
-/// Client heap of the fuzz world and its chosen pages.
+/// Client heap, in both worlds: C's Normal read-write memory at the address the
+/// corpus uses.
 pub const C_HEAP: u64 = 0x1000_0000;
-/// Server heap.
+/// Server heap, in both worlds.
 pub const S_HEAP: u64 = 0x2000_0000;
+/// The scenario world's page of C whose state, permission and attributes a
+/// scenario chooses ([`super::scenario`]).
+pub const C_SPECIAL: u64 = 0x1000_8000;
+/// The scenario world's page of C for user message buffers.
+pub const C_USER: u64 = 0x1001_0000;
+/// The scenario world's page of S for user message buffers.
+pub const S_USER: u64 = 0x2001_0000;
 /// The chosen pages: (in the client?, address): two in C, one in S.
 pub const SPECIAL_PAGES: [(bool, u64); 3] = [
     (true, 0x1000_2000),
