@@ -17,8 +17,9 @@
 //! Beyond the vectors, `decode` and `roundtrip` get the first byte strings of
 //! `hipc explore --decoder-cmd --seed 1` (its message generator,
 //! `explore::message_bytes`: valid, near-valid and random messages), and `kernel`
-//! cases whose request and reply are such messages: the generators `hipc explore`
-//! uses are the ones the fuzz targets start from.
+//! cases in their generated form (request, server buffer and reply drawn from that
+//! generator): the generators `hipc explore` uses are the ones the fuzz targets
+//! start from.
 //!
 //! Files are named by a hash of their contents, so running it again adds nothing
 //! twice and keeps whatever libFuzzer added. Prints how many seeds each target got.
@@ -343,13 +344,14 @@ fn add_generated(corpus: &mut Corpus) {
         let message = message_bytes::generate(&case_bytes(1, i, 64));
         corpus.add("decode", &message);
         corpus.add("roundtrip", &message);
-        let reply = message_bytes::generate(&case_bytes(2, i, 64));
-        let case = KernelCase {
-            request: message,
-            server: vec![0; 8],
-            reply: Some(reply),
-            ..KernelCase::default()
-        };
-        corpus.add("kernel", &case.to_bytes());
+        // A `kernel` case in its generated form (flags bit 5, a reply following):
+        // request, server buffer and reply are choice bytes of the same generator.
+        let mut case = vec![0b10_0100];
+        case.extend([0; 9]);
+        for (seed, len) in [(1, 64u16), (3, 16), (2, 64)] {
+            case.extend(len.to_le_bytes());
+            case.extend(case_bytes(seed, i, usize::from(len)));
+        }
+        corpus.add("kernel", &case);
     }
 }

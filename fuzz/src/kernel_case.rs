@@ -10,7 +10,7 @@
 //!
 //! | bytes | meaning |
 //! |---|---|
-//! | 1 | flags: bit 0 client user buffer, bit 1 server user buffer, bit 2 a reply follows, bit 3 small alias region for S (0x10000), bit 4 small handle table for S |
+//! | 1 | flags: bit 0 client user buffer, bit 1 server user buffer, bit 2 a reply follows, bit 3 small alias region for S (0x10000), bit 4 small handle table for S, bit 5 generated messages (below) |
 //! | 16 | client user buffer address, size (u64 LE each; only with bit 0) |
 //! | 16 | server user buffer address, size (only with bit 1) |
 //! | 3 × 3 | the special regions C@0x10002000, C@0x10010000, S@0x20002000: state, permission, attributes (indices into [`STATES`], [`PERMISSIONS`], attribute bits) |
@@ -18,6 +18,12 @@
 //! | 2 + n | the request: length (u16 LE), then the bytes written at the start of the client's buffer |
 //! | 2 + n | the server's buffer before it receives (its header and receive list) |
 //! | 2 + n | the reply the server writes after a successful receive (only with bit 2) |
+//!
+//! With bit 5, each of the three byte strings is not the message itself but the
+//! choice bytes of `hipc explore`'s message generator
+//! (`hipc_conformance::explore::message_bytes`: a valid message with values across
+//! each field's width, a near-valid one, or random bytes), which reaches deep
+//! translation paths sooner than mutating raw words does.
 //!
 //! Handle words below 11 in the copy/move slots of the request and the reply are
 //! replaced by the world's handles ([`World::client_handle`], [`World::server_handle`]):
@@ -43,6 +49,7 @@ use hipc_conformance::kernel::{
 use hipc_conformance::model::ModelKernel;
 use zerocopy::FromBytes;
 
+use hipc_conformance::explore::message_bytes;
 use hipc_conformance::explore::world::{C_END, FuzzWorld, FuzzWorldSpec, S_END};
 pub use hipc_conformance::explore::world::{
     C_HEAP, PERMISSIONS, PageConfig, S_HEAP, SPECIAL_PAGES, STATES,
@@ -149,9 +156,18 @@ impl KernelCase {
             };
         }
         let server_capacity = (flags & 16 != 0).then(|| r.u8());
-        let request = r.bytes();
-        let server = r.bytes();
-        let reply = (flags & 4 != 0).then(|| r.bytes());
+        let generated = flags & 32 != 0;
+        let message = |r: &mut Reader<'_>| {
+            let bytes = r.bytes();
+            if generated {
+                message_bytes::generate(&bytes)
+            } else {
+                bytes
+            }
+        };
+        let request = message(&mut r);
+        let server = message(&mut r);
+        let reply = (flags & 4 != 0).then(|| message(&mut r));
         KernelCase {
             client_buffer,
             server_buffer,

@@ -59,12 +59,22 @@ pub fn run(data: &[u8]) {
         Ok(case) => case,
         Err(e) => panic!("the model cannot build a generated scenario: {e}"),
     };
-    assert_passes(&mut ModelKernel::new(), &case.loaded, "a fresh model", &case);
+    assert_passes(
+        &mut ModelKernel::new(),
+        &case.loaded,
+        "a fresh model",
+        &case,
+    );
     let text = to_vector_json(&case.file);
     let reloaded = load_str("fuzz-scenario.json", &text)
         .unwrap_or_else(|e| panic!("the written vector does not load: {e}\n{text}"));
     assert!(reloaded.errors.is_empty(), "{:?}", reloaded.errors);
-    assert_passes(&mut ModelKernel::new(), &reloaded, "the model, reloaded", &case);
+    assert_passes(
+        &mut ModelKernel::new(),
+        &reloaded,
+        "the model, reloaded",
+        &case,
+    );
     assert_passes(
         &mut ModelKernel::atmosphere(),
         &case.loaded,
