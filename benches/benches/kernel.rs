@@ -1,7 +1,11 @@
 //! `translate/model/SHAPE`: the model kernel delivering each shape from a client to
 //! a server (`SendSyncRequest` + `ReplyAndReceive`, through the `Kernel` trait);
 //! `replay/model/corpus` and `replay/serve-model/corpus`: every kernel vector of
-//! `vectors/` through `run_test`, in process and through `hipc serve-model`.
+//! `vectors/` through `run_test`, in process and through `hipc serve-model`;
+//! `explore/serve-model/cases` and `explore/c-kernel/cases`: `hipc explore`'s
+//! cases (generated, recorded on the model, run on the kernel under test) through
+//! `--kernel-cmd` against `hipc serve-model` and the C example kernel (built with
+//! make when gcc is there), throughput in cases (issue 14: at least 1,000/s).
 #![allow(
     missing_docs,
     clippy::unwrap_used,
@@ -19,6 +23,7 @@ use criterion::{BatchSize, BenchmarkId, Criterion, Throughput};
 use hipc::{Message, MessageRepr, ReceiveListEntry};
 use hipc_benches::report::{self, Check};
 use hipc_benches::{CLIENT_HEAP, CLIENT_HEAP_SIZE, Shape, shapes};
+use hipc_conformance::explore::kernel_run::{KernelExplorer, Limits};
 use hipc_conformance::kernel::{
     EventKind, Kernel, KernelInfo, MemoryAttributes, MemoryRegion, MemoryState, MessageBuffer,
     Permission, ProcessRef, ProcessSpec, RequestStatus, SendOutcome, SessionHandles, ThreadRef,
@@ -244,6 +249,64 @@ fn replay_group(c: &mut Criterion, files: &[VectorFile]) -> usize {
     n
 }
 
+/// Cases per iteration of an explore benchmark.
+const EXPLORE_CASES: u64 = 200;
+
+/// The C example kernel (conformance/examples/c-kernel), built into the target
+/// directory with make; `None` when gcc or make is missing or the build fails.
+fn c_kernel() -> Option<PathBuf> {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let workspace = manifest.parent().unwrap_or(manifest);
+    let target = report::target_dir().unwrap_or_else(|| workspace.join("target"));
+    let out = target.join("c-kernel");
+    std::fs::create_dir_all(&out).ok()?;
+    let made = Command::new("make")
+        .arg("-C")
+        .arg(workspace.join("conformance/examples/c-kernel"))
+        .arg(format!("OUT={}", out.display()))
+        .output()
+        .ok()?;
+    made.status.success().then(|| out.join("c-kernel"))
+}
+
+/// `hipc explore` through `--kernel-cmd`: the same 200 cases (seed 1) each
+/// iteration, against each kernel; every run must find nothing (no false alarms).
+fn explore_group(c: &mut Criterion, hipc: &Path) -> Vec<String> {
+    let mut kernels = vec![("serve-model", format!("'{}' serve-model", hipc.display()))];
+    match c_kernel() {
+        Some(path) => kernels.push(("c-kernel", format!("'{}'", path.display()))),
+        None => eprintln!("explore/c-kernel: gcc or make missing, not measured"),
+    }
+    let mut group = c.benchmark_group("explore");
+    group.throughput(Throughput::Elements(EXPLORE_CASES));
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(10));
+    let mut ids = Vec::new();
+    for (name, command) in kernels {
+        let mut process = ProcessKernel::start(ProcessKernelConfig::new(command))
+            .unwrap_or_else(|e| panic!("{name} starts: {e}"));
+        let limits = Limits {
+            cases: Some(EXPLORE_CASES),
+            ..Limits::default()
+        };
+        group.bench_function(BenchmarkId::new(name, "cases"), |b| {
+            b.iter(|| {
+                let mut explorer = KernelExplorer::new(&mut process, 1, None);
+                let report = explorer.run(limits, &mut |_| {});
+                assert!(
+                    report.found.is_empty(),
+                    "explore found a divergence on {name}: {:?}",
+                    report.found.first().map(|f| &f.divergence)
+                );
+                black_box(report.progress.cases)
+            });
+        });
+        ids.push(format!("explore/{name}/cases"));
+    }
+    group.finish();
+    ids
+}
+
 fn main() {
     let since = SystemTime::now();
     let shapes = shapes();
@@ -258,6 +321,7 @@ fn main() {
         eprintln!("warning: vector load error: {e}");
     }
     let n = replay_group(&mut c, &files);
+    let explored = explore_group(&mut c, &hipc_binary());
     c.final_summary();
     if report::measuring() {
         let checks = [
@@ -274,6 +338,15 @@ fn main() {
                 unit: "vectors",
             },
         ];
+        let checks: Vec<Check> = checks
+            .into_iter()
+            .chain(explored.into_iter().map(|id| Check::Throughput {
+                id,
+                elements: EXPLORE_CASES,
+                min_per_second: 1_000.0,
+                unit: "cases",
+            }))
+            .collect();
         report::print("kernel targets", since, &checks);
     }
 }
