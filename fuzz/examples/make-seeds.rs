@@ -69,15 +69,9 @@ impl Corpus {
     }
 }
 
+/// The bytes of a vector's hex string (the conformance crate's reader).
 fn hex(s: &str) -> Option<Vec<u8>> {
-    let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    if s.len() % 2 != 0 {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect()
+    hipc_conformance::hex::decode(s).ok()
 }
 
 fn number(s: &str) -> Option<u64> {

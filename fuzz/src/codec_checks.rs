@@ -321,7 +321,7 @@ pub fn check_parse(bytes: &[u8]) {
     for x in s.x_descriptors() {
         sum = sum
             .wrapping_add(x.address())
-            .wrapping_add(u64::from(x.size()))
+            .wrapping_add(x.size())
             .wrapping_add(u64::from(x.index()))
             .wrapping_add(u64::from(x.reserved()));
     }
@@ -339,7 +339,7 @@ pub fn check_parse(bytes: &[u8]) {
     for c in s.receive_list() {
         sum = sum
             .wrapping_add(c.address())
-            .wrapping_add(u64::from(c.size()))
+            .wrapping_add(c.size())
             .wrapping_add(u64::from(c.reserved()));
     }
     let l = msg.layout();
@@ -484,7 +484,7 @@ pub fn repr_problem(repr: &MessageRepr<'_>) -> Option<&'static str> {
     if counts.iter().any(|&n| n > 15) {
         return Some("too many items");
     }
-    if repr.raw.len() % 4 != 0 {
+    if !repr.raw.len().is_multiple_of(4) {
         return Some("raw data not words");
     }
     let raw_words = repr.raw.len() / 4;

@@ -707,17 +707,17 @@ pub fn run(case: &KernelCase) {
         );
         // Not broken: the server's header words are restored (word 2 too when its
         // header had a special header).
-        if !broken {
-            if let (Some(before), Some(after)) = (&server_before, read(&mut w.k, s, saddr, ssize)) {
-                let had_special = before.get(7).is_some_and(|b| b & 0x80 != 0);
-                let n = if had_special { 12 } else { 8 };
-                let n = n.min(before.len());
-                assert_eq!(
-                    before[..n],
-                    after[..n],
-                    "server header not restored after {err}"
-                );
-            }
+        if !broken
+            && let (Some(before), Some(after)) = (&server_before, read(&mut w.k, s, saddr, ssize))
+        {
+            let had_special = before.get(7).is_some_and(|b| b & 0x80 != 0);
+            let n = if had_special { 12 } else { 8 };
+            let n = n.min(before.len());
+            assert_eq!(
+                before[..n],
+                after[..n],
+                "server header not restored after {err}"
+            );
         }
         return;
     }
