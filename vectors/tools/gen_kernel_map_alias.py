@@ -678,6 +678,23 @@ def map_alias_errors():
                RQ + ["threads"], result="invalid", flags=["Rollback"],
                source="%s §5.2 step 13 (the server range must be in the IPC state, user-readable, with no attribute, else 0xD401)" % KS,
                scenario="57"))
+    t.append(T(I("reply-server-range-relent-second-page"),
+               "As reply-server-range-relent, but C's B buffer is two pages and S2 lends on only the second page of S's mapping: the unmap of step 13 checks the whole server range, so the second page's attribute fails it and C gets InvalidCurrentMemory",
+               [send(M(type=4, b=[Bd(B1, 0x2000, 0)])), recv(ZERO),
+                xmsg(P(type=4, b=[Bd("$m", 0x2000, 0)], rlc=0)),
+                send(M(type=4, a=[Bd("$m+0x1000", 0x1000, 0)]), thread="S2", session="$t.client",
+                     comment="S2 lends the second page of S's alias mapping on to T"),
+                recv(ZERO, thread="T", handles=["$t.server"]),
+                xmsg(P(type=4, a=[Bd("$n", 0x1000, 0)], rlc=0), thread="T"),
+                mapping("S", "$m", state="Ipc", permission="rw",
+                        comment="S's first page: as received, not lent on"),
+                mapping("S", "$m+0x1000", state="Ipc", permission="r", attributes=IPCLOCKED,
+                        comment="S's second page, lent as an A: read-only and IPC-locked"),
+                reply(), client("InvalidCurrentMemory")],
+               su(procs=("C", "S", "T"), threads=[("S2", "S")], sessions=(("s", "S", "C"), ("t", "T", "S"))),
+               RQ + ["threads"], result="invalid", flags=["Rollback"],
+               source="%s §5.2 step 13 (the whole server range must be in the IPC state, user-readable, with no attribute, else 0xD401)" % KS,
+               scenario="57"))
     groups.append(G("map-alias in a reply", "Replies may not carry A/B/W: InvalidCombination to the client, success to the server, mappings undone.",
                     t, source="%s §5.2 step 5" % KS))
 
