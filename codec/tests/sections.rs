@@ -343,6 +343,19 @@ fn buffer_descriptor_fields() {
     }
     // A value above 3 is refused, not masked.
     assert!(BufferAttribute::from_bits(7).is_err());
+    // with_reserved replaces the reserved bits (word 2 bits 5..=23) and keeps the
+    // address, size and attribute around them.
+    let r = d
+        .with_reserved(0x00FF_FFE0)
+        .unwrap()
+        .with_reserved(0x20)
+        .unwrap();
+    assert_eq!(r.reserved(), 0x20, "with_reserved replaces");
+    assert_eq!(
+        (r.address(), r.size(), r.attribute()),
+        (d.address(), d.size(), d.attribute())
+    );
+    assert_eq!(r.word2.get(), d.word2.get() | 0x20);
     // Size 0 and address 0 are legal.
     let z = BufferDescriptor::new(0, 0, BufferAttribute::Ipc).unwrap();
     assert_eq!(
