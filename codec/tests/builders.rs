@@ -788,7 +788,10 @@ fn out_objects_writable_and_read_agree() {
         let raw_len = msg.raw().len();
         let resp = cmif::Response::new_checked(&msg, session).unwrap();
         let read: Vec<_> = (0..=raw_len + 8)
-            .map(|n| resp.out_objects(n).map(|w| w.iter().map(|i| i.get()).collect::<Vec<_>>()))
+            .map(|n| {
+                resp.out_objects(n)
+                    .map(|w| w.iter().map(|i| i.get()).collect::<Vec<_>>())
+            })
             .collect();
         assert_eq!(read[data_len], Ok(ids.to_vec()));
         if ids.is_empty() {

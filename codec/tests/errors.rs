@@ -1053,7 +1053,11 @@ fn truncated_section_named_before_an_offset_inside_the_message() {
     assert_eq!(bytes.len(), 24);
     // Receive-list offset 1: inside the header.
     bytes[6] |= 1 << 4;
-    for (len, section, needed) in [(0, Section::Header, 8), (8, Section::X, 16), (16, Section::RawData, 24)] {
+    for (len, section, needed) in [
+        (0, Section::Header, 8),
+        (8, Section::X, 16),
+        (16, Section::RawData, 24),
+    ] {
         let expected = Error::Truncated {
             section,
             needed,

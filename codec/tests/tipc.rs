@@ -395,7 +395,10 @@ fn reply_pid_and_handles() {
     .unwrap();
     let msg = Message::new_checked(&buf[..len]).unwrap();
     let resp = Response::new_checked(&msg).unwrap();
-    assert_eq!((resp.copy_handle(0), resp.copy_handle(1)), (Ok(0x11), Ok(0x12)));
+    assert_eq!(
+        (resp.copy_handle(0), resp.copy_handle(1)),
+        (Ok(0x11), Ok(0x12))
+    );
     assert_eq!(resp.move_handle(0), Ok(0x21));
     assert!(matches!(resp.copy_handle(2), Err(Error::NoSuchItem { .. })));
 
