@@ -401,7 +401,13 @@ fn writable_views() {
         resp.out_objects_mut(0x100),
         Err(Error::CmifDomainObjectsOutOfBounds { .. })
     ));
+    // wire-format.md §1.3: the writable header reads as the message's header,
+    // before and after the tag is rewritten.
+    let before = msg.header();
+    assert_eq!(msg.header_mut().get(), before);
     msg.header_mut().set_tag(6);
+    assert_eq!(msg.header_mut().get(), before.with_tag(6));
+    assert_eq!(msg.header_mut().get(), msg.header());
     let resp = cmif::Response::new_checked(&msg, cmif::Session::Domain).unwrap();
     assert_eq!((resp.out_object(4, 0), resp.token()), (Ok(8), 0x77));
     assert_eq!(msg.header().tag(), 6);
@@ -657,6 +663,153 @@ proptest::proptest! {
                 if let Ok(ids) = resp.out_objects_mut(out_len) { ids.fill(U32::new(7)); }
             }
             proptest::prop_assert_eq!(&bytes[..raw_start], &buf[..raw_start]);
+        }
+    }
+}
+
+// wire-format.md §1.1-§1.12: the HIPC builder emits every item it was given, the
+// tag and the raw data included, as the MessageRepr of the same fields would.
+#[test]
+fn message_builder_emits_every_item() {
+    let raw = [1u8, 2, 3, 4, 5, 6, 7, 8];
+    let builder = MessageBuilder::new(0x1234)
+        .pid()
+        .copy_handle(0x11)
+        .move_handle(0x22)
+        .x(0x1000, 0x10, 0)
+        .a(0x2000, 0x20, BufferAttribute::Ipc)
+        .b(0x3000, 0x30, BufferAttribute::NonSecureIpc)
+        .w(0x4000, 0x40, BufferAttribute::NonDeviceIpc)
+        .raw(&raw)
+        .c(0x5000, 0x50);
+    let mut tls = [0u8; 0x100];
+    let len = builder.emit(&mut tls).unwrap();
+    let msg = Message::new_checked(&tls[..len]).unwrap();
+    let copy = [U32::new(0x11)];
+    let moves = [U32::new(0x22)];
+    let x = [hipc::PointerDescriptor::new(0x1000, 0x10, 0).unwrap()];
+    let a = [hipc::BufferDescriptor::new(0x2000, 0x20, BufferAttribute::Ipc).unwrap()];
+    let b = [hipc::BufferDescriptor::new(0x3000, 0x30, BufferAttribute::NonSecureIpc).unwrap()];
+    let w = [hipc::BufferDescriptor::new(0x4000, 0x40, BufferAttribute::NonDeviceIpc).unwrap()];
+    let c = [hipc::ReceiveListEntry::new(0x5000, 0x50).unwrap()];
+    let expected = MessageRepr {
+        tag: 0x1234,
+        pid: Some(0),
+        copy_handles: &copy,
+        move_handles: &moves,
+        x: &x,
+        a: &a,
+        b: &b,
+        w: &w,
+        raw: &raw,
+        recv_list_count: 3,
+        c: &c,
+        ..MessageRepr::EMPTY
+    };
+    assert_eq!(builder.repr().unwrap(), expected);
+    assert_eq!(msg.repr(), expected);
+    assert_eq!(msg.header().tag(), 0x1234);
+    assert_eq!(msg.raw(), &raw);
+}
+
+// The layer builders' emit: "the first mistake made while adding items, then those
+// of `repr`": a mistake in a HIPC item wins over the CMIF repr's own refusal of
+// objects without a domain (§2.5, §2.6), wherever it was made.
+#[test]
+fn first_mistake_wins_over_the_layer_repr_error() {
+    let mut tls = [0xAAu8; 0x100];
+    let too_far = Error::ValueTooLarge {
+        field: hipc::FieldPath {
+            section: Some(hipc::Section::X),
+            index: Some(0),
+            field: hipc::Field::Address,
+        },
+        value: 1 << 39,
+        max: (1 << 39) - 1,
+    };
+    let request = cmif::RequestBuilder::new(1).in_object(5);
+    assert_eq!(
+        request.emit(&mut tls),
+        Err(Error::CmifObjectsWithoutDomain { count: 1 })
+    );
+    assert_eq!(
+        request.in_pointer(1 << 39, 0x10).emit(&mut tls),
+        Err(too_far)
+    );
+    let full = Error::BuilderFull {
+        field: "copy_handles",
+        max: 15,
+    };
+    let mut response = cmif::ResponseBuilder::new().out_object(1);
+    assert_eq!(
+        response.emit(&mut tls),
+        Err(Error::CmifObjectsWithoutDomain { count: 1 })
+    );
+    for h in 0..16 {
+        response = response.copy_handle(h);
+    }
+    assert_eq!(response.emit(&mut tls), Err(full));
+    assert!(tls.iter().all(|&b| b == 0xAA));
+}
+
+// wire-format.md §2.1, §2.6: the out-object ids of a domain reply lie in the CMIF
+// region (the raw data minus the 16-byte padding budget and the domain out-header),
+// right after the out data whose length the caller gives. The writable view
+// refuses exactly what the reader refuses, for every length, and hands out the same
+// words; with no out-objects (or outside a domain) both are empty whatever the
+// length.
+#[test]
+fn out_objects_writable_and_read_agree() {
+    for (domain, ids, data_len) in [
+        (true, &[][..], 0),
+        (true, &[][..], 6),
+        (true, &[3][..], 4),
+        (true, &[3, 4, 5][..], 6),
+        (true, &[7, 8][..], 0),
+        (false, &[][..], 8),
+    ] {
+        let data = [0xEEu8; 8];
+        let mut builder = cmif::ResponseBuilder::new().out_data(&data[..data_len]);
+        if domain {
+            builder = builder.domain();
+        }
+        for &id in ids {
+            builder = builder.out_object(id);
+        }
+        let mut tls = [0u8; 0x100];
+        let len = builder.emit(&mut tls).unwrap();
+        let session = if domain {
+            cmif::Session::Domain
+        } else {
+            cmif::Session::Plain
+        };
+        let mut bytes = tls[..len].to_vec();
+        let msg = Message::new_checked(&bytes[..]).unwrap();
+        let raw_len = msg.raw().len();
+        let resp = cmif::Response::new_checked(&msg, session).unwrap();
+        let read: Vec<_> = (0..=raw_len + 8)
+            .map(|n| {
+                resp.out_objects(n)
+                    .map(|w| w.iter().map(|i| i.get()).collect::<Vec<_>>())
+            })
+            .collect();
+        assert_eq!(read[data_len], Ok(ids.to_vec()));
+        if ids.is_empty() {
+            assert!(read.iter().all(|r| r == &Ok(vec![])));
+        }
+        let mut msg = Message::new_checked(&mut bytes[..]).unwrap();
+        let mut view = cmif::ResponseMut::new_checked(&mut msg, session).unwrap();
+        for (n, expected) in read.iter().enumerate() {
+            let written = view
+                .out_objects_mut(n)
+                .map(|w| w.iter().map(|i| i.get()).collect::<Vec<_>>());
+            assert_eq!(&written, expected, "out data length {n}");
+        }
+        if let Some(first) = view.out_objects_mut(data_len).unwrap().first_mut() {
+            first.set(0x99);
+            let msg = Message::new_checked(&bytes[..]).unwrap();
+            let resp = cmif::Response::new_checked(&msg, session).unwrap();
+            assert_eq!(resp.out_object(data_len, 0), Ok(0x99));
         }
     }
 }

@@ -155,6 +155,17 @@ fn ex7_domain_close_parse() {
     assert_eq!(req.header_offset(), None);
     assert!(req.payload().is_empty());
     assert!(d.in_objects().is_empty());
+    // §2.5: the Close is the domain header alone, at A = 16 (R = 8, 8 bytes of
+    // padding); its (empty) payload starts right after it.
+    assert_eq!(
+        (
+            req.raw_offset(),
+            req.padding(),
+            req.aligned_offset(),
+            req.payload_offset()
+        ),
+        (8, 8, 16, 32)
+    );
 }
 
 /// wire-format.md §6 Ex 8: the size table at R + 36, not A + 36 (§2.3).
@@ -817,6 +828,46 @@ fn builder_limits() {
         }
     );
     assert_eq!(err.kind(), "cmif_domain_value_too_large");
+    // §2.5: 255 in-objects fill the u8 count exactly, and are all sent.
+    let ids: Vec<U32> = (1..=255).map(U32::new).collect();
+    let repr = RequestRepr {
+        domain: Some(DomainRepr {
+            object_id: 1,
+            in_objects: &ids,
+        }),
+        ..RequestRepr::EMPTY
+    };
+    assert_eq!(repr.raw_len().unwrap(), 16 + 16 + 16 + 4 * 255);
+    let mut buf = vec![0u8; 0x600];
+    let len = repr.emit(&MessageRepr::EMPTY, &mut buf).unwrap();
+    let msg = Message::new_checked(&buf[..len]).unwrap();
+    let req = Request::new_checked(&msg, Session::Domain).unwrap();
+    let domain = req.domain().unwrap();
+    assert_eq!(domain.num_in_objects(), 255);
+    assert_eq!(domain.in_objects(), &ids[..]);
+    // A payload of 0xFFEF bytes makes data_size 0xFFFF, which fits its u16: what
+    // refuses it is the raw data's limit of 1023 words (§1.13), not data_size.
+    let big = vec![0u8; 0xFFEF];
+    let repr = RequestRepr {
+        payload: &big,
+        domain: Some(DomainRepr {
+            object_id: 1,
+            in_objects: &[],
+        }),
+        ..RequestRepr::EMPTY
+    };
+    assert!(
+        matches!(
+            repr.raw_len().unwrap_err(),
+            Error::TooManyItems {
+                section: hipc::Section::RawData,
+                max: 1023,
+                ..
+            }
+        ),
+        "{:?}",
+        repr.raw_len()
+    );
     let big = vec![0u8; 0xFFF0];
     let repr = RequestRepr {
         payload: &big,
@@ -945,10 +996,17 @@ fn error_messages() {
 /// wire-format.md §2.7: control command ids and names.
 #[test]
 fn control_commands() {
-    for id in 0..=4 {
+    let names = [
+        "ConvertCurrentObjectToDomain",
+        "CopyFromCurrentDomain",
+        "CloneCurrentObject",
+        "QueryPointerBufferSize",
+        "CloneCurrentObjectEx",
+    ];
+    for (id, name) in (0..=4).zip(names) {
         let c = ControlCommand::from_id(id).unwrap();
         assert_eq!(c.id(), id);
-        assert!(!c.name().is_empty());
+        assert_eq!(c.name(), name);
     }
     assert_eq!(ControlCommand::from_id(5), None);
     // A non-control request never reports a control command, even with id 0..=4.
@@ -1106,6 +1164,10 @@ fn request_kinds_and_tags() {
         let msg = Message::new_checked(&bytes[..]).unwrap();
         let req = Request::new_checked(&msg, Session::Plain).unwrap();
         assert_eq!((req.kind(), req.tag()), (kind, tag));
+        // §1.5, §2.8: tags 6 and 7 carry a context, 5 and 7 are control requests.
+        assert_eq!(kind.has_context(), tag >= 6);
+        assert_eq!(kind.is_control(), tag == 5 || tag == 7);
+        assert_eq!(req.version(), Some(u32::from(tag >= 6)));
     }
 }
 
@@ -1123,10 +1185,11 @@ fn response_offsets_and_fields() {
     assert_eq!(
         (
             resp.raw_offset(),
+            resp.padding(),
             resp.aligned_offset(),
             resp.payload_offset()
         ),
-        (16, 16, 32)
+        (16, 0, 16, 32)
     );
 
     let bytes = hex(EX10);
@@ -1136,11 +1199,12 @@ fn response_offsets_and_fields() {
     assert_eq!(
         (
             resp.raw_offset(),
+            resp.padding(),
             resp.aligned_offset(),
             resp.header_offset(),
             resp.payload_offset()
         ),
-        (8, 16, 32, 48)
+        (8, 8, 16, 32, 48)
     );
 }
 

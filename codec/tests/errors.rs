@@ -818,3 +818,258 @@ fn error_at_names_the_item_of_a_reserved_bits_error() {
     let e = e.at(Section::A, 1);
     assert!(e.to_string().starts_with("a[1].reserved"), "{e}");
 }
+
+/// A field of `MessageRepr` set to a value that does not fit, or to the largest
+/// value that does.
+struct Setting<'a> {
+    /// The fields it sets: two settings sharing one are not combined.
+    fields: &'static [&'static str],
+    set: Box<dyn Fn(&mut MessageRepr<'a>) + 'a>,
+}
+
+fn setting<'a>(
+    fields: &'static [&'static str],
+    set: impl Fn(&mut MessageRepr<'a>) + 'a,
+) -> Setting<'a> {
+    Setting {
+        fields,
+        set: Box::new(set),
+    }
+}
+
+fn too_large(field: Field, value: u64, max: u64) -> Error {
+    Error::ValueTooLarge {
+        field: FieldPath {
+            section: None,
+            index: None,
+            field,
+        },
+        value,
+        max,
+    }
+}
+
+fn outside(field: Field, value: u32, mask: u32) -> Error {
+    Error::BitsOutsideField {
+        field: FieldPath {
+            section: None,
+            index: None,
+            field,
+        },
+        value,
+        mask,
+    }
+}
+
+// wire-format.md §1.3, §1.4, §1.6, §1.7, §1.8, §1.13: every field that does not
+// fit is refused whatever else is wrong with the message (no two mistakes cancel
+// out), the error naming the first in the order the fields are checked (the
+// order of `Error`'s field errors: counts, raw data, receive-list count and
+// offset, entries, reserved bits); and a field at its largest value that fits is
+// never the one named. Checked through `emit`, `header`, `layout` and
+// `buffer_len` alike.
+#[test]
+fn two_fields_that_do_not_fit() {
+    let h16 = handles(&[0; 16]);
+    let h15 = handles(&[0; 15]);
+    let x16 = vec![PointerDescriptor::default(); 16];
+    let x15 = vec![PointerDescriptor::default(); 15];
+    let b16 = vec![BufferDescriptor::default(); 16];
+    let b15 = vec![BufferDescriptor::default(); 15];
+    let raw1 = vec![0u8; 1];
+    let raw1024 = vec![0u8; 1024 * 4];
+    let raw1023 = vec![0u8; 1023 * 4];
+    let c1 = vec![ReceiveListEntry::default(); 1];
+    let c13 = vec![ReceiveListEntry::default(); 13];
+    // Receive-list count 16 with the 14 entries its value would imply (§1.6:
+    // value − 2): only the count's width is wrong.
+    let c14 = vec![ReceiveListEntry::default(); 14];
+    let items = |section| Error::TooManyItems {
+        section,
+        count: 16,
+        max: 15,
+    };
+    // In the order checked.
+    let faults: Vec<(Setting<'_>, Error)> = vec![
+        (
+            setting(&["copy"], |r| r.copy_handles = &h16),
+            items(Section::CopyHandles),
+        ),
+        (
+            setting(&["move"], |r| r.move_handles = &h16),
+            items(Section::MoveHandles),
+        ),
+        (setting(&["x"], |r| r.x = &x16), items(Section::X)),
+        (setting(&["a"], |r| r.a = &b16), items(Section::A)),
+        (setting(&["b"], |r| r.b = &b16), items(Section::B)),
+        (setting(&["w"], |r| r.w = &b16), items(Section::W)),
+        (
+            setting(&["raw"], |r| r.raw = &raw1),
+            Error::RawDataNotWords { len: 1 },
+        ),
+        (
+            setting(&["raw"], |r| r.raw = &raw1024),
+            Error::TooManyItems {
+                section: Section::RawData,
+                count: 1024,
+                max: 1023,
+            },
+        ),
+        (
+            setting(&["count"], |r| {
+                r.recv_list_count = 16;
+                r.c = &c14;
+            }),
+            too_large(Field::RecvListCount, 16, 15),
+        ),
+        (
+            setting(&["offset"], |r| r.recv_list_offset = 2048),
+            too_large(Field::RecvListOffset, 2048, 2047),
+        ),
+        (
+            setting(&["count"], |r| r.c = &c1),
+            Error::RecvListEntriesMismatch {
+                count: 0,
+                expected: 0,
+                given: 1,
+            },
+        ),
+        (
+            setting(&["header_reserved"], |r| r.header_reserved = 1),
+            outside(Field::HeaderReserved, 1, 0x000F_C000),
+        ),
+        (
+            setting(&["special"], |r| {
+                r.special_header = true;
+                r.special_reserved = 1;
+            }),
+            outside(Field::SpecialReserved, 1, 0xFFFF_FE00),
+        ),
+        // Every bit below the field, none in it.
+        (
+            setting(&["special"], |r| {
+                r.special_header = true;
+                r.special_reserved = 0x1FF;
+            }),
+            outside(Field::SpecialReserved, 0x1FF, 0xFFFF_FE00),
+        ),
+        (
+            setting(&["special", "copy", "move"], |r| {
+                r.special_reserved = 0x200;
+            }),
+            Error::SpecialReservedWithoutSpecialHeader,
+        ),
+    ];
+    let largest: Vec<Setting<'_>> = vec![
+        setting(&["copy"], |r| r.copy_handles = &h15),
+        setting(&["move"], |r| r.move_handles = &h15),
+        setting(&["x"], |r| r.x = &x15),
+        setting(&["a"], |r| r.a = &b15),
+        setting(&["b"], |r| r.b = &b15),
+        setting(&["w"], |r| r.w = &b15),
+        setting(&["raw"], |r| r.raw = &raw1023),
+        setting(&["count"], |r| {
+            r.recv_list_count = 15;
+            r.c = &c13;
+        }),
+        setting(&["offset"], |r| r.recv_list_offset = 2047),
+        setting(&["header_reserved"], |r| r.header_reserved = 0x000F_C000),
+        setting(&["special"], |r| {
+            r.special_header = true;
+            r.special_reserved = 0xFFFF_FE00;
+        }),
+    ];
+    let shares = |a: &Setting<'_>, b: &Setting<'_>| a.fields.iter().any(|f| b.fields.contains(f));
+    for (i, (first, error)) in faults.iter().enumerate() {
+        let mut repr = MessageRepr::EMPTY;
+        (first.set)(&mut repr);
+        emit_fails(&repr, *error);
+        for (second, _) in &faults[i + 1..] {
+            if shares(first, second) {
+                continue;
+            }
+            let mut repr = MessageRepr::EMPTY;
+            (first.set)(&mut repr);
+            (second.set)(&mut repr);
+            emit_fails(&repr, *error);
+        }
+        for fits in &largest {
+            if shares(first, fits) {
+                continue;
+            }
+            let mut repr = MessageRepr::EMPTY;
+            (fits.set)(&mut repr);
+            (first.set)(&mut repr);
+            emit_fails(&repr, *error);
+        }
+    }
+}
+
+// wire-format.md §1.7: the receive list lies at or after the end of the raw data
+// (`offset ≥ Ri + Nraw`); in a message of the header alone the raw data ends at
+// word 2, so an offset of 1 points inside the header and is refused, while 2 and
+// above place an empty receive list after the message.
+#[test]
+fn recv_list_offset_inside_a_header_only_message() {
+    let repr = MessageRepr {
+        tag: 4,
+        recv_list_offset: 1,
+        ..MessageRepr::EMPTY
+    };
+    emit_fails(
+        &repr,
+        Error::RecvListOffsetInsideMessage {
+            offset: 1,
+            raw_end: 2,
+        },
+    );
+    for offset in [2, 3, 2047] {
+        let repr = MessageRepr {
+            recv_list_offset: offset,
+            ..repr
+        };
+        let bytes = emit(&repr);
+        assert_eq!(bytes.len(), 8);
+        let msg = Message::new_checked(&bytes[..]).unwrap();
+        assert_eq!(msg.header().recv_list_offset(), offset);
+    }
+}
+
+// wire-format.md §1.1, §1.7: the receive-list offset belongs to the receive list,
+// the last section; a message that declares an offset inside itself but does not
+// even hold an earlier section is refused for that section first, and for the
+// offset only when everything before the receive list is there.
+#[test]
+fn truncated_section_named_before_an_offset_inside_the_message() {
+    let xs = [PointerDescriptor::default()];
+    let raw = words(&[1, 2]);
+    let repr = MessageRepr {
+        tag: 4,
+        x: &xs,
+        raw: &raw,
+        ..MessageRepr::EMPTY
+    };
+    let mut bytes = emit(&repr);
+    assert_eq!(bytes.len(), 24);
+    // Receive-list offset 1: inside the header.
+    bytes[6] |= 1 << 4;
+    for (len, section, needed) in [
+        (0, Section::Header, 8),
+        (8, Section::X, 16),
+        (16, Section::RawData, 24),
+    ] {
+        let expected = Error::Truncated {
+            section,
+            needed,
+            available: len,
+        };
+        assert_eq!(Message::new_checked(&bytes[..len]).unwrap_err(), expected);
+        assert_eq!(hipc::Sections::parse(&bytes[..len]).unwrap_err(), expected);
+    }
+    let expected = Error::RecvListOffsetInsideMessage {
+        offset: 1,
+        raw_end: 6,
+    };
+    assert_eq!(Message::new_checked(&bytes[..]).unwrap_err(), expected);
+    assert_eq!(hipc::Sections::parse(&bytes[..]).unwrap_err(), expected);
+}

@@ -15,7 +15,7 @@ use common::{emit, handles, raw_u32s, u32s, words};
 use hipc::field::limits::TLS_BUFFER_SIZE;
 use hipc::{
     BufferAttribute, BufferDescriptor, Error, Header, Layout, Message, MessageRepr,
-    PointerDescriptor, ReceiveListEntry, SpecialHeader,
+    PointerDescriptor, ReceiveListEntry, Section, SpecialHeader,
 };
 use zerocopy::byteorder::little_endian::U32;
 
@@ -343,6 +343,19 @@ fn buffer_descriptor_fields() {
     }
     // A value above 3 is refused, not masked.
     assert!(BufferAttribute::from_bits(7).is_err());
+    // with_reserved replaces the reserved bits (word 2 bits 5..=23) and keeps the
+    // address, size and attribute around them.
+    let r = d
+        .with_reserved(0x00FF_FFE0)
+        .unwrap()
+        .with_reserved(0x20)
+        .unwrap();
+    assert_eq!(r.reserved(), 0x20, "with_reserved replaces");
+    assert_eq!(
+        (r.address(), r.size(), r.attribute()),
+        (d.address(), d.size(), d.attribute())
+    );
+    assert_eq!(r.word2.get(), d.word2.get() | 0x20);
     // Size 0 and address 0 are legal.
     let z = BufferDescriptor::new(0, 0, BufferAttribute::Ipc).unwrap();
     assert_eq!(
@@ -512,5 +525,139 @@ fn tag_names() {
     ];
     for (tag, name) in names {
         assert_eq!(hipc::tag_name(tag).to_string(), name);
+    }
+}
+
+// wire-format.md §1.3, §1.4: a message of the header alone (no count, no offset, no
+// special header; the tag and the reserved bits of word 1 are anything) is the
+// 8 bytes of its header, kept as they are. Any count, offset or special-header bit
+// declares more, which 8 bytes do not hold (or, for an offset of 1, a receive
+// list inside the header, §1.7). `Sections::parse` and `Message::new_checked`
+// agree on each.
+#[test]
+fn header_only_and_one_bit_more() {
+    fn check(word0: u32, word1: u32) -> Result<usize, Error> {
+        let bytes = words(&[word0, word1]);
+        let parsed = hipc::Sections::parse(&bytes);
+        match Message::new_checked(&bytes[..]) {
+            Err(error) => {
+                assert_eq!(parsed, Err(error), "{word0:#x} {word1:#x}");
+                Err(error)
+            }
+            Ok(msg) => {
+                let s = parsed.unwrap();
+                assert_eq!(s.header(), msg.header());
+                assert_eq!(s.message_len(), msg.message_len());
+                assert_eq!(s, msg.sections());
+                Ok(s.message_len())
+            }
+        }
+    }
+    for tag in [0, 4, 0x1234, 0xFFFF] {
+        for reserved in [0, 0x4000, 0x000F_C000] {
+            assert_eq!(check(tag, reserved), Ok(8));
+            let bytes = words(&[tag, reserved]);
+            let s = hipc::Sections::parse(&bytes).unwrap();
+            assert_eq!(s.header(), Header::from_words(tag, reserved));
+            assert_eq!(s.header().tag(), tag as u16);
+            assert_eq!(s.header().reserved(), reserved);
+            assert_eq!(s.message_len(), 8);
+            assert_eq!(s.special_header(), None);
+            // Every count, offset and special-header bit on its own.
+            for bit in 16..32 {
+                let section = [Section::X, Section::A, Section::B, Section::W][(bit - 16) / 4];
+                let size = if bit < 20 { 8 } else { 12 };
+                assert_eq!(
+                    check(tag | 1 << bit, reserved),
+                    Err(Error::Truncated {
+                        section,
+                        needed: 8 + size * (1 << (bit % 4)),
+                        available: 8
+                    })
+                );
+            }
+            for bit in (0..14).chain(20..32) {
+                let expected = match bit {
+                    0..=9 => Err(Error::Truncated {
+                        section: Section::RawData,
+                        needed: 8 + 4 * (1 << bit),
+                        available: 8,
+                    }),
+                    // Receive-list count 1 (to the message buffer): no entries.
+                    10 => Ok(8),
+                    // Counts 2, 4, 8: 1, 2 and 6 entries right after the header.
+                    11..=13 => Err(Error::Truncated {
+                        section: Section::ReceiveList,
+                        needed: 8 + 8 * hipc::entry_count(1 << (bit - 10)),
+                        available: 8,
+                    }),
+                    20 => Err(Error::RecvListOffsetInsideMessage {
+                        offset: 1,
+                        raw_end: 2,
+                    }),
+                    // An offset past the header with no entries: nothing to place.
+                    21..=30 => Ok(8),
+                    _ => Err(Error::Truncated {
+                        section: Section::SpecialHeader,
+                        needed: 12,
+                        available: 8,
+                    }),
+                };
+                assert_eq!(check(tag, reserved | 1 << bit), expected, "bit {bit}");
+            }
+        }
+    }
+    // Every count at 15, or every bit of word 1 outside the reserved ones.
+    assert_eq!(
+        check(0xFFFF_0000, 0),
+        Err(Error::Truncated {
+            section: Section::X,
+            needed: 8 + 15 * 8,
+            available: 8
+        })
+    );
+    assert_eq!(
+        check(0, !0x000F_C000),
+        Err(Error::Truncated {
+            section: Section::SpecialHeader,
+            needed: 12,
+            available: 8
+        })
+    );
+}
+
+// wire-format.md §1.1, §1.2: a message whose raw data is as many bytes as it has
+// descriptors (or handles) is emitted whole, every section at its place.
+#[test]
+fn counts_beside_raw_lengths() {
+    let hs = handles(&[7; 15]);
+    let xs: Vec<_> = (0..15).map(x).collect();
+    let bs: Vec<_> = (0..15).map(buf).collect();
+    let raw: Vec<u8> = (0..60).collect();
+    for n in 0..=15 {
+        for raw_len in (0..=60).step_by(4) {
+            for section in 0..6 {
+                let mut repr = MessageRepr {
+                    tag: 4,
+                    raw: &raw[..raw_len],
+                    ..MessageRepr::EMPTY
+                };
+                match section {
+                    0 => repr.copy_handles = &hs[..n],
+                    1 => repr.move_handles = &hs[..n],
+                    2 => repr.x = &xs[..n],
+                    3 => repr.a = &bs[..n],
+                    4 => repr.b = &bs[..n],
+                    _ => repr.w = &bs[..n],
+                }
+                let bytes = emit(&repr);
+                let item = [4, 4, 8, 12, 12, 12][section];
+                let special = if section < 2 && n > 0 { 4 } else { 0 };
+                assert_eq!(bytes.len(), 8 + special + item * n + raw_len);
+                let msg = Message::new_checked(&bytes[..]).unwrap();
+                assert_eq!(msg.repr(), repr);
+                assert_eq!(msg.raw(), &raw[..raw_len]);
+            }
+        }
     }
 }

@@ -31,6 +31,8 @@ fn ex6_request() {
         (17, Some(1), false)
     );
     assert_eq!(req.payload(), b"fsp-srv\0");
+    // §3: no PID slot, no PID.
+    assert_eq!(req.pid(), None);
     let mut buf = [0u8; 0x20];
     let len = RequestRepr {
         command_id: 1,
@@ -274,6 +276,9 @@ fn strict_header_rules() {
     let msg = Message::new_checked(&buf[..len]).unwrap();
     let req = Request::new_checked(&msg).unwrap();
     assert_eq!(req.command_id(), Some(3));
+    // The PID slot holds what was written in it (the kernel's, in transit).
+    assert_eq!(req.pid(), Some(0));
+    assert_eq!(req.copy_handle(0), Ok(7));
     assert_eq!(
         req.payload(),
         &[1, 2, 3, 0],
@@ -343,4 +348,74 @@ proptest! {
             }
         }
     }
+}
+
+/// wire-format.md §1.5, §3: a method's tag is its id plus 16, so the largest id is
+/// 0xFFEF (tag 0xFFFF); one more does not fit the tag.
+#[test]
+fn largest_method_id() {
+    assert_eq!(tipc::COMMAND_ID_MAX, 0xFFEF);
+    let top = RequestRepr {
+        command_id: 0xFFEF,
+        payload: &[],
+    };
+    assert_eq!(top.tag(), Ok(0xFFFF));
+    let past = RequestRepr {
+        command_id: 0xFFF0,
+        payload: &[],
+    };
+    assert_eq!(
+        past.tag(),
+        Err(Error::TipcCommandIdTooLarge {
+            command_id: tipc::COMMAND_ID_MAX + 1
+        })
+    );
+}
+
+/// wire-format.md §3: a reply's PID and handles are read from its special data:
+/// a PID written by the kernel, copy handles and move handles, each by index.
+#[test]
+fn reply_pid_and_handles() {
+    let copy = handles(&[0x11, 0x12]);
+    let moves = handles(&[0x21]);
+    let mut buf = [0u8; 0x40];
+    let len = ResponseRepr {
+        tag: 17,
+        result: 0,
+        payload: &[],
+    }
+    .emit(
+        &MessageRepr {
+            copy_handles: &copy,
+            move_handles: &moves,
+            ..MessageRepr::EMPTY
+        },
+        &mut buf,
+    )
+    .unwrap();
+    let msg = Message::new_checked(&buf[..len]).unwrap();
+    let resp = Response::new_checked(&msg).unwrap();
+    assert_eq!(
+        (resp.copy_handle(0), resp.copy_handle(1)),
+        (Ok(0x11), Ok(0x12))
+    );
+    assert_eq!(resp.move_handle(0), Ok(0x21));
+    assert!(matches!(resp.copy_handle(2), Err(Error::NoSuchItem { .. })));
+
+    let copy = handles(&[0x31]);
+    let message = MessageRepr {
+        pid: Some(0x51),
+        copy_handles: &copy,
+        ..MessageRepr::EMPTY
+    };
+    let len = RequestRepr {
+        command_id: 1,
+        payload: &[],
+    }
+    .emit(&message, &mut buf)
+    .unwrap();
+    let msg = Message::new_checked(&buf[..len]).unwrap();
+    let req = Request::new_checked(&msg).unwrap();
+    assert_eq!(req.pid(), Some(0x51));
+    assert_eq!(req.copy_handle(0), Ok(0x31));
 }
