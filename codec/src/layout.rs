@@ -63,20 +63,14 @@ pub struct Layout {
     word1: u32,
     // The word at index 2 when the header declares a special header, else zero.
     special: u32,
-    // *Byte* offsets of the kernel's chain of word indices (kernel-semantics.md §2.9),
-    // kept small so that a `Message` is cheap to build and move: the largest is the
-    // end of a receive list at the largest offset, 4·2047 + 8·13 = 8292 bytes.
-    special_data: u16,
-    copy: u16,
-    moves: u16,
-    pointer: u16,
-    send: u16,
-    receive: u16,
-    exchange: u16,
-    raw: u16,
+    // The byte offset where the raw data ends (the kernel's `E`, times 4): the sum
+    // of every section before it, the one offset `check` needs that is not a field
+    // of the words. Every other offset of the kernel's chain (kernel-semantics.md
+    // §2.9) is derived from the words when asked for (the `*_at` methods), not
+    // stored: a `Message` is then 32 bytes, not 56, and `new_checked` computes and
+    // writes only what its check needs (benches/README.md, "Against libnx"). At
+    // most 8 + 4 + 8 + 4·30 + 8·15 + 12·45 + 4·1023 = 4892 bytes, so it fits u16.
     raw_end: u16,
-    recv_list: u16,
-    recv_end: u16,
 }
 
 impl Layout {
@@ -90,56 +84,20 @@ impl Layout {
         } else {
             SpecialHeader::default()
         };
-        // Computed in usize from counts of at most 4 bits (raw: 10, offset: 11), so
-        // nothing wraps and every offset fits u16 (see the field comment); the
-        // optimizer sees the same, which lets the accessors' bounds checks fold
-        // into the one `check` made.
-        let special_data =
-            HEADER_SIZE + SPECIAL_HEADER_SIZE * usize::from(header.has_special_header());
-        let copy = special_data + if special.has_pid() { PID_SIZE } else { 0 };
-        let moves = copy + HANDLE_SIZE * special.copy_count();
-        let pointer = moves + HANDLE_SIZE * special.move_count();
-        let send = pointer + POINTER_DESCRIPTOR_SIZE * header.x_count();
-        let receive = send + BUFFER_DESCRIPTOR_SIZE * header.a_count();
-        let exchange = receive + BUFFER_DESCRIPTOR_SIZE * header.b_count();
-        let raw = exchange + BUFFER_DESCRIPTOR_SIZE * header.w_count();
-        let raw_end = raw + 4 * header.raw_words();
-        let recv_list = match header.recv_list_offset() {
-            0 => raw_end,
-            offset => 4 * usize::from(offset),
-        };
-        let recv_end = recv_list + RECEIVE_LIST_ENTRY_SIZE * entry_count(header.recv_list_count());
-        let narrow = |offset: usize| offset as u16;
-        let (special_data, copy, moves, pointer, send, receive) = (
-            narrow(special_data),
-            narrow(copy),
-            narrow(moves),
-            narrow(pointer),
-            narrow(send),
-            narrow(receive),
-        );
-        let (exchange, raw, raw_end, recv_list, recv_end) = (
-            narrow(exchange),
-            narrow(raw),
-            narrow(raw_end),
-            narrow(recv_list),
-            narrow(recv_end),
-        );
+        // Computed in usize from counts of at most 4 bits (raw: 10), so nothing
+        // wraps and the sum fits u16 (see the field comment).
+        let raw_end = HEADER_SIZE
+            + SPECIAL_HEADER_SIZE * usize::from(header.has_special_header())
+            + if special.has_pid() { PID_SIZE } else { 0 }
+            + HANDLE_SIZE * (special.copy_count() + special.move_count())
+            + POINTER_DESCRIPTOR_SIZE * header.x_count()
+            + BUFFER_DESCRIPTOR_SIZE * (header.a_count() + header.b_count() + header.w_count())
+            + 4 * header.raw_words();
         Layout {
             word0: header.word0.get(),
             word1: header.word1.get(),
             special: special.word.get(),
-            special_data,
-            copy,
-            moves,
-            pointer,
-            send,
-            receive,
-            exchange,
-            raw,
-            raw_end,
-            recv_list,
-            recv_end,
+            raw_end: raw_end as u16,
         }
     }
 
@@ -164,6 +122,64 @@ impl Layout {
             SpecialHeader::default()
         };
         Ok(Layout::new(header, special))
+    }
+
+    // The kernel's chain of offsets (kernel-semantics.md §2.9), in bytes, derived
+    // from the words: forward from the header for the special data and the X
+    // descriptors, back from the stored end of the raw data for the map-alias
+    // descriptors and the raw data (fewer terms either way). Each is a sum of
+    // 4-bit counts (10 bits for the raw words) below `raw_end`, so nothing wraps.
+    #[inline(always)]
+    fn special_data_at(&self) -> usize {
+        HEADER_SIZE + SPECIAL_HEADER_SIZE * usize::from(self.header().has_special_header())
+    }
+    #[inline(always)]
+    fn copy_at(&self) -> usize {
+        // `special` is zero without a special header, so its PID bit is clear.
+        let pid = SpecialHeader::from_word(self.special).has_pid();
+        self.special_data_at() + if pid { PID_SIZE } else { 0 }
+    }
+    #[inline(always)]
+    fn moves_at(&self) -> usize {
+        self.copy_at() + HANDLE_SIZE * SpecialHeader::from_word(self.special).copy_count()
+    }
+    #[inline(always)]
+    fn pointer_at(&self) -> usize {
+        self.moves_at() + HANDLE_SIZE * SpecialHeader::from_word(self.special).move_count()
+    }
+    #[inline(always)]
+    fn send_at(&self) -> usize {
+        self.pointer_at() + POINTER_DESCRIPTOR_SIZE * self.header().x_count()
+    }
+    #[inline(always)]
+    fn raw_at(&self) -> usize {
+        self.raw_end_at() - 4 * self.header().raw_words()
+    }
+    #[inline(always)]
+    fn exchange_at(&self) -> usize {
+        self.raw_at() - BUFFER_DESCRIPTOR_SIZE * self.header().w_count()
+    }
+    #[inline(always)]
+    fn receive_at(&self) -> usize {
+        self.exchange_at() - BUFFER_DESCRIPTOR_SIZE * self.header().b_count()
+    }
+    #[inline(always)]
+    fn raw_end_at(&self) -> usize {
+        usize::from(self.raw_end)
+    }
+    /// The receive list's start: at its offset when that is non-zero, else
+    /// directly after the raw data (never by running on: wire-format.md §5.1).
+    #[inline(always)]
+    fn recv_list_at(&self) -> usize {
+        match usize::from(self.header().recv_list_offset()) {
+            0 => self.raw_end_at(),
+            offset => 4 * offset,
+        }
+    }
+    #[inline(always)]
+    fn recv_end_at(&self) -> usize {
+        self.recv_list_at()
+            + RECEIVE_LIST_ENTRY_SIZE * entry_count(self.header().recv_list_count())
     }
 
     /// The header the layout was computed from.
@@ -193,106 +209,106 @@ impl Layout {
         // `special` is zero without a special header, so its PID bit is clear.
         SpecialHeader::from_word(self.special)
             .has_pid()
-            .then(|| bytes(self.special_data, self.copy))
+            .then(|| bytes(self.special_data_at(), self.copy_at()))
     }
     /// Byte range of the copy handles.
     #[inline]
     pub fn copy_handles(&self) -> Range<usize> {
-        bytes(self.copy, self.moves)
+        bytes(self.copy_at(), self.moves_at())
     }
     /// Byte range of the move handles.
     #[inline]
     pub fn move_handles(&self) -> Range<usize> {
-        bytes(self.moves, self.pointer)
+        bytes(self.moves_at(), self.pointer_at())
     }
     /// Byte range of the X descriptors.
     #[inline]
     pub fn x(&self) -> Range<usize> {
-        bytes(self.pointer, self.send)
+        bytes(self.pointer_at(), self.send_at())
     }
     /// Byte range of the A descriptors.
     #[inline]
     pub fn a(&self) -> Range<usize> {
-        bytes(self.send, self.receive)
+        bytes(self.send_at(), self.receive_at())
     }
     /// Byte range of the B descriptors.
     #[inline]
     pub fn b(&self) -> Range<usize> {
-        bytes(self.receive, self.exchange)
+        bytes(self.receive_at(), self.exchange_at())
     }
     /// Byte range of the W descriptors.
     #[inline]
     pub fn w(&self) -> Range<usize> {
-        bytes(self.exchange, self.raw)
+        bytes(self.exchange_at(), self.raw_at())
     }
     /// Byte range of all map-alias descriptors (A, then B, then W), as the kernel
     /// walks them.
     #[inline]
     pub fn map_alias(&self) -> Range<usize> {
-        bytes(self.send, self.raw)
+        bytes(self.send_at(), self.raw_at())
     }
     /// Byte range of the raw data.
     #[inline]
     pub fn raw(&self) -> Range<usize> {
-        bytes(self.raw, self.raw_end)
+        bytes(self.raw_at(), self.raw_end_at())
     }
     /// Byte range of the receive-list entries, at the receive-list offset when it is
     /// non-zero, else directly after the raw data.
     #[inline]
     pub fn receive_list(&self) -> Range<usize> {
-        bytes(self.recv_list, self.recv_end)
+        bytes(self.recv_list_at(), self.recv_end_at())
     }
     /// Byte range between the end of the raw data and a receive list (with entries)
     /// placed further on by the receive-list offset; empty otherwise. Not part of any
     /// section.
     pub fn gap(&self) -> Range<usize> {
-        if self.recv_list > self.raw_end && self.recv_end > self.recv_list {
-            bytes(self.raw_end, self.recv_list)
+        if self.recv_list_at() > self.raw_end_at() && self.recv_end_at() > self.recv_list_at() {
+            bytes(self.raw_end_at(), self.recv_list_at())
         } else {
-            bytes(self.raw_end, self.raw_end)
+            bytes(self.raw_end_at(), self.raw_end_at())
         }
     }
 
     /// Word index of the special data (PID, then handles): the kernel's `SD`.
     pub fn special_data_index(&self) -> usize {
-        usize::from(self.special_data) / 4
+        self.special_data_at() / 4
     }
     /// Word index of the first X descriptor: the kernel's `P`.
     pub fn pointer_index(&self) -> usize {
-        usize::from(self.pointer) / 4
+        self.pointer_at() / 4
     }
     /// Word index of the first map-alias descriptor: the kernel's `M`.
     pub fn map_alias_index(&self) -> usize {
-        usize::from(self.send) / 4
+        self.send_at() / 4
     }
     /// Word index of the raw data: the kernel's `R`.
     pub fn raw_index(&self) -> usize {
-        usize::from(self.raw) / 4
+        self.raw_at() / 4
     }
     /// Word index where the raw data ends: the kernel's `E`, the "end of message"
     /// used by translation.
     pub fn raw_end_index(&self) -> usize {
-        usize::from(self.raw_end) / 4
+        self.raw_end_at() / 4
     }
     /// Word index of the receive list: the kernel's `L`.
     pub fn receive_list_index(&self) -> usize {
-        usize::from(self.recv_list) / 4
+        self.recv_list_at() / 4
     }
     /// Number of receive-list entries the count implies.
     pub fn receive_list_entries(&self) -> usize {
-        usize::from(self.recv_end - self.recv_list) / RECEIVE_LIST_ENTRY_SIZE
+        entry_count(self.header().recv_list_count())
     }
     /// Bytes up to the end of the raw data (`4·E`).
     #[inline]
     pub fn raw_end(&self) -> usize {
-        usize::from(self.raw_end)
+        self.raw_end_at()
     }
     /// The message size the kernel checks against the buffer: `4·L + 8·n`, the end of
     /// the receive list (kernel-semantics.md §2.9). With a non-zero receive-list offset
     /// and no entries this still reaches the offset.
     #[inline]
     pub fn message_size(&self) -> usize {
-        usize::from(self.recv_end)
+        self.recv_end_at()
     }
     /// Where the message's own bytes end (message-json.md): the end of the receive
     /// list when it has entries, else the end of the raw data. This differs from
@@ -302,7 +318,7 @@ impl Layout {
     /// still counts them.
     #[inline]
     pub fn end(&self) -> usize {
-        if self.recv_end == self.recv_list {
+        if self.recv_end_at() == self.recv_list_at() {
             self.raw_end()
         } else {
             self.message_size()
@@ -312,15 +328,15 @@ impl Layout {
     /// the raw data (wire-format.md §1.7; the kernel checks this of destination headers).
     #[inline]
     pub fn recv_list_offset_valid(&self) -> bool {
-        self.header().recv_list_offset() == 0 || self.recv_list >= self.raw_end
+        self.header().recv_list_offset() == 0 || self.recv_list_at() >= self.raw_end_at()
     }
 
     /// The end of a section, in bytes.
     pub fn section_end(&self, section: Section) -> usize {
         match section {
             Section::Header => HEADER_SIZE,
-            Section::SpecialHeader => usize::from(self.special_data),
-            Section::Pid => usize::from(self.copy),
+            Section::SpecialHeader => self.special_data_at(),
+            Section::Pid => self.copy_at(),
             Section::CopyHandles => self.copy_handles().end,
             Section::MoveHandles => self.move_handles().end,
             Section::X => self.x().end,
@@ -339,13 +355,11 @@ impl Layout {
     pub fn check(&self, len: usize) -> Result<(), Error> {
         // Section ends grow in wire order, so with a valid receive-list offset the
         // end of the raw data and (when it has entries) the end of the receive list
-        // bound them all: two comparisons prove every section fits, in a form the
-        // optimizer can carry into the accessors once this is inlined (their bounds
-        // checks then fold away). The walk below only runs to name the first section
-        // that does not fit.
+        // bound them all: two comparisons prove every section fits. The walk below
+        // only runs to name the first section that does not fit.
         if self.recv_list_offset_valid()
             && self.raw_end() <= len
-            && (self.recv_end == self.recv_list || self.message_size() <= len)
+            && (self.recv_end_at() == self.recv_list_at() || self.message_size() <= len)
         {
             return Ok(());
         }
@@ -388,9 +402,9 @@ impl Layout {
     }
 }
 
-#[inline]
-fn bytes(start: u16, end: u16) -> Range<usize> {
-    usize::from(start)..usize::from(end)
+#[inline(always)]
+fn bytes(start: usize, end: usize) -> Range<usize> {
+    start..end
 }
 
 /// Every section of a checked message as a typed slice of its buffer: what
