@@ -668,27 +668,32 @@ fn cut<E: FromBytes + Immutable + KnownLayout>(
 /// Writes the message `repr` describes at the start of `buf` and returns its
 /// length ([`Layout::end`]): the mutable counterpart of [`Sections::parse`]'s cut,
 /// for [`MessageRepr::emit`], which has checked every field and assembled the
-/// header words (`special` is the special header word, when there is one). The
-/// sections go in the kernel's chain order (kernel-semantics.md §2.9), the receive
-/// list at its offset when that is non-zero (wire-format.md §1.7); the round-trip
-/// tests parse every emitted message back through [`Layout`]. The whole message is
-/// proved to fit with one comparison before the first write, so on error `buf` is
-/// unchanged; the gap before a receive list placed further on is zeroed.
+/// header words (`header`: word 0 in the low half, word 1 in the high half;
+/// `special`: the special header word, when there is one). The sections go in the
+/// kernel's chain order (kernel-semantics.md §2.9), the receive list at its offset
+/// when that is non-zero (wire-format.md §1.7); the round-trip tests parse every
+/// emitted message back through [`Layout`]. The whole message is proved to fit
+/// with one comparison before the first write, so on error `buf` is unchanged; the
+/// gap before a receive list placed further on is zeroed.
 #[inline(always)]
 pub(crate) fn place(
     repr: &MessageRepr<'_>,
-    header: Header,
-    special: Option<SpecialHeader>,
+    header: u64,
+    special: Option<u32>,
     buf: &mut [u8],
 ) -> Result<usize, Error> {
-    // Sizes in bytes, each bounded by its checked count, so nothing wraps.
-    let raw_end = HEADER_SIZE
-        + special.map_or(0, |_| SPECIAL_HEADER_SIZE)
+    // Sizes in bytes, each bounded by its checked count, so nothing wraps. The
+    // sections come in three groups, each written only when present: the special
+    // data (with the special header), the descriptors and the raw data; most
+    // messages skip a group with one test rather than one per section.
+    // (A PID or a handle implies the special header.)
+    let handles = HANDLE_SIZE * (repr.copy_handles.len() + repr.move_handles.len());
+    let special_len = special.map_or(0, |_| SPECIAL_HEADER_SIZE)
         + repr.pid.map_or(0, |_| PID_SIZE)
-        + HANDLE_SIZE * (repr.copy_handles.len() + repr.move_handles.len())
-        + POINTER_DESCRIPTOR_SIZE * repr.x.len()
-        + BUFFER_DESCRIPTOR_SIZE * (repr.a.len() + repr.b.len() + repr.w.len())
-        + repr.raw.len();
+        + handles;
+    let descriptors = POINTER_DESCRIPTOR_SIZE * repr.x.len()
+        + BUFFER_DESCRIPTOR_SIZE * (repr.a.len() + repr.b.len() + repr.w.len());
+    let raw_end = HEADER_SIZE + special_len + descriptors + repr.raw.len();
     let offset = repr.recv_list_offset;
     let recv_start = match usize::from(offset) * 4 {
         0 => raw_end,
@@ -711,61 +716,81 @@ pub(crate) fn place(
             available,
         });
     };
-    write(repr, header, special, out);
-    Ok(end)
-}
-
-/// [`place`]'s writes, into `out`, cut to the message's length. (Outlining them,
-/// to spare registers across the checks, was tried: 5–19 instructions dearer for
-/// four shapes of five, 19 cheaper for `tls-max`; benches/README.md.)
-#[inline(always)]
-fn write(repr: &MessageRepr<'_>, header: Header, special: Option<SpecialHeader>, out: &mut [u8]) {
-    let mut rest = put(out, header.as_bytes());
+    // `out` is cut to the message's length, which counts every section written
+    // below, so no cut fails; were one to, nothing more would be written (no panic).
+    let Some((head, mut rest)) = out.split_first_chunk_mut::<HEADER_SIZE>() else {
+        return Ok(end);
+    };
+    *head = header.to_le_bytes();
     if let Some(special) = special {
-        rest = put(rest, special.as_bytes());
+        rest = put(rest, &special.to_le_bytes());
+        if let Some(pid) = repr.pid {
+            rest = put(rest, &pid.to_le_bytes());
+        }
+        if !(repr.copy_handles.is_empty() && repr.move_handles.is_empty()) {
+            rest = put(rest, repr.copy_handles.as_bytes());
+            rest = put(rest, repr.move_handles.as_bytes());
+        }
     }
-    if let Some(pid) = repr.pid {
-        rest = put(rest, &pid.to_le_bytes());
-    }
-    // Most messages leave most sections empty: the `memcpy` call is skipped for them.
-    if !repr.copy_handles.is_empty() {
-        rest = put(rest, repr.copy_handles.as_bytes());
-    }
-    if !repr.move_handles.is_empty() {
-        rest = put(rest, repr.move_handles.as_bytes());
-    }
-    if !repr.x.is_empty() {
+    if !(repr.x.is_empty() && repr.a.is_empty() && repr.b.is_empty() && repr.w.is_empty()) {
         rest = put(rest, repr.x.as_bytes());
-    }
-    if !repr.a.is_empty() {
         rest = put(rest, repr.a.as_bytes());
-    }
-    if !repr.b.is_empty() {
         rest = put(rest, repr.b.as_bytes());
-    }
-    if !repr.w.is_empty() {
         rest = put(rest, repr.w.as_bytes());
     }
-    if !repr.raw.is_empty() {
-        rest = put(rest, repr.raw);
-    }
+    rest = put(rest, repr.raw);
     if !repr.c.is_empty() {
         // The gap (empty unless the offset places the list further on), then the
         // entries.
-        let entries = repr.c.as_bytes();
-        let gap = rest.len().saturating_sub(entries.len());
-        if let Some((gap, list)) = rest.split_at_mut_checked(gap) {
+        if let Some((gap, list)) = rest.split_at_mut_checked(recv_start - raw_end) {
             gap.fill(0);
-            put(list, entries);
+            put(list, repr.c.as_bytes());
         }
     }
+    Ok(end)
 }
 
-/// Copies `src` to the front of `out` and returns what follows it. `out` was cut
-/// to the message's length, which counts `src`, so it is long enough; were it not,
-/// nothing more is written (no panic).
+/// [`place`] for the commonest message: a header and raw data, nothing else (no
+/// special header, no descriptor, no receive-list entry). The same checks, in the
+/// same order: a non-zero receive-list offset inside the message, then the buffer.
+#[inline(always)]
+pub(crate) fn place_plain(
+    header: u64,
+    offset: u16,
+    raw: &[u8],
+    buf: &mut [u8],
+) -> Result<usize, Error> {
+    let end = HEADER_SIZE + raw.len();
+    let start = usize::from(offset) * 4;
+    if start != 0 && start < end {
+        return Err(Error::RecvListOffsetInsideMessage {
+            offset,
+            raw_end: end / 4,
+        });
+    }
+    let available = buf.len();
+    let Some(out) = buf.get_mut(..end) else {
+        return Err(Error::BufferTooSmall {
+            needed: end,
+            available,
+        });
+    };
+    if let Some((head, rest)) = out.split_first_chunk_mut::<HEADER_SIZE>() {
+        *head = header.to_le_bytes();
+        put(rest, raw);
+    }
+    Ok(end)
+}
+
+/// Copies `src` to the front of `out` and returns what follows it; an empty `src`
+/// (most sections of most messages) costs one test. `out` was cut to the message's
+/// length, which counts `src`, so it is long enough; were it not, nothing more is
+/// written (no panic).
 #[inline(always)]
 fn put<'b>(out: &'b mut [u8], src: &[u8]) -> &'b mut [u8] {
+    if src.is_empty() {
+        return out;
+    }
     match out.split_at_mut_checked(src.len()) {
         Some((dst, rest)) => {
             copy(dst, src);
@@ -777,26 +802,34 @@ fn put<'b>(out: &'b mut [u8], src: &[u8]) -> &'b mut [u8] {
 
 /// `dst.copy_from_slice(src)` for slices of equal length, without a `memcpy` call
 /// for the short ones most sections are (one to four handles or a descriptor or
-/// two: 4 to 16 bytes): two possibly overlapping loads and stores, as `memcpy`
-/// itself does for these sizes, but inline (benches/README.md, "encode").
+/// two: 4 to 16 bytes; raw data of a CMIF request with a few arguments: up to 64):
+/// two (or four) possibly overlapping loads and stores, as `memcpy` itself does for
+/// these sizes, but inline, with no call to save registers around
+/// (benches/README.md, "encode").
 #[inline(always)]
 fn copy(dst: &mut [u8], src: &[u8]) {
     let len = src.len();
-    if (4..=8).contains(&len) {
-        if let (Some(d), Some(s)) = (dst.first_chunk_mut::<4>(), src.first_chunk::<4>()) {
-            *d = *s;
-        }
-        if let (Some(d), Some(s)) = (dst.last_chunk_mut::<4>(), src.last_chunk::<4>()) {
-            *d = *s;
-        }
-    } else if (8..=16).contains(&len) {
-        if let (Some(d), Some(s)) = (dst.first_chunk_mut::<8>(), src.first_chunk::<8>()) {
-            *d = *s;
-        }
-        if let (Some(d), Some(s)) = (dst.last_chunk_mut::<8>(), src.last_chunk::<8>()) {
-            *d = *s;
-        }
+    if len.wrapping_sub(4) <= 4 {
+        copy_ends::<4>(dst, src);
+    } else if len.wrapping_sub(8) <= 8 {
+        copy_ends::<8>(dst, src);
+    } else if len.wrapping_sub(16) <= 16 {
+        copy_ends::<16>(dst, src);
+    } else if len.wrapping_sub(32) <= 32 {
+        copy_ends::<32>(dst, src);
     } else if dst.len() == len {
         dst.copy_from_slice(src);
+    }
+}
+
+/// Copies the first and the last `N` bytes of `src` (of length `N` to `2N`, so the
+/// two cover it all) to `dst`, of the same length.
+#[inline(always)]
+fn copy_ends<const N: usize>(dst: &mut [u8], src: &[u8]) {
+    if let (Some(d), Some(s)) = (dst.first_chunk_mut::<N>(), src.first_chunk::<N>()) {
+        *d = *s;
+    }
+    if let (Some(d), Some(s)) = (dst.last_chunk_mut::<N>(), src.last_chunk::<N>()) {
+        *d = *s;
     }
 }
