@@ -20,7 +20,7 @@ use crate::field::{header0, header1};
 use crate::header::{Header, SpecialHeader};
 use crate::pointer::PointerDescriptor;
 use crate::receive_list::{ReceiveListEntry, entry_count};
-use crate::repr::MessageRepr;
+use crate::repr::{ANY, MessageRepr, PLAIN};
 
 /// Size of a header in bytes.
 pub const HEADER_SIZE: usize = 8;
@@ -178,8 +178,7 @@ impl Layout {
     }
     #[inline(always)]
     fn recv_end_at(&self) -> usize {
-        self.recv_list_at()
-            + RECEIVE_LIST_ENTRY_SIZE * entry_count(self.header().recv_list_count())
+        self.recv_list_at() + RECEIVE_LIST_ENTRY_SIZE * entry_count(self.header().recv_list_count())
     }
 
     /// The header the layout was computed from.
@@ -676,7 +675,7 @@ fn cut<E: FromBytes + Immutable + KnownLayout>(
 /// with one comparison before the first write, so on error `buf` is unchanged; the
 /// gap before a receive list placed further on is zeroed.
 #[inline(always)]
-pub(crate) fn place(
+pub(crate) fn place<const KIND: u8>(
     repr: &MessageRepr<'_>,
     header: u64,
     special: Option<u32>,
@@ -686,13 +685,27 @@ pub(crate) fn place(
     // sections come in three groups, each written only when present: the special
     // data (with the special header), the descriptors and the raw data; most
     // messages skip a group with one test rather than one per section.
-    // (A PID or a handle implies the special header.)
-    let handles = HANDLE_SIZE * (repr.copy_handles.len() + repr.move_handles.len());
-    let special_len = special.map_or(0, |_| SPECIAL_HEADER_SIZE)
-        + repr.pid.map_or(0, |_| PID_SIZE)
-        + handles;
-    let descriptors = POINTER_DESCRIPTOR_SIZE * repr.x.len()
-        + BUFFER_DESCRIPTOR_SIZE * (repr.a.len() + repr.b.len() + repr.w.len());
+    // (A PID or a handle implies the special header.) `KIND` says what the
+    // caller found empty (`MessageRepr::emit`).
+    let (copy, moves) = match KIND {
+        PLAIN => (0, 0),
+        _ => (repr.copy_handles.len(), repr.move_handles.len()),
+    };
+    let handles = HANDLE_SIZE * (copy + moves);
+    let pid = if KIND == PLAIN { None } else { repr.pid };
+    let special_len =
+        special.map_or(0, |_| SPECIAL_HEADER_SIZE) + pid.map_or(0, |_| PID_SIZE) + handles;
+    let (x, a, b, w, c) = match KIND {
+        ANY => (
+            repr.x.len(),
+            repr.a.len(),
+            repr.b.len(),
+            repr.w.len(),
+            repr.c.len(),
+        ),
+        _ => (0, 0, 0, 0, 0),
+    };
+    let descriptors = POINTER_DESCRIPTOR_SIZE * x + BUFFER_DESCRIPTOR_SIZE * (a + b + w);
     let raw_end = HEADER_SIZE + special_len + descriptors + repr.raw.len();
     let offset = repr.recv_list_offset;
     let recv_start = match usize::from(offset) * 4 {
@@ -705,7 +718,7 @@ pub(crate) fn place(
         }
         start => start,
     };
-    let end = match repr.c.len() {
+    let end = match c {
         0 => raw_end,
         entries => recv_start + RECEIVE_LIST_ENTRY_SIZE * entries,
     };
@@ -724,22 +737,22 @@ pub(crate) fn place(
     *head = header.to_le_bytes();
     if let Some(special) = special {
         rest = put(rest, &special.to_le_bytes());
-        if let Some(pid) = repr.pid {
+        if let Some(pid) = pid {
             rest = put(rest, &pid.to_le_bytes());
         }
-        if !(repr.copy_handles.is_empty() && repr.move_handles.is_empty()) {
+        if handles != 0 {
             rest = put(rest, repr.copy_handles.as_bytes());
             rest = put(rest, repr.move_handles.as_bytes());
         }
     }
-    if !(repr.x.is_empty() && repr.a.is_empty() && repr.b.is_empty() && repr.w.is_empty()) {
+    if descriptors != 0 {
         rest = put(rest, repr.x.as_bytes());
         rest = put(rest, repr.a.as_bytes());
         rest = put(rest, repr.b.as_bytes());
         rest = put(rest, repr.w.as_bytes());
     }
     rest = put(rest, repr.raw);
-    if !repr.c.is_empty() {
+    if c != 0 {
         // The gap (empty unless the offset places the list further on), then the
         // entries.
         if let Some((gap, list)) = rest.split_at_mut_checked(recv_start - raw_end) {

@@ -11,6 +11,14 @@ use crate::layout::{self, Layout};
 use crate::pointer::PointerDescriptor;
 use crate::receive_list::{ReceiveListEntry, entry_count};
 
+/// The kinds of message [`MessageRepr::emit`] tells apart (its `KIND`, and
+/// `layout::place`'s): a header and raw data and nothing else...
+pub(crate) const PLAIN: u8 = 0;
+/// ...a special header, with no descriptor and no receive-list entry...
+pub(crate) const SPECIAL_DATA: u8 = 1;
+/// ...and any message.
+pub(crate) const ANY: u8 = 2;
+
 /// Every field of a message, borrowing its items.
 ///
 /// Items are the wire structs themselves (built with their checked constructors, or
@@ -306,28 +314,26 @@ impl<'a> MessageRepr<'a> {
     /// write, so on error `buf` is unchanged.
     #[inline]
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, Error> {
-        // The commonest message, a header and raw data and nothing else (an empty
-        // reply, a CMIF request or reply with no handle and no buffer), takes the
-        // short way: the same code with every other section known to be empty, so
-        // that only the fields it has are kept at hand (benches/README.md, "encode").
-        let items = self.copy_handles.len()
-            | self.move_handles.len()
-            | self.x.len()
-            | self.a.len()
-            | self.b.len()
-            | self.w.len()
-            | self.c.len();
-        if items == 0 && !self.special_header && self.pid.is_none() {
-            self.emit_as::<true>(buf)
+        // Messages come in three kinds, and each takes the same code below with
+        // what it cannot have known to be empty, so that only the fields it has are
+        // kept at hand (benches/README.md, "encode"): a header and raw data and
+        // nothing else (an empty reply, a CMIF request or reply with no handle and
+        // no buffer), a special header with no descriptor and no receive list (a
+        // request sending a PID or handles), and any other.
+        let descriptors = self.x.len() | self.a.len() | self.b.len() | self.w.len() | self.c.len();
+        let handles = self.copy_handles.len() | self.move_handles.len();
+        if descriptors != 0 {
+            self.emit_as::<ANY>(buf)
+        } else if handles == 0 && !self.special_header && self.pid.is_none() {
+            self.emit_as::<PLAIN>(buf)
         } else {
-            self.emit_as::<false>(buf)
+            self.emit_as::<SPECIAL_DATA>(buf)
         }
     }
 
-    /// [`MessageRepr::emit`]'s work; `PLAIN`: the caller has found every section
-    /// but the raw data empty, and no special header asked for.
+    /// [`MessageRepr::emit`]'s work for the kind of message `KIND` names.
     #[inline(always)]
-    fn emit_as<const PLAIN: bool>(&self, buf: &mut [u8]) -> Result<usize, Error> {
+    fn emit_as<const KIND: u8>(&self, buf: &mut [u8]) -> Result<usize, Error> {
         // Every field is read once. One test proves every field fits its wire field
         // (the walk naming the culprit runs only when it fails): the excess bits of
         // every field OR-ed together (a count above 15 has a bit above bit 3; a raw
@@ -336,19 +342,27 @@ impl<'a> MessageRepr<'a> {
         // the whole message fits `buf` with one comparison and writes each present
         // section in the kernel's chain order (layout.rs keeps the placement beside
         // `Layout`, which the round-trip tests hold it to).
-        let len = |n: usize| if PLAIN { 0 } else { n };
-        let (copy, moves) = (len(self.copy_handles.len()), len(self.move_handles.len()));
-        let (x, a, b, w) = (
-            len(self.x.len()),
-            len(self.a.len()),
-            len(self.b.len()),
-            len(self.w.len()),
+        let special_data = |n: usize| if KIND == PLAIN { 0 } else { n };
+        let descriptor = |n: usize| if KIND == ANY { n } else { 0 };
+        let (copy, moves) = (
+            special_data(self.copy_handles.len()),
+            special_data(self.move_handles.len()),
         );
-        let (raw, c) = (self.raw.len(), len(self.c.len()));
+        let (x, a, b, w) = (
+            descriptor(self.x.len()),
+            descriptor(self.a.len()),
+            descriptor(self.b.len()),
+            descriptor(self.w.len()),
+        );
+        let (raw, c) = (self.raw.len(), descriptor(self.c.len()));
         let (count, offset) = (self.recv_list_count, self.recv_list_offset);
         let (header_reserved, special_reserved) = (self.header_reserved, self.special_reserved);
-        let pid = !PLAIN && self.pid.is_some();
-        let special = !PLAIN && (self.special_header | pid | ((copy | moves) != 0));
+        let pid = KIND != PLAIN && self.pid.is_some();
+        let special = match KIND {
+            PLAIN => false,
+            SPECIAL_DATA => true,
+            _ => self.special_header | pid | ((copy | moves) != 0),
+        };
         let excess = ((copy | moves | x | a | b | w | usize::from(count)) >> 4)
             | (raw & !(4 * limits::RAW_WORDS_MAX))
             | usize::from(offset >> 11)
@@ -370,14 +384,14 @@ impl<'a> MessageRepr<'a> {
             | u32::from(offset) << header1::RECV_LIST_OFFSET.shift
             | u32::from(special) << header1::HAS_SPECIAL_HEADER.shift;
         let header = u64::from(word0) | u64::from(word1) << 32;
-        if PLAIN {
+        if KIND == PLAIN {
             return layout::place_plain(header, offset, self.raw, buf);
         }
         let special_word = u32::from(pid)
             | (copy as u32) << special::COPY_COUNT.shift
             | (moves as u32) << special::MOVE_COUNT.shift
             | special_reserved;
-        layout::place(self, header, special.then_some(special_word), buf)
+        layout::place::<KIND>(self, header, special.then_some(special_word), buf)
     }
 
     /// The error of fields [`MessageRepr::emit`]'s one test refused: the first
