@@ -673,7 +673,10 @@ fn cut<E: FromBytes + Immutable + KnownLayout>(
 /// when that is non-zero (wire-format.md §1.7); the round-trip tests parse every
 /// emitted message back through [`Layout`]. The whole message is proved to fit
 /// with one comparison before the first write, so on error `buf` is unchanged; the
-/// gap before a receive list placed further on is zeroed.
+/// gap before a receive list placed further on is zeroed. `KIND` is the kind of
+/// message [`MessageRepr::emit`] found (`PLAIN`, `SPECIAL_DATA` or `ANY`): the
+/// sections it cannot have are taken as empty without being read, which leaves
+/// the optimizer fewer values to keep at hand (benches/README.md, "encode").
 #[inline(always)]
 pub(crate) fn place<const KIND: u8>(
     repr: &MessageRepr<'_>,
@@ -682,11 +685,10 @@ pub(crate) fn place<const KIND: u8>(
     buf: &mut [u8],
 ) -> Result<usize, Error> {
     // Sizes in bytes, each bounded by its checked count, so nothing wraps. The
-    // sections come in three groups, each written only when present: the special
-    // data (with the special header), the descriptors and the raw data; most
-    // messages skip a group with one test rather than one per section.
-    // (A PID or a handle implies the special header.) `KIND` says what the
-    // caller found empty (`MessageRepr::emit`).
+    // sections come in groups, each written only when present: the special data
+    // (with the special header; a PID or a handle implies it), the descriptors,
+    // the raw data and the receive list; most messages skip a group with one test
+    // rather than one per section.
     let (copy, moves) = match KIND {
         PLAIN => (0, 0),
         _ => (repr.copy_handles.len(), repr.move_handles.len()),
@@ -759,38 +761,6 @@ pub(crate) fn place<const KIND: u8>(
             gap.fill(0);
             put(list, repr.c.as_bytes());
         }
-    }
-    Ok(end)
-}
-
-/// [`place`] for the commonest message: a header and raw data, nothing else (no
-/// special header, no descriptor, no receive-list entry). The same checks, in the
-/// same order: a non-zero receive-list offset inside the message, then the buffer.
-#[inline(always)]
-pub(crate) fn place_plain(
-    header: u64,
-    offset: u16,
-    raw: &[u8],
-    buf: &mut [u8],
-) -> Result<usize, Error> {
-    let end = HEADER_SIZE + raw.len();
-    let start = usize::from(offset) * 4;
-    if start != 0 && start < end {
-        return Err(Error::RecvListOffsetInsideMessage {
-            offset,
-            raw_end: end / 4,
-        });
-    }
-    let available = buf.len();
-    let Some(out) = buf.get_mut(..end) else {
-        return Err(Error::BufferTooSmall {
-            needed: end,
-            available,
-        });
-    };
-    if let Some((head, rest)) = out.split_first_chunk_mut::<HEADER_SIZE>() {
-        *head = header.to_le_bytes();
-        put(rest, raw);
     }
     Ok(end)
 }

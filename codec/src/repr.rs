@@ -11,12 +11,16 @@ use crate::layout::{self, Layout};
 use crate::pointer::PointerDescriptor;
 use crate::receive_list::{ReceiveListEntry, entry_count};
 
-/// The kinds of message [`MessageRepr::emit`] tells apart (its `KIND`, and
-/// `layout::place`'s): a header and raw data and nothing else...
+// The kinds of message `MessageRepr::emit` tells apart (the `KIND` of `emit_as`
+// and of `layout::place`), so that each is emitted by the same code with what it
+// cannot have known to be empty.
+/// A header and raw data, nothing else: no special header, no descriptor, no
+/// receive-list entry.
 pub(crate) const PLAIN: u8 = 0;
-/// ...a special header, with no descriptor and no receive-list entry...
+/// A special header (with a PID or handles, or asked for), no descriptor and no
+/// receive-list entry.
 pub(crate) const SPECIAL_DATA: u8 = 1;
-/// ...and any message.
+/// Any message.
 pub(crate) const ANY: u8 = 2;
 
 /// Every field of a message, borrowing its items.
@@ -384,9 +388,6 @@ impl<'a> MessageRepr<'a> {
             | u32::from(offset) << header1::RECV_LIST_OFFSET.shift
             | u32::from(special) << header1::HAS_SPECIAL_HEADER.shift;
         let header = u64::from(word0) | u64::from(word1) << 32;
-        if KIND == PLAIN {
-            return layout::place_plain(header, offset, self.raw, buf);
-        }
         let special_word = u32::from(pid)
             | (copy as u32) << special::COPY_COUNT.shift
             | (moves as u32) << special::MOVE_COUNT.shift
