@@ -755,12 +755,19 @@ pub(crate) fn place<const KIND: u8>(
     }
     rest = put(rest, repr.raw);
     if c != 0 {
-        // The gap (empty unless the offset places the list further on), then the
-        // entries.
-        if let Some((gap, list)) = rest.split_at_mut_checked(recv_start - raw_end) {
-            gap.fill(0);
-            put(list, repr.c.as_bytes());
+        // The gap, zeroed when the offset places the list further on (there is
+        // none otherwise, and no `memset` call is made for it), then the entries.
+        let gap = recv_start - raw_end;
+        if gap != 0 {
+            rest = match rest.split_at_mut_checked(gap) {
+                Some((gap, list)) => {
+                    gap.fill(0);
+                    list
+                }
+                None => &mut [],
+            };
         }
+        put(rest, repr.c.as_bytes());
     }
     Ok(end)
 }
@@ -792,6 +799,8 @@ fn put<'b>(out: &'b mut [u8], src: &[u8]) -> &'b mut [u8] {
 #[inline(always)]
 fn copy(dst: &mut [u8], src: &[u8]) {
     let len = src.len();
+    // `len - N <= N` (wrapping) is `N..=2N` in one comparison; the range's
+    // `contains` came out dearer (empty 116 → 123, cmif-small 138 → 150).
     if len.wrapping_sub(4) <= 4 {
         copy_ends::<4>(dst, src);
     } else if len.wrapping_sub(8) <= 8 {

@@ -369,12 +369,15 @@ impl<'a> MessageRepr<'a> {
         };
         let excess = ((copy | moves | x | a | b | w | usize::from(count)) >> 4)
             | (raw & !(4 * limits::RAW_WORDS_MAX))
-            | usize::from(offset >> 11)
+            | usize::from(offset > limits::RECV_LIST_OFFSET_MAX)
             | ((header_reserved & !header1::RESERVED.mask())
                 | (special_reserved & !special::RESERVED.mask())) as usize
             | usize::from(c != entry_count(count))
             | usize::from((special_reserved != 0) & !special);
         if excess != 0 {
+            // Returned whatever the walk says (it names the field; it cannot pass
+            // what the test refused), so that from here on the optimizer knows the
+            // test passed.
             return Err(self.refusal());
         }
         let word0 = u32::from(self.tag)
