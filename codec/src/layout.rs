@@ -4,8 +4,10 @@
 //! chain of indices (`GetSpecialDataIndex`, `GetPointerDescriptorIndex`,
 //! `GetMapAliasDescriptorIndex`, `GetRawDataIndex`, `GetReceiveListIndex` in
 //! mesosphère's `svc_message_buffer.hpp`; wire-format.md §1.2, kernel-semantics.md
-//! §2.9). [`Layout`] computes the same chain once. The view, the emitter, the model
-//! kernel and the benchmarks all use it; nothing else does offset arithmetic.
+//! §2.9). [`Layout`] computes the same chain: the end of the raw data (what the size
+//! check needs) when it is made, every other index from the header words when asked.
+//! The view, the emitter, the model kernel and the benchmarks all use it; nothing
+//! else does offset arithmetic.
 //! SunriseOS's running-cursor placement is what put its C entries in the wrong place
 //! (wire-format.md §5.1).
 
