@@ -7,9 +7,21 @@ use crate::buffer::BufferDescriptor;
 use crate::error::{Error, Field, Section};
 use crate::field::{header0, header1, limits, special};
 use crate::header::{Header, SpecialHeader};
-use crate::layout::{self, HEADER_SIZE, Layout};
+use crate::layout::{self, Layout};
 use crate::pointer::PointerDescriptor;
 use crate::receive_list::{ReceiveListEntry, entry_count};
+
+// The kinds of message `MessageRepr::emit` tells apart (the `KIND` of `emit_as`
+// and of `layout::place`), so that each is emitted by the same code with what it
+// cannot have known to be empty.
+/// A header and raw data, nothing else: no special header, no descriptor, no
+/// receive-list entry.
+pub(crate) const PLAIN: u8 = 0;
+/// A special header (with a PID or handles, or asked for), no descriptor and no
+/// receive-list entry.
+pub(crate) const SPECIAL_DATA: u8 = 1;
+/// Any message.
+pub(crate) const ANY: u8 = 2;
 
 /// Every field of a message, borrowing its items.
 ///
@@ -306,6 +318,26 @@ impl<'a> MessageRepr<'a> {
     /// write, so on error `buf` is unchanged.
     #[inline]
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, Error> {
+        // Messages come in three kinds, and each takes the same code below with
+        // what it cannot have known to be empty, so that only the fields it has are
+        // kept at hand (benches/README.md, "encode"): a header and raw data and
+        // nothing else (an empty reply, a CMIF request or reply with no handle and
+        // no buffer), a special header with no descriptor and no receive list (a
+        // request sending a PID or handles), and any other.
+        let descriptors = self.x.len() | self.a.len() | self.b.len() | self.w.len() | self.c.len();
+        let handles = self.copy_handles.len() | self.move_handles.len();
+        if descriptors != 0 {
+            self.emit_as::<ANY>(buf)
+        } else if handles == 0 && !self.special_header && self.pid.is_none() {
+            self.emit_as::<PLAIN>(buf)
+        } else {
+            self.emit_as::<SPECIAL_DATA>(buf)
+        }
+    }
+
+    /// [`MessageRepr::emit`]'s work for the kind of message `KIND` names.
+    #[inline(always)]
+    fn emit_as<const KIND: u8>(&self, buf: &mut [u8]) -> Result<usize, Error> {
         // Every field is read once. One test proves every field fits its wire field
         // (the walk naming the culprit runs only when it fails): the excess bits of
         // every field OR-ed together (a count above 15 has a bit above bit 3; a raw
@@ -314,14 +346,28 @@ impl<'a> MessageRepr<'a> {
         // the whole message fits `buf` with one comparison and writes each present
         // section in the kernel's chain order (layout.rs keeps the placement beside
         // `Layout`, which the round-trip tests hold it to).
-        let (copy, moves) = (self.copy_handles.len(), self.move_handles.len());
-        let (x, a, b, w) = (self.x.len(), self.a.len(), self.b.len(), self.w.len());
-        let (raw, c) = (self.raw.len(), self.c.len());
+        let special_data = |n: usize| if KIND == PLAIN { 0 } else { n };
+        let descriptor = |n: usize| if KIND == ANY { n } else { 0 };
+        let (copy, moves) = (
+            special_data(self.copy_handles.len()),
+            special_data(self.move_handles.len()),
+        );
+        let (x, a, b, w) = (
+            descriptor(self.x.len()),
+            descriptor(self.a.len()),
+            descriptor(self.b.len()),
+            descriptor(self.w.len()),
+        );
+        let (raw, c) = (self.raw.len(), descriptor(self.c.len()));
         let (count, offset) = (self.recv_list_count, self.recv_list_offset);
         let (header_reserved, special_reserved) = (self.header_reserved, self.special_reserved);
-        let special = self.special_header | self.pid.is_some() | ((copy | moves) != 0);
-        let counts = copy | moves | x | a | b | w;
-        let excess = ((counts | usize::from(count)) >> 4)
+        let pid = KIND != PLAIN && self.pid.is_some();
+        let special = match KIND {
+            PLAIN => false,
+            SPECIAL_DATA => true,
+            _ => self.special_header | pid | ((copy | moves) != 0),
+        };
+        let excess = ((copy | moves | x | a | b | w | usize::from(count)) >> 4)
             | (raw & !(4 * limits::RAW_WORDS_MAX))
             | usize::from(offset > limits::RECV_LIST_OFFSET_MAX)
             | ((header_reserved & !header1::RESERVED.mask())
@@ -329,36 +375,38 @@ impl<'a> MessageRepr<'a> {
             | usize::from(c != entry_count(count))
             | usize::from((special_reserved != 0) & !special);
         if excess != 0 {
-            self.check_fields()?;
-        }
-        let word1 = (raw / 4) as u32
-            | u32::from(count) << header1::RECV_LIST_COUNT.shift
-            | header_reserved
-            | u32::from(offset) << header1::RECV_LIST_OFFSET.shift
-            | u32::from(special) << header1::HAS_SPECIAL_HEADER.shift;
-        // The commonest message, a header and nothing else (an empty reply, a
-        // control message), is written without the general path when it fits and
-        // its receive-list offset does not point at word 1.
-        if (counts | raw | c) == 0 && !special && offset != 1 {
-            if let Some(out) = buf.first_chunk_mut::<HEADER_SIZE>() {
-                *out = (u64::from(self.tag) | u64::from(word1) << 32).to_le_bytes();
-                return Ok(HEADER_SIZE);
-            }
+            // Returned whatever the walk says (it names the field; it cannot pass
+            // what the test refused), so that from here on the optimizer knows the
+            // test passed.
+            return Err(self.refusal());
         }
         let word0 = u32::from(self.tag)
             | (x as u32) << header0::X_COUNT.shift
             | (a as u32) << header0::A_COUNT.shift
             | (b as u32) << header0::B_COUNT.shift
             | (w as u32) << header0::W_COUNT.shift;
-        let special_word = u32::from(self.pid.is_some())
+        let word1 = (raw / 4) as u32
+            | u32::from(count) << header1::RECV_LIST_COUNT.shift
+            | header_reserved
+            | u32::from(offset) << header1::RECV_LIST_OFFSET.shift
+            | u32::from(special) << header1::HAS_SPECIAL_HEADER.shift;
+        let header = u64::from(word0) | u64::from(word1) << 32;
+        let special_word = u32::from(pid)
             | (copy as u32) << special::COPY_COUNT.shift
             | (moves as u32) << special::MOVE_COUNT.shift
             | special_reserved;
-        layout::place(
-            self,
-            Header::from_words(word0, word1),
-            special.then_some(SpecialHeader::from_word(special_word)),
-            buf,
-        )
+        layout::place::<KIND>(self, header, special.then_some(special_word), buf)
+    }
+
+    /// The error of fields [`MessageRepr::emit`]'s one test refused: the first
+    /// [`MessageRepr::check_fields`] names. The test and the walk refuse the same
+    /// fields (the error tests pin both), so the fallback is never reached.
+    #[cold]
+    #[inline(never)]
+    fn refusal(&self) -> Error {
+        match self.check_fields() {
+            Err(error) => error,
+            Ok(()) => Error::SpecialReservedWithoutSpecialHeader,
+        }
     }
 }
