@@ -661,3 +661,34 @@ fn counts_beside_raw_lengths() {
         }
     }
 }
+
+// wire-format.md §1.3, §1.4, §1.10: a message whose descriptor counts equal its
+// receive-list entry count (one X, or one W, and a mode-2 list of one entry) is
+// emitted with every descriptor and entry, and parses back to the same fields:
+// the emitter's choice of path must not let equal counts cancel out.
+#[test]
+fn descriptor_counts_equal_to_the_entry_count() {
+    let xs = [x(0)];
+    let ws = [buf(1)];
+    let c = [ReceiveListEntry::new(0x5000, 0x40).unwrap()];
+    let only_x = MessageRepr {
+        tag: 4,
+        x: &xs,
+        recv_list_count: 2,
+        c: &c,
+        ..MessageRepr::EMPTY
+    };
+    let only_w = MessageRepr {
+        tag: 4,
+        w: &ws,
+        recv_list_count: 2,
+        c: &c,
+        ..MessageRepr::EMPTY
+    };
+    for repr in [only_x, only_w] {
+        let bytes = emit(&repr);
+        let msg = Message::new_checked(&bytes[..]).unwrap();
+        assert_eq!(msg.repr(), repr);
+        assert_eq!(msg.receive_list(), &c);
+    }
+}
