@@ -847,15 +847,16 @@ fn builder_limits() {
     assert_eq!(domain.in_objects(), &ids[..]);
     // A payload of 0xFFEF bytes makes data_size 0xFFFF, which fits its u16: what
     // refuses it is the raw data's limit of 1023 words (§1.13), not data_size.
-    let big = vec![0u8; 0xFFEF];
-    let repr = RequestRepr {
-        payload: &big,
+    let domain_request = |payload| RequestRepr {
+        payload,
         domain: Some(DomainRepr {
             object_id: 1,
             in_objects: &[],
         }),
         ..RequestRepr::EMPTY
     };
+    let big = vec![0u8; 0xFFEF];
+    let repr = domain_request(&big);
     assert!(
         matches!(
             repr.raw_len().unwrap_err(),
@@ -869,14 +870,7 @@ fn builder_limits() {
         repr.raw_len()
     );
     let big = vec![0u8; 0xFFF0];
-    let repr = RequestRepr {
-        payload: &big,
-        domain: Some(DomainRepr {
-            object_id: 1,
-            in_objects: &[],
-        }),
-        ..RequestRepr::EMPTY
-    };
+    let repr = domain_request(&big);
     assert_eq!(
         repr.raw_len().unwrap_err(),
         Error::CmifDomainValueTooLarge {

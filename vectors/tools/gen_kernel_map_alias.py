@@ -663,36 +663,35 @@ def map_alias_errors():
                 c_restored(CH + 0x2000)],
                su(), RQ, result="invalid", flags=["ReplyMapAlias", "Rollback"], source="%s §5.2 steps 5, 7, §5.4" % KS,
                scenario="57"))
+    def relent(size, lent, comment, mappings):
+        """S receives C's B buffer of `size` bytes and S2 lends `lent` (an offset into
+        S's mapping) of it on as a 0x1000-byte A to T, which receives it; S then
+        replies: step 13 finds the lent page IPC-locked."""
+        return ([send(M(type=4, b=[Bd(B1, size, 0)])), recv(ZERO),
+                 xmsg(P(type=4, b=[Bd("$m", size, 0)], rlc=0)),
+                 send(M(type=4, a=[Bd(lent, 0x1000, 0)]), thread="S2", session="$t.client",
+                      comment=comment),
+                 recv(ZERO, thread="T", handles=["$t.server"]),
+                 xmsg(P(type=4, a=[Bd("$n", 0x1000, 0)], rlc=0), thread="T")]
+                + mappings + [reply(), client("InvalidCurrentMemory")])
+
+    relent_setup = su(procs=("C", "S", "T"), threads=[("S2", "S")], sessions=(("s", "S", "C"), ("t", "T", "S")))
     t.append(T(I("reply-server-range-relent"),
                "S receives C's B buffer (0x1000 bytes) and, from its second thread S2, lends that mapping on as an A buffer to T, which receives it: S's range is now IPC-locked. S then replies to C: the unmap of step 13 finds the range with an attribute, so C gets InvalidCurrentMemory",
-               [send(M(type=4, b=[Bd(B1, 0x1000, 0)])), recv(ZERO),
-                xmsg(P(type=4, b=[Bd("$m", 0x1000, 0)], rlc=0)),
-                send(M(type=4, a=[Bd("$m", 0x1000, 0)]), thread="S2", session="$t.client",
-                     comment="S2 lends S's alias mapping on to T"),
-                recv(ZERO, thread="T", handles=["$t.server"]),
-                xmsg(P(type=4, a=[Bd("$n", 0x1000, 0)], rlc=0), thread="T"),
-                mapping("S", "$m", state="Ipc", permission="r", attributes=IPCLOCKED,
-                        comment="S's range, lent as an A: read-only and IPC-locked"),
-                reply(), client("InvalidCurrentMemory")],
-               su(procs=("C", "S", "T"), threads=[("S2", "S")], sessions=(("s", "S", "C"), ("t", "T", "S"))),
-               RQ + ["threads"], result="invalid", flags=["Rollback"],
+               relent(0x1000, "$m", "S2 lends S's alias mapping on to T",
+                      [mapping("S", "$m", state="Ipc", permission="r", attributes=IPCLOCKED,
+                               comment="S's range, lent as an A: read-only and IPC-locked")]),
+               relent_setup, RQ + ["threads"], result="invalid", flags=["Rollback"],
                source="%s §5.2 step 13 (the server range must be in the IPC state, user-readable, with no attribute, else 0xD401)" % KS,
                scenario="57"))
     t.append(T(I("reply-server-range-relent-second-page"),
                "As reply-server-range-relent, but C's B buffer is two pages and S2 lends on only the second page of S's mapping: the unmap of step 13 checks the whole server range, so the second page's attribute fails it and C gets InvalidCurrentMemory",
-               [send(M(type=4, b=[Bd(B1, 0x2000, 0)])), recv(ZERO),
-                xmsg(P(type=4, b=[Bd("$m", 0x2000, 0)], rlc=0)),
-                send(M(type=4, a=[Bd("$m+0x1000", 0x1000, 0)]), thread="S2", session="$t.client",
-                     comment="S2 lends the second page of S's alias mapping on to T"),
-                recv(ZERO, thread="T", handles=["$t.server"]),
-                xmsg(P(type=4, a=[Bd("$n", 0x1000, 0)], rlc=0), thread="T"),
-                mapping("S", "$m", state="Ipc", permission="rw",
-                        comment="S's first page: as received, not lent on"),
-                mapping("S", "$m+0x1000", state="Ipc", permission="r", attributes=IPCLOCKED,
-                        comment="S's second page, lent as an A: read-only and IPC-locked"),
-                reply(), client("InvalidCurrentMemory")],
-               su(procs=("C", "S", "T"), threads=[("S2", "S")], sessions=(("s", "S", "C"), ("t", "T", "S"))),
-               RQ + ["threads"], result="invalid", flags=["Rollback"],
+               relent(0x2000, "$m+0x1000", "S2 lends the second page of S's alias mapping on to T",
+                      [mapping("S", "$m", state="Ipc", permission="rw",
+                               comment="S's first page: as received, not lent on"),
+                       mapping("S", "$m+0x1000", state="Ipc", permission="r", attributes=IPCLOCKED,
+                               comment="S's second page, lent as an A: read-only and IPC-locked")]),
+               relent_setup, RQ + ["threads"], result="invalid", flags=["Rollback"],
                source="%s §5.2 step 13 (the whole server range must be in the IPC state, user-readable, with no attribute, else 0xD401)" % KS,
                scenario="57"))
     groups.append(G("map-alias in a reply", "Replies may not carry A/B/W: InvalidCombination to the client, success to the server, mappings undone.",

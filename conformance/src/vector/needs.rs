@@ -90,7 +90,7 @@ fn walk(value: &Value, out: &mut Vec<Capability>) {
 
 /// A literal integer as vectors write it (JSON integer, hex or decimal string);
 /// `None` for expressions with symbols and for anything else.
-fn literal(value: &Value) -> Option<u128> {
+pub(super) fn literal(value: &Value) -> Option<u128> {
     match value {
         Value::Number(n) => n.as_u64().map(u128::from),
         Value::String(s) => {

@@ -37,6 +37,7 @@ use std::collections::BTreeSet;
 use hipc::Layout;
 use serde_json::{Map, Value};
 
+use super::needs::literal;
 use crate::hex;
 use crate::kernel::Capability;
 
@@ -131,7 +132,7 @@ struct Sections {
     moves: bool,
     x: bool,
     map_alias: bool,
-    recv_list_count: u64,
+    recv_list_count: u128,
     recv_list_offset: bool,
 }
 
@@ -162,16 +163,9 @@ fn message_uses(step: &Map<String, Value>, used: &mut BTreeSet<Capability>) {
 
 fn json_sections(m: &Map<String, Value>) -> Sections {
     let non_empty = |key: &str| array(m.get(key)).next().is_some();
-    let number = |key: &str| match m.get(key) {
-        Some(Value::Number(n)) => n.as_u64().unwrap_or(1),
-        Some(Value::String(s)) => {
-            let s = s.trim();
-            s.strip_prefix("0x")
-                .map_or_else(|| s.parse().ok(), |h| u64::from_str_radix(h, 16).ok())
-                .unwrap_or(1)
-        }
-        _ => 0,
-    };
+    // A count or offset written as an expression (not a literal) is taken as
+    // non-zero: it may be, and the test is skipped rather than failed if so.
+    let number = |key: &str| m.get(key).map_or(0, |v| literal(v).unwrap_or(1));
     Sections {
         pid: m.get("pid").is_some_and(|p| !p.is_null()),
         copies: non_empty("copy_handles"),
@@ -198,7 +192,7 @@ fn hex_sections(text: &str) -> Sections {
         moves: special.is_some_and(|s| s.move_count() > 0),
         x: header.x_count() > 0,
         map_alias: header.a_count() + header.b_count() + header.w_count() > 0,
-        recv_list_count: u64::from(header.recv_list_count()),
+        recv_list_count: u128::from(header.recv_list_count()),
         recv_list_offset: header.recv_list_offset() != 0,
     }
 }
