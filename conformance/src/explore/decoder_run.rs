@@ -6,9 +6,8 @@
 //! the message bytes themselves) and written as codec vectors whose expectation is
 //! hipc's decoding, flagged `Explored`, the decoder's answer in the comment.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::set;
 use serde_json::{Map, Value, json};
@@ -20,6 +19,7 @@ use super::divergence::{Divergence, Signature};
 use super::kernel_run::{Limits, Progress};
 use super::message_bytes::generate;
 use super::shrink::{DEFAULT_BUDGET, shrink};
+use super::tally::Tally;
 use crate::hex;
 use crate::message_json::MessageJson;
 use crate::record::to_vector_json;
@@ -74,44 +74,29 @@ impl DecoderExplorer {
 
     /// Runs until `limits`, calling `progress` about once a second.
     pub fn run(&mut self, limits: Limits, progress: &mut dyn FnMut(&Progress)) -> DecoderReport {
-        let started = Instant::now();
+        let mut tally = Tally::start();
         let mut report = DecoderReport::default();
-        let mut by_signature: BTreeMap<Signature, usize> = BTreeMap::new();
-        let mut last = Instant::now();
-        let mut index = 0u64;
-        while limits.cases.is_none_or(|n| index < n)
-            && limits.time.is_none_or(|t| started.elapsed() < t)
-        {
+        while let Some(index) = tally.next_case(&limits) {
             let choices = case_bytes(self.seed, index, CASE_BYTES);
-            index += 1;
             let message = generate(&choices);
             if let Some(d) = self.compare(&message) {
-                report.progress.divergences += 1;
                 let signature = d.signature();
-                if let Some(&i) = by_signature.get(&signature) {
+                if let Some(i) = tally.diverged(&signature) {
                     if let Some(f) = report.found.get_mut(i) {
                         f.count += 1;
                     }
                 } else {
-                    let found = self.minimize(&choices, signature.clone(), d, started.elapsed());
-                    by_signature.insert(signature, report.found.len());
+                    let found = self.minimize(&choices, signature.clone(), d, tally.elapsed());
+                    tally.add(signature, report.found.len());
                     report.found.push(found);
                     if limits.stop_at_first {
                         break;
                     }
                 }
             }
-            report.progress.cases = index;
-            report.progress.signatures = report.found.len();
-            if last.elapsed() >= Duration::from_secs(1) {
-                last = Instant::now();
-                report.progress.per_second = index as f64 / started.elapsed().as_secs_f64();
-                progress(&report.progress);
-            }
+            tally.tick(progress);
         }
-        report.progress.cases = index;
-        report.progress.signatures = report.found.len();
-        report.progress.per_second = index as f64 / started.elapsed().as_secs_f64().max(1e-9);
+        report.progress = tally.finish();
         report
     }
 

@@ -3,7 +3,6 @@
 //! kernel under test, group the failures by signature, minimize the first case of
 //! each signature ([`super::shrink`]) and write it as a vector file.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -14,6 +13,7 @@ use super::choices::case_bytes;
 use super::divergence::{Divergence, Signature};
 use super::scenario::Allowed;
 use super::shrink::{DEFAULT_BUDGET, shrink};
+use super::tally::Tally;
 use crate::cli::run::run_one;
 use crate::kernel::{Kernel, KernelInfo};
 use crate::model::{Flavour, ModelKernel, ModelOptions};
@@ -36,7 +36,7 @@ pub struct Limits {
 }
 
 impl Limits {
-    fn reached(&self, cases: u64, started: Instant) -> bool {
+    pub(crate) fn reached(&self, cases: u64, started: Instant) -> bool {
         self.cases.is_some_and(|n| cases >= n) || self.time.is_some_and(|t| started.elapsed() >= t)
     }
 }
@@ -133,50 +133,36 @@ impl<'k> KernelExplorer<'k> {
 
     /// Runs until `limits`, calling `progress` about once a second.
     pub fn run(&mut self, limits: Limits, progress: &mut dyn FnMut(&Progress)) -> Report {
-        let started = Instant::now();
+        let mut tally = Tally::start();
         let mut report = Report::default();
-        let mut by_signature: BTreeMap<Signature, usize> = BTreeMap::new();
-        let mut last_progress = Instant::now();
-        let mut index = 0u64;
-        while !limits.reached(index, started) {
+        while let Some(index) = tally.next_case(&limits) {
             let bytes = case_bytes(self.seed, index, CASE_BYTES);
-            index += 1;
             match self.try_case(&bytes) {
                 Err(message) => {
                     report.build_errors.0 += 1;
                     report.build_errors.1.get_or_insert(message);
                 }
                 Ok(None) => {}
-                Ok(Some(Verdict::Unsupported)) => report.progress.unsupported += 1,
+                Ok(Some(Verdict::Unsupported)) => tally.progress.unsupported += 1,
                 Ok(Some(Verdict::Diverged(d))) => {
-                    report.progress.divergences += 1;
                     let signature = d.signature();
-                    if let Some(&i) = by_signature.get(&signature) {
+                    if let Some(i) = tally.diverged(&signature) {
                         if let Some(f) = report.found.get_mut(i) {
                             f.count += 1;
                         }
                     } else {
-                        let first_seen = started.elapsed();
-                        let found = self.minimize(&bytes, &signature, d, first_seen, index - 1);
-                        by_signature.insert(signature, report.found.len());
+                        let found = self.minimize(&bytes, &signature, d, tally.elapsed(), index);
+                        tally.add(signature, report.found.len());
                         report.found.push(found);
                         if limits.stop_at_first {
-                            report.progress.cases = index;
-                            report.progress.signatures = report.found.len();
                             break;
                         }
                     }
                 }
             }
-            report.progress.cases = index;
-            report.progress.signatures = report.found.len();
-            if last_progress.elapsed() >= Duration::from_secs(1) {
-                last_progress = Instant::now();
-                report.progress.per_second = index as f64 / started.elapsed().as_secs_f64();
-                progress(&report.progress);
-            }
+            tally.tick(progress);
         }
-        report.progress.per_second = index as f64 / started.elapsed().as_secs_f64().max(1e-9);
+        report.progress = tally.finish();
         report
     }
 

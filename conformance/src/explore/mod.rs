@@ -27,6 +27,7 @@ pub mod kernel_run;
 pub mod message_bytes;
 pub mod scenario;
 pub mod shrink;
+mod tally;
 pub mod world;
 
 use serde_json::Value;
