@@ -2,6 +2,7 @@
 //! returns, split into module and description, named where the specification names
 //! them (kernel-semantics.md §6.1; wire-format.md §2.10, §3, §2.4).
 
+use crate::error::Error;
 use core::fmt;
 
 /// A result code: `module | description << 9`, 0 for success.
@@ -72,6 +73,15 @@ impl ResultCode {
     /// The description: bits 9..=21.
     pub const fn description(self) -> u32 {
         (self.0 >> 9) & 0x1FFF
+    }
+    /// `Ok` for success, else [`Error::ServiceResult`] carrying the code: how the
+    /// CMIF and TIPC reply views' `success` refuse a failed reply.
+    pub(crate) fn check(self) -> Result<(), Error> {
+        if self.is_success() {
+            Ok(())
+        } else {
+            Err(Error::ServiceResult { result: self })
+        }
     }
     /// The name the specification gives this code, when it gives one.
     pub fn name(self) -> Option<&'static str> {

@@ -85,12 +85,7 @@ impl<'a> Response<'a> {
     /// The response, when its result is success; otherwise
     /// [`Error::ServiceResult`] (what libnx's `cmifParseResponse` returns then).
     pub fn success(self) -> Result<Self, Error> {
-        match self.result() {
-            0 => Ok(self),
-            result => Err(Error::ServiceResult {
-                result: ResultCode(result),
-            }),
-        }
+        ResultCode(self.result()).check().map(|()| self)
     }
     /// The `i`-th move handle of the reply (out-objects of a plain session, §2.6).
     /// Errors: [`Error::NoSuchItem`].

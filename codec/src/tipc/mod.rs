@@ -230,12 +230,7 @@ impl<'a> Response<'a> {
     /// The reply, when its result is success; otherwise [`Error::ServiceResult`]
     /// (what libnx's `tipcParseResponse` returns then).
     pub fn success(self) -> Result<Self, Error> {
-        match self.result {
-            0 => Ok(self),
-            result => Err(Error::ServiceResult {
-                result: ResultCode(result),
-            }),
-        }
+        ResultCode(self.result).check().map(|()| self)
     }
     /// The `i`-th move handle (out-objects are move handles in TIPC). Errors:
     /// [`Error::NoSuchItem`].
