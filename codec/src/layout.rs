@@ -494,7 +494,7 @@ impl<'a> Sections<'a> {
         match Layout::parse(bytes).and_then(|layout| layout.check(bytes.len())) {
             Err(error) => error,
             // `split` and `Layout::check` accept the same buffers (tested, and
-            // fuzzed by the `parse` target), so this is never reached; it answers
+            // fuzzed by the `decode` target), so this is never reached; it answers
             // with the header's truncation rather than panic.
             Ok(()) => Error::Truncated {
                 section: Section::Header,

@@ -1,4 +1,5 @@
-//! Any bytes, any buffer size: `Message::new_checked`, every accessor, the
+//! Any bytes, any buffer size: `Message::new_checked` (and `Sections::parse`
+//! agreeing with it, section for section and error for error), every accessor, the
 //! dissection, the CMIF/TIPC views and the message JSON; when the bytes decode,
 //! re-emitting gives the same bytes (gap zeroed, message-json.md).
 #![no_main]

@@ -1,6 +1,7 @@
-//! Any bytes, any buffer size, as a user parses them: `Message::new_checked` and
-//! `Sections::parse` (agreeing, error for error), every accessor, every field, the
-//! CMIF and TIPC views. No allocation, no formatting: the fast target (fuzz/README.md).
+//! Any bytes, any buffer size, as a user parses them: `Message::new_checked`, every
+//! accessor, the typed slices, every field, the CMIF and TIPC views. No allocation,
+//! no formatting: the fast target (fuzz/README.md). That `Sections::parse` agrees
+//! with `new_checked` is `decode`'s property.
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
