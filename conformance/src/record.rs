@@ -44,7 +44,10 @@ use serde_json::{Map, Value, json};
 use crate::kernel::{Kernel, KernelInfo, ProcessRef, RequestStatus, ResultCode, SendOutcome};
 use crate::message_json::{MESSAGE_KEYS, MessageJson};
 use crate::runner::scenario::{Call, Run, StepObserver, record_kernel_test, skip_reason};
-use crate::vector::{BufferDecl, Expr, FileKind, KernelTest, Step, Test, load_value};
+use crate::vector::{
+    BufferDecl, CloseStep, ExpectMessageStep, Expr, FileKind, KernelTest, ReplyAndReceiveStep,
+    SendAsyncStep, SendStep, Step, Test, load_value,
+};
 
 /// The name of a result as a vector writes it.
 pub fn result_json(code: ResultCode) -> Value {
@@ -259,12 +262,12 @@ impl StepObserver for Recorder<'_> {
         let mut inserts = Vec::new();
         match (self.steps.get(i), call) {
             (
-                Some(Step::Send {
+                Some(Step::Send(SendStep {
                     thread,
                     buffer,
                     expect,
                     ..
-                }),
+                })),
                 Some(Call::Send(outcome)),
             ) => {
                 let recorded = match outcome {
@@ -279,7 +282,10 @@ impl StepObserver for Recorder<'_> {
                 }
             }
             (
-                Some(Step::SendAsync { expect: None, .. } | Step::Close { expect: None, .. }),
+                Some(
+                    Step::SendAsync(SendAsyncStep { expect: None, .. })
+                    | Step::Close(CloseStep { expect: None, .. }),
+                ),
                 Some(Call::Returned(code)),
             ) => {
                 self.edits
@@ -287,12 +293,12 @@ impl StepObserver for Recorder<'_> {
                     .insert(i, json!({ "result": result_json(code) }));
             }
             (
-                Some(Step::ReplyAndReceive {
+                Some(Step::ReplyAndReceive(ReplyAndReceiveStep {
                     thread,
                     buffer,
                     expect,
                     ..
-                }),
+                })),
                 Some(Call::ReplyAndReceive(outcome)),
             ) => {
                 if expect.is_none() {
@@ -356,7 +362,7 @@ impl<'t> Recorder<'t> {
 
     /// Whether the step after step `i` already is an `expect_message` on `thread`.
     fn next_is_message_on(&self, i: usize, thread: &str) -> bool {
-        matches!(self.steps.get(i + 1), Some(Step::ExpectMessage { thread: Some(t), .. }) if t == thread)
+        matches!(self.steps.get(i + 1), Some(Step::ExpectMessage(ExpectMessageStep { thread: Some(t), .. })) if t == thread)
     }
 
     /// An `expect_message` step for the message now in a thread's buffer; `None`

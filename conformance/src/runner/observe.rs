@@ -19,7 +19,11 @@ use crate::kernel::{
     MemoryAttributes, MemoryInfo, MessageBuffer, ObjectId, Permission, ProcessRef, RequestStatus,
 };
 use crate::message_json::MessageJson;
-use crate::vector::{BufferDecl, CallExpect, Expr, ObjectRef, Step};
+use crate::vector::{
+    BufferDecl, CallExpect, ExpectAccessStep, ExpectClientStep, ExpectEventStep,
+    ExpectHandleCountStep, ExpectMappingStep, ExpectMemoryStep, ExpectNoIpcMappingsStep, Expr,
+    ObjectRef, Step,
+};
 
 /// The most bytes read for one `expect_message` (a message never exceeds
 /// 0x2000 + 13 * 8 bytes, even with the largest receive-list offset).
@@ -91,270 +95,271 @@ fn show_status(s: RequestStatus) -> String {
 }
 
 impl Run<'_> {
-    /// Runs an observation step.
+    /// Runs an observation step: one function per kind.
     pub(super) fn observe(&mut self, step: &Step) -> Result<(), Problem> {
         match step {
-            Step::ExpectClient { thread, status, .. } => {
-                let (t, _) = self.world.thread("thread", thread)?;
-                let actual = self.kernel.request_status(t);
-                match (status, actual) {
-                    (CallExpect::Pending, RequestStatus::Pending)
-                    | (CallExpect::Idle, RequestStatus::Idle) => Ok(()),
-                    (CallExpect::Returned(r), RequestStatus::Completed(code)) => {
-                        if r.out_index.is_some() {
-                            return Err(vector_error(
-                                "status.out_index",
-                                "out_index applies to reply_and_receive only",
-                            ));
-                        }
-                        self.check_result("client.status", r.result.as_ref(), code, |s| {
-                            format!("returned {s}")
-                        })
-                    }
-                    (expected, actual) => {
-                        let expected = match expected {
-                            CallExpect::Pending => "pending".to_string(),
-                            CallExpect::Idle => "idle".to_string(),
-                            CallExpect::Returned(r) => {
-                                format!("returned {}", self.show_result(r.result.as_ref()))
-                            }
-                        };
-                        Err(Mismatch::new("client.status", expected, show_status(actual))
-                            .detail(format!(
-                                "the synchronous request of thread {thread} (idle: none sent; pending: blocked in SendSyncRequest; returned: the syscall's result)"
-                            ))
-                            .into())
-                    }
-                }
+            Step::ExpectClient(s) => self.expect_client(s),
+            Step::ExpectMessage(s) => {
+                let place =
+                    self.place(&s.thread, &s.buffer, &s.process, &s.address, Some(&s.size))?;
+                self.expect_message(&place, &s.message)
             }
-            Step::ExpectMessage {
-                thread,
-                buffer,
-                process,
-                address,
-                size,
-                message,
-                ..
-            } => {
-                let place = self.place(thread, buffer, process, address, Some(size))?;
-                self.expect_message(&place, message)
-            }
-            Step::ExpectWords {
-                thread,
-                buffer,
-                process,
-                address,
-                size,
-                offset,
-                words,
-                ..
-            } => {
-                let place = self.place(thread, buffer, process, address, Some(size))?;
-                let offset: u64 = match offset {
+            Step::ExpectWords(s) => {
+                let place =
+                    self.place(&s.thread, &s.buffer, &s.process, &s.address, Some(&s.size))?;
+                let offset: u64 = match &s.offset {
                     Some(e) => self.symbols.value("offset", e)?,
                     None => 0,
                 };
-                self.expect_words(&place, offset, words)
+                self.expect_words(&place, offset, &s.words)
             }
-            Step::ExpectMemory {
-                process,
-                address,
-                hex,
-                ..
-            } => {
-                let p = self.world.process("process", process)?;
-                let address: u64 = self.symbols.value("address", address)?;
-                let want = crate::hex::decode(hex)
-                    .map_err(|e| vector_error("hex", format!("bad hex: {e}")))?;
-                let got = self.kernel.read_memory(p, address, want.len())?;
-                let detail = format!("the {} bytes at {address:#x} in {process}", want.len());
-                compare_bytes(
-                    &want,
-                    &got,
-                    |off| format!("memory[{:#x}]", address.wrapping_add(off as u64)),
-                    detail,
-                )
+            Step::ExpectMemory(s) => self.expect_memory(s),
+            Step::ExpectHandle(s) => {
+                self.expect_handle(&s.process, &s.handle, s.valid, s.same_object_as.as_ref())
             }
-            Step::ExpectHandle {
-                process,
-                handle,
-                valid,
-                same_object_as,
-                ..
-            } => self.expect_handle(process, handle, *valid, same_object_as.as_ref()),
-            Step::CountHandles { process, bind, .. } => {
-                let p = self.world.process("process", process)?;
+            Step::CountHandles(s) => {
+                let p = self.world.process("process", &s.process)?;
                 let count = self.kernel.handle_count(p) as u64;
-                self.bind("handle_count", bind, count, "handle count")
+                self.bind("handle_count", &s.bind, count, "handle count")
             }
-            Step::ExpectHandleCount { process, count, .. } => {
-                let p = self.world.process("process", process)?;
-                let actual = self.kernel.handle_count(p);
-                let step = self.step;
-                let actual_i = i128::try_from(actual).unwrap_or(i128::MAX);
-                self.symbols
-                    .expect(count, actual_i, || Origin::Step {
-                        step,
-                        field: "handle_count".into(),
-                    })
-                    .map_err(|m| {
-                        Mismatch::new("handle_count", m.expected, actual.to_string())
-                            .maybe_detail(m.detail)
-                            .into()
-                    })
-            }
-            Step::ExpectMapping {
-                process,
-                address,
-                state,
-                permission,
-                attributes,
-                page_offset,
-                hex,
-                ..
-            } => {
-                let p = self.world.process("process", process)?;
-                let address: u64 = self.symbols.value("address", address)?;
-                if state.is_some() || permission.is_some() || attributes.is_some() {
-                    let info = self.kernel.query_memory(p, address)?;
-                    let about = || format!("{address:#x} in {process}: {}", show_info(&info));
-                    if let Some(s) = state {
-                        if *s != info.state {
-                            return Err(Mismatch::new(
-                                "mapping.state",
-                                format!("{s:?}"),
-                                format!("{:?}", info.state),
-                            )
-                            .detail(about())
-                            .into());
-                        }
-                    }
-                    if let Some(perm) = permission {
-                        if *perm != info.permission {
-                            return Err(Mismatch::new(
-                                "mapping.permission",
-                                permission_name(*perm),
-                                permission_name(info.permission),
-                            )
-                            .detail(about())
-                            .into());
-                        }
-                    }
-                    if let Some(a) = attributes {
-                        for ((name, e), (_, g)) in attribute_flags(a)
-                            .into_iter()
-                            .zip(attribute_flags(&info.attributes))
-                        {
-                            if e != g {
-                                return Err(Mismatch::new(
-                                    format!("mapping.attributes.{name}"),
-                                    e.to_string(),
-                                    g.to_string(),
-                                )
-                                .detail(about())
-                                .into());
-                            }
-                        }
-                    }
-                }
-                if let Some(e) = page_offset {
-                    let actual = address & 0xfff;
-                    let step = self.step;
-                    self.symbols
-                        .expect(e, i128::from(actual), || Origin::Step {
-                            step,
-                            field: "mapping.page_offset".into(),
-                        })
-                        .map_err(|m| {
-                            Mismatch::new("mapping.page_offset", m.expected, show(i128::from(actual)))
-                                .detail(format!(
-                                    "the mapping is at {address:#x}: a buffer keeps its offset within the page{}",
-                                    m.detail.map(|d| format!("; {d}")).unwrap_or_default()
-                                ))
-                        })?;
-                }
-                if let Some(hex) = hex {
-                    let want = crate::hex::decode(hex)
-                        .map_err(|e| vector_error("hex", format!("bad hex: {e}")))?;
-                    let got = self.kernel.read_memory(p, address, want.len())?;
-                    let detail = format!(
-                        "the {} bytes mapped at {address:#x} in {process}",
-                        want.len()
-                    );
-                    compare_bytes(
-                        &want,
-                        &got,
-                        |off| format!("mapping.contents[{off:#x}]"),
-                        detail,
-                    )?;
-                }
-                Ok(())
-            }
-            Step::ExpectNoIpcMappings { process, .. } => {
-                let p = self.world.process("process", process)?;
-                let list = self.kernel.ipc_mappings(p)?;
-                if list.is_empty() {
-                    return Ok(());
-                }
-                let shown: Vec<String> = list.iter().map(show_info).collect();
-                Err(Mismatch::new("ipc_mappings", "none", shown.join("; "))
-                    .detail(format!(
-                        "{process} should have no block left in an IPC state (Ipc, NonSecureIpc, NonDeviceIpc)"
-                    ))
-                    .into())
-            }
-            Step::ExpectAccess {
-                process,
-                address,
-                size,
-                write,
-                allowed,
-                ..
-            } => {
-                let p = self.world.process("process", process)?;
-                let address: u64 = self.symbols.value("address", address)?;
-                let len: usize = self.symbols.value("size", size)?;
-                let actual = self.kernel.user_can_access(p, address, len, *write);
-                if actual == *allowed {
-                    return Ok(());
-                }
-                let show_allowed = |b: bool| if b { "allowed" } else { "refused" };
-                Err(
-                    Mismatch::new("access", show_allowed(*allowed), show_allowed(actual))
-                        .detail(format!(
-                            "a user-mode {} of {} bytes at {address:#x} in {process}",
-                            if *write { "write" } else { "read" },
-                            show(len as i128)
-                        ))
-                        .into(),
-                )
-            }
-            Step::ExpectEvent {
-                process,
-                handle,
-                signaled,
-                ..
-            } => {
-                let p = self.world.process("process", process)?;
-                let h: u32 = self.symbols.value("handle", handle)?;
-                let actual = self.kernel.event_signaled(p, h)?;
-                if actual == *signaled {
-                    return Ok(());
-                }
-                Err(
-                    Mismatch::new("event.signaled", signaled.to_string(), actual.to_string())
-                        .detail(format!(
-                            "the event {} in {process}",
-                            self.symbols.describe(handle)
-                        ))
-                        .into(),
-                )
-            }
+            Step::ExpectHandleCount(s) => self.expect_handle_count(s),
+            Step::ExpectMapping(s) => self.expect_mapping(s),
+            Step::ExpectNoIpcMappings(s) => self.expect_no_ipc_mappings(s),
+            Step::ExpectAccess(s) => self.expect_access(s),
+            Step::ExpectEvent(s) => self.expect_event(s),
             other => Err(vector_error(
                 "op",
                 format!("{} is not an observation", other.op()),
             )),
         }
+    }
+
+    /// `expect_client`: the client's synchronous request is idle, pending, or
+    /// returned a result.
+    fn expect_client(&mut self, step: &ExpectClientStep) -> Result<(), Problem> {
+        let thread = &step.thread;
+        let (t, _) = self.world.thread("thread", thread)?;
+        let actual = self.kernel.request_status(t);
+        match (&step.status, actual) {
+            (CallExpect::Pending, RequestStatus::Pending)
+            | (CallExpect::Idle, RequestStatus::Idle) => Ok(()),
+            (CallExpect::Returned(r), RequestStatus::Completed(code)) => {
+                if r.out_index.is_some() {
+                    return Err(vector_error(
+                        "status.out_index",
+                        "out_index applies to reply_and_receive only",
+                    ));
+                }
+                self.check_result("client.status", r.result.as_ref(), code, |s| {
+                    format!("returned {s}")
+                })
+            }
+            (expected, actual) => {
+                let expected = match expected {
+                    CallExpect::Pending => "pending".to_string(),
+                    CallExpect::Idle => "idle".to_string(),
+                    CallExpect::Returned(r) => {
+                        format!("returned {}", self.show_result(r.result.as_ref()))
+                    }
+                };
+                Err(Mismatch::new("client.status", expected, show_status(actual))
+                    .detail(format!(
+                        "the synchronous request of thread {thread} (idle: none sent; pending: blocked in SendSyncRequest; returned: the syscall's result)"
+                    ))
+                    .into())
+            }
+        }
+    }
+
+    /// `expect_memory`: bytes at a process address, as the debugger reads them.
+    fn expect_memory(&mut self, step: &ExpectMemoryStep) -> Result<(), Problem> {
+        let p = self.world.process("process", &step.process)?;
+        let address: u64 = self.symbols.value("address", &step.address)?;
+        let want = crate::hex::decode(&step.hex)
+            .map_err(|e| vector_error("hex", format!("bad hex: {e}")))?;
+        let got = self.kernel.read_memory(p, address, want.len())?;
+        let detail = format!(
+            "the {} bytes at {address:#x} in {}",
+            want.len(),
+            step.process
+        );
+        compare_bytes(
+            &want,
+            &got,
+            |off| format!("memory[{:#x}]", address.wrapping_add(off as u64)),
+            detail,
+        )
+    }
+
+    /// `expect_handle_count`: the size of a process's handle table.
+    fn expect_handle_count(&mut self, step: &ExpectHandleCountStep) -> Result<(), Problem> {
+        let p = self.world.process("process", &step.process)?;
+        let actual = self.kernel.handle_count(p);
+        let at = self.step;
+        let actual_i = i128::try_from(actual).unwrap_or(i128::MAX);
+        self.symbols
+            .expect(&step.count, actual_i, || Origin::Step {
+                step: at,
+                field: "handle_count".into(),
+            })
+            .map_err(|m| {
+                Mismatch::new("handle_count", m.expected, actual.to_string())
+                    .maybe_detail(m.detail)
+                    .into()
+            })
+    }
+
+    /// `expect_mapping`: a block's state, permission and attributes, the page
+    /// offset of an address, and the bytes mapped there; each checked when given.
+    fn expect_mapping(&mut self, step: &ExpectMappingStep) -> Result<(), Problem> {
+        let p = self.world.process("process", &step.process)?;
+        let address: u64 = self.symbols.value("address", &step.address)?;
+        if step.state.is_some() || step.permission.is_some() || step.attributes.is_some() {
+            self.expect_block(step, p, address)?;
+        }
+        if let Some(e) = &step.page_offset {
+            let actual = address & 0xfff;
+            let at = self.step;
+            self.symbols
+                .expect(e, i128::from(actual), || Origin::Step {
+                    step: at,
+                    field: "mapping.page_offset".into(),
+                })
+                .map_err(|m| {
+                    Mismatch::new("mapping.page_offset", m.expected, show(i128::from(actual)))
+                        .detail(format!(
+                            "the mapping is at {address:#x}: a buffer keeps its offset within the page{}",
+                            m.detail.map(|d| format!("; {d}")).unwrap_or_default()
+                        ))
+                })?;
+        }
+        if let Some(hex) = &step.hex {
+            let want = crate::hex::decode(hex)
+                .map_err(|e| vector_error("hex", format!("bad hex: {e}")))?;
+            let got = self.kernel.read_memory(p, address, want.len())?;
+            let detail = format!(
+                "the {} bytes mapped at {address:#x} in {}",
+                want.len(),
+                step.process
+            );
+            compare_bytes(
+                &want,
+                &got,
+                |off| format!("mapping.contents[{off:#x}]"),
+                detail,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The block part of `expect_mapping`: state, then permission, then each
+    /// attribute; the first that differs is the failure.
+    fn expect_block(
+        &mut self,
+        step: &ExpectMappingStep,
+        p: ProcessRef,
+        address: u64,
+    ) -> Result<(), Problem> {
+        let info = self.kernel.query_memory(p, address)?;
+        let about = || format!("{address:#x} in {}: {}", step.process, show_info(&info));
+        if let Some(s) = &step.state
+            && *s != info.state
+        {
+            return Err(Mismatch::new(
+                "mapping.state",
+                format!("{s:?}"),
+                format!("{:?}", info.state),
+            )
+            .detail(about())
+            .into());
+        }
+        if let Some(perm) = &step.permission
+            && *perm != info.permission
+        {
+            return Err(Mismatch::new(
+                "mapping.permission",
+                permission_name(*perm),
+                permission_name(info.permission),
+            )
+            .detail(about())
+            .into());
+        }
+        if let Some(a) = &step.attributes {
+            for ((name, e), (_, g)) in attribute_flags(a)
+                .into_iter()
+                .zip(attribute_flags(&info.attributes))
+            {
+                if e != g {
+                    return Err(Mismatch::new(
+                        format!("mapping.attributes.{name}"),
+                        e.to_string(),
+                        g.to_string(),
+                    )
+                    .detail(about())
+                    .into());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `expect_no_ipc_mappings`: no block of the process is left in an IPC state.
+    fn expect_no_ipc_mappings(&mut self, step: &ExpectNoIpcMappingsStep) -> Result<(), Problem> {
+        let p = self.world.process("process", &step.process)?;
+        let list = self.kernel.ipc_mappings(p)?;
+        if list.is_empty() {
+            return Ok(());
+        }
+        let shown: Vec<String> = list.iter().map(show_info).collect();
+        Err(Mismatch::new("ipc_mappings", "none", shown.join("; "))
+            .detail(format!(
+                "{} should have no block left in an IPC state (Ipc, NonSecureIpc, NonDeviceIpc)",
+                step.process
+            ))
+            .into())
+    }
+
+    /// `expect_access`: whether user mode may read or write a range.
+    fn expect_access(&mut self, step: &ExpectAccessStep) -> Result<(), Problem> {
+        let p = self.world.process("process", &step.process)?;
+        let address: u64 = self.symbols.value("address", &step.address)?;
+        let len: usize = self.symbols.value("size", &step.size)?;
+        let actual = self.kernel.user_can_access(p, address, len, step.write);
+        if actual == step.allowed {
+            return Ok(());
+        }
+        let show_allowed = |b: bool| if b { "allowed" } else { "refused" };
+        Err(
+            Mismatch::new("access", show_allowed(step.allowed), show_allowed(actual))
+                .detail(format!(
+                    "a user-mode {} of {} bytes at {address:#x} in {}",
+                    if step.write { "write" } else { "read" },
+                    show(len as i128),
+                    step.process
+                ))
+                .into(),
+        )
+    }
+
+    /// `expect_event`: whether an event is signaled.
+    fn expect_event(&mut self, step: &ExpectEventStep) -> Result<(), Problem> {
+        let p = self.world.process("process", &step.process)?;
+        let h: u32 = self.symbols.value("handle", &step.handle)?;
+        let actual = self.kernel.event_signaled(p, h)?;
+        if actual == step.signaled {
+            return Ok(());
+        }
+        Err(Mismatch::new(
+            "event.signaled",
+            step.signaled.to_string(),
+            actual.to_string(),
+        )
+        .detail(format!(
+            "the event {} in {}",
+            self.symbols.describe(&step.handle),
+            step.process
+        ))
+        .into())
     }
 
     /// Resolves where an observation reads: a thread's buffer, or a process and an

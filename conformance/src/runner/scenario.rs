@@ -33,8 +33,9 @@ use crate::kernel::{
     SendOutcome, ThreadRef, WaitOutcome,
 };
 use crate::vector::{
-    BufferDecl, CallExpect, Expr, FileKind, KernelTest, MessagePattern, ResultExpr, ReturnExpect,
-    Step, VectorFile,
+    BufferDecl, CallExpect, CloseStep, Expr, FileKind, KernelTest, MessagePattern,
+    ReplyAndReceiveStep, ResultExpr, ReturnExpect, SendAsyncStep, SendStep, Step, VectorFile,
+    WriteStep,
 };
 
 /// Runs one kernel scenario against `kernel`, whose name and capabilities are `info`.
@@ -261,11 +262,11 @@ fn run(
         let mut result = run.step(step);
         let observation = !matches!(
             step,
-            Step::Send { .. }
-                | Step::SendAsync { .. }
-                | Step::ReplyAndReceive { .. }
-                | Step::Close { .. }
-                | Step::Write { .. }
+            Step::Send(_)
+                | Step::SendAsync(_)
+                | Step::ReplyAndReceive(_)
+                | Step::Close(_)
+                | Step::Write(_)
         );
         if observer.is_some() && (observation || matches!(result, Err(Problem::Mismatch(_)))) {
             result = Ok(());
@@ -315,242 +316,239 @@ pub(super) struct Buffer {
 pub(super) const TLS_SIZE: u64 = 0x100;
 
 impl Run<'_> {
+    /// Runs one step: the syscalls and writes here, one function each; the
+    /// observations in [`super::observe`].
     fn step(&mut self, step: &Step) -> Result<(), Problem> {
         match step {
-            Step::Send {
-                thread,
-                session,
-                buffer,
-                message,
-                hex,
-                expect,
-                ..
-            } => {
-                let (thread, process) = self.world.thread("thread", thread)?;
-                let session: Handle = self.symbols.value("session", session)?;
-                let buffer = self.buffer(thread, process, buffer)?;
-                self.write_input(process, buffer.address, message.as_ref(), hex.as_deref())?;
-                let outcome = self.kernel.send_sync_request(thread, session, buffer.kind);
-                self.call = Some(Call::Send(outcome));
-                match expect {
-                    None => Ok(()),
-                    Some(CallExpect::Idle) => Err(vector_error(
-                        "expect",
-                        "\"idle\" applies to expect_client only; send expects \"pending\" or {\"result\": ...}",
-                    )),
-                    Some(CallExpect::Pending) => match outcome {
-                        SendOutcome::Pending => Ok(()),
-                        SendOutcome::Returned(code) => Err(Mismatch::new(
-                            "result",
-                            "pending (the client blocks)",
-                            format!("returned {code}"),
-                        )
-                        .detail(
-                            "the request should have been queued, but the syscall returned at once",
-                        )
-                        .into()),
-                    },
-                    Some(CallExpect::Returned(r)) => {
-                        no_out_index(r)?;
-                        match outcome {
-                            SendOutcome::Pending => Err(Mismatch::new(
-                                "result",
-                                self.show_result(r.result.as_ref()),
-                                "pending (the client blocked)",
-                            )
-                            .detail("the syscall should have returned at once, but the request was queued")
-                            .into()),
-                            SendOutcome::Returned(code) => self.expect_result(r.result.as_ref(), code),
-                        }
-                    }
-                }
-            }
-            Step::SendAsync {
-                thread,
-                session,
-                buffer,
-                message,
-                hex,
-                bind_event,
-                expect,
-                ..
-            } => {
-                let (thread, process) = self.world.thread("thread", thread)?;
-                let session: Handle = self.symbols.value("session", session)?;
-                let buffer = self.buffer(thread, process, buffer)?;
-                let MessageBuffer::User { address, size } = buffer.kind else {
-                    return Err(vector_error(
-                        "buffer",
-                        "send_async needs a user buffer ({\"address\": ..., \"size\": ...})",
-                    ));
-                };
-                self.write_input(process, address, message.as_ref(), hex.as_deref())?;
-                let result = self
-                    .kernel
-                    .send_async_request(thread, session, address, size)?;
-                let code = match result {
-                    Ok(_) => ResultCode::SUCCESS,
-                    Err(code) => code,
-                };
-                self.call = Some(Call::Returned(code));
-                match expect {
-                    None => {}
-                    Some(CallExpect::Returned(r)) => {
-                        no_out_index(r)?;
-                        self.expect_result(r.result.as_ref(), code)?;
-                    }
-                    Some(_) => {
-                        return Err(vector_error(
-                            "expect",
-                            "send_async expects {\"result\": ...}",
-                        ));
-                    }
-                }
-                if let (Some(name), Ok(handle)) = (bind_event, result) {
-                    self.bind("bind_event", name, u64::from(handle), "event handle")?;
-                }
-                Ok(())
-            }
-            Step::ReplyAndReceive {
-                thread,
-                handles,
-                reply_target,
-                timeout,
-                buffer,
-                message,
-                hex,
-                expect,
-                ..
-            } => {
-                let (thread, process) = self.world.thread("thread", thread)?;
-                let handle_values = handles
-                    .iter()
-                    .enumerate()
-                    .map(|(i, h)| {
-                        self.symbols
-                            .value::<Handle>(format_args!("handles[{i}]"), h)
-                    })
-                    .collect::<Result<Vec<_>, _>>()?;
-                let reply_target: Handle = match reply_target {
-                    Some(e) => self.symbols.value("reply_target", e)?,
-                    None => 0,
-                };
-                let timeout: i64 = match timeout {
-                    Some(e) => self.symbols.value("timeout", e)?,
-                    None => 0,
-                };
-                let buffer = self.buffer(thread, process, buffer)?;
-                self.write_input(process, buffer.address, message.as_ref(), hex.as_deref())?;
-                let outcome = self.kernel.reply_and_receive(
-                    thread,
-                    &handle_values,
-                    reply_target,
-                    timeout,
-                    buffer.kind,
-                );
-                self.call = Some(Call::ReplyAndReceive(outcome));
-                let r = match expect {
-                    None => return Ok(()),
-                    Some(CallExpect::Returned(r)) => r,
-                    Some(_) => {
-                        return Err(vector_error(
-                            "expect",
-                            "reply_and_receive expects {\"result\": ..., \"out_index\": ...}",
-                        ));
-                    }
-                };
-                self.expect_result(r.result.as_ref(), outcome.result)?;
-                let which = |symbols: &Symbols, i: i32| -> Option<String> {
-                    let index = usize::try_from(i).ok()?;
-                    let h = handles.get(index)?;
-                    Some(format!("handles[{index}] is {}", symbols.describe(h)))
-                };
-                match (&r.out_index, outcome.out_index) {
-                    (None, _) => Ok(()),
-                    (Some(e), None) => {
-                        Err(Mismatch::new("out_index", e.to_string(), "not written")
-                            .detail("the kernel did not write an out index")
-                            .into())
-                    }
-                    (Some(e), Some(i)) => {
-                        let step = self.step;
-                        // A failed expectation binds nothing, so describing the
-                        // handle after it reads the same symbols as before.
-                        let result = self.symbols.expect(e, i128::from(i), || Origin::Step {
-                            step,
-                            field: "out_index".into(),
-                        });
-                        result.map_err(|m| {
-                            let detail = which(&self.symbols, i);
-                            let detail =
-                                [m.detail, detail].into_iter().flatten().collect::<Vec<_>>();
-                            Mismatch::new("out_index", m.expected, i.to_string())
-                                .maybe_detail((!detail.is_empty()).then(|| detail.join("; ")))
-                                .into()
-                        })
-                    }
-                }
-            }
-            Step::Close {
-                process,
-                handle,
-                expect,
-                ..
-            } => {
-                let process = self.world.process("process", process)?;
-                let h: Handle = self.symbols.value("handle", handle)?;
-                let code = self.kernel.close_handle(process, h);
-                self.call = Some(Call::Returned(code));
-                match expect {
-                    None => Ok(()),
-                    Some(CallExpect::Returned(r)) => {
-                        no_out_index(r)?;
-                        self.expect_result(r.result.as_ref(), code)
-                    }
-                    Some(_) => Err(vector_error("expect", "close expects {\"result\": ...}")),
-                }
-            }
-            Step::Write {
-                thread,
-                buffer,
-                process,
-                address,
-                message,
-                hex,
-                ..
-            } => {
-                let (process, address) = match (thread, process, address) {
-                    (Some(thread), None, None) => {
-                        let (t, p) = self.world.thread("thread", thread)?;
-                        let b = self.buffer(t, p, &buffer.clone().unwrap_or_default())?;
-                        (p, b.address)
-                    }
-                    (None, Some(process), Some(address)) => {
-                        if buffer.is_some() {
-                            return Err(vector_error(
-                                "buffer",
-                                "a buffer belongs to a thread: give \"thread\" with it",
-                            ));
-                        }
-                        (
-                            self.world.process("process", process)?,
-                            self.symbols.value("address", address)?,
-                        )
-                    }
-                    _ => {
-                        return Err(vector_error(
-                            "",
-                            "write takes \"thread\" (and \"buffer\"), or \"process\" and \"address\"",
-                        ));
-                    }
-                };
-                if message.is_none() && hex.is_none() {
-                    return Err(vector_error("", "write needs \"message\" or \"hex\""));
-                }
-                self.write_input(process, address, message.as_ref(), hex.as_deref())
-            }
+            Step::Send(send) => self.send(send),
+            Step::SendAsync(send) => self.send_async(send),
+            Step::ReplyAndReceive(call) => self.reply_and_receive(call),
+            Step::Close(close) => self.close(close),
+            Step::Write(write) => self.write(write),
             _ => self.observe(step),
         }
+    }
+
+    /// `send`: `SendSyncRequest[WithUserBuffer]`, and whether the client blocked
+    /// or the syscall returned.
+    fn send(&mut self, step: &SendStep) -> Result<(), Problem> {
+        let (thread, process) = self.world.thread("thread", &step.thread)?;
+        let session: Handle = self.symbols.value("session", &step.session)?;
+        let buffer = self.buffer(thread, process, &step.buffer)?;
+        self.write_input(
+            process,
+            buffer.address,
+            step.message.as_ref(),
+            step.hex.as_deref(),
+        )?;
+        let outcome = self.kernel.send_sync_request(thread, session, buffer.kind);
+        self.call = Some(Call::Send(outcome));
+        match &step.expect {
+            None => Ok(()),
+            Some(CallExpect::Idle) => Err(vector_error(
+                "expect",
+                "\"idle\" applies to expect_client only; send expects \"pending\" or {\"result\": ...}",
+            )),
+            Some(CallExpect::Pending) => match outcome {
+                SendOutcome::Pending => Ok(()),
+                SendOutcome::Returned(code) => Err(Mismatch::new(
+                    "result",
+                    "pending (the client blocks)",
+                    format!("returned {code}"),
+                )
+                .detail("the request should have been queued, but the syscall returned at once")
+                .into()),
+            },
+            Some(CallExpect::Returned(r)) => {
+                no_out_index(r)?;
+                match outcome {
+                    SendOutcome::Pending => Err(Mismatch::new(
+                        "result",
+                        self.show_result(r.result.as_ref()),
+                        "pending (the client blocked)",
+                    )
+                    .detail("the syscall should have returned at once, but the request was queued")
+                    .into()),
+                    SendOutcome::Returned(code) => self.expect_result(r.result.as_ref(), code),
+                }
+            }
+        }
+    }
+
+    /// `send_async`: `SendAsyncRequestWithUserBuffer` (a user buffer only), binding
+    /// the event it returns.
+    fn send_async(&mut self, step: &SendAsyncStep) -> Result<(), Problem> {
+        let (thread, process) = self.world.thread("thread", &step.thread)?;
+        let session: Handle = self.symbols.value("session", &step.session)?;
+        let buffer = self.buffer(thread, process, &step.buffer)?;
+        let MessageBuffer::User { address, size } = buffer.kind else {
+            return Err(vector_error(
+                "buffer",
+                "send_async needs a user buffer ({\"address\": ..., \"size\": ...})",
+            ));
+        };
+        self.write_input(process, address, step.message.as_ref(), step.hex.as_deref())?;
+        let result = self
+            .kernel
+            .send_async_request(thread, session, address, size)?;
+        let code = match result {
+            Ok(_) => ResultCode::SUCCESS,
+            Err(code) => code,
+        };
+        self.call = Some(Call::Returned(code));
+        match &step.expect {
+            None => {}
+            Some(CallExpect::Returned(r)) => {
+                no_out_index(r)?;
+                self.expect_result(r.result.as_ref(), code)?;
+            }
+            Some(_) => {
+                return Err(vector_error(
+                    "expect",
+                    "send_async expects {\"result\": ...}",
+                ));
+            }
+        }
+        if let (Some(name), Ok(handle)) = (&step.bind_event, result) {
+            self.bind("bind_event", name, u64::from(handle), "event handle")?;
+        }
+        Ok(())
+    }
+
+    /// `reply_and_receive`: `ReplyAndReceive[WithUserBuffer]`, its result and the
+    /// out index where the vector gives one.
+    fn reply_and_receive(&mut self, step: &ReplyAndReceiveStep) -> Result<(), Problem> {
+        let (thread, process) = self.world.thread("thread", &step.thread)?;
+        let handle_values = step
+            .handles
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                self.symbols
+                    .value::<Handle>(format_args!("handles[{i}]"), h)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let reply_target: Handle = match &step.reply_target {
+            Some(e) => self.symbols.value("reply_target", e)?,
+            None => 0,
+        };
+        let timeout: i64 = match &step.timeout {
+            Some(e) => self.symbols.value("timeout", e)?,
+            None => 0,
+        };
+        let buffer = self.buffer(thread, process, &step.buffer)?;
+        self.write_input(
+            process,
+            buffer.address,
+            step.message.as_ref(),
+            step.hex.as_deref(),
+        )?;
+        let outcome = self.kernel.reply_and_receive(
+            thread,
+            &handle_values,
+            reply_target,
+            timeout,
+            buffer.kind,
+        );
+        self.call = Some(Call::ReplyAndReceive(outcome));
+        let r = match &step.expect {
+            None => return Ok(()),
+            Some(CallExpect::Returned(r)) => r,
+            Some(_) => {
+                return Err(vector_error(
+                    "expect",
+                    "reply_and_receive expects {\"result\": ..., \"out_index\": ...}",
+                ));
+            }
+        };
+        self.expect_result(r.result.as_ref(), outcome.result)?;
+        self.expect_out_index(&step.handles, r.out_index.as_ref(), outcome.out_index)
+    }
+
+    /// The out index a `reply_and_receive` expects, against what the kernel wrote;
+    /// a mismatch names the handle the kernel's index points at.
+    fn expect_out_index(
+        &mut self,
+        handles: &[Expr],
+        expected: Option<&Expr>,
+        actual: Option<i32>,
+    ) -> Result<(), Problem> {
+        let which = |symbols: &Symbols, i: i32| -> Option<String> {
+            let index = usize::try_from(i).ok()?;
+            let h = handles.get(index)?;
+            Some(format!("handles[{index}] is {}", symbols.describe(h)))
+        };
+        match (expected, actual) {
+            (None, _) => Ok(()),
+            (Some(e), None) => Err(Mismatch::new("out_index", e.to_string(), "not written")
+                .detail("the kernel did not write an out index")
+                .into()),
+            (Some(e), Some(i)) => {
+                let step = self.step;
+                // A failed expectation binds nothing, so describing the
+                // handle after it reads the same symbols as before.
+                let result = self.symbols.expect(e, i128::from(i), || Origin::Step {
+                    step,
+                    field: "out_index".into(),
+                });
+                result.map_err(|m| {
+                    let detail = which(&self.symbols, i);
+                    let detail = [m.detail, detail].into_iter().flatten().collect::<Vec<_>>();
+                    Mismatch::new("out_index", m.expected, i.to_string())
+                        .maybe_detail((!detail.is_empty()).then(|| detail.join("; ")))
+                        .into()
+                })
+            }
+        }
+    }
+
+    /// `close`: `CloseHandle`.
+    fn close(&mut self, step: &CloseStep) -> Result<(), Problem> {
+        let process = self.world.process("process", &step.process)?;
+        let h: Handle = self.symbols.value("handle", &step.handle)?;
+        let code = self.kernel.close_handle(process, h);
+        self.call = Some(Call::Returned(code));
+        match &step.expect {
+            None => Ok(()),
+            Some(CallExpect::Returned(r)) => {
+                no_out_index(r)?;
+                self.expect_result(r.result.as_ref(), code)
+            }
+            Some(_) => Err(vector_error("expect", "close expects {\"result\": ...}")),
+        }
+    }
+
+    /// `write`: a debugger write into a thread's buffer or at a process address.
+    fn write(&mut self, step: &WriteStep) -> Result<(), Problem> {
+        let (process, address) = match (&step.thread, &step.process, &step.address) {
+            (Some(thread), None, None) => {
+                let (t, p) = self.world.thread("thread", thread)?;
+                let b = self.buffer(t, p, &step.buffer.clone().unwrap_or_default())?;
+                (p, b.address)
+            }
+            (None, Some(process), Some(address)) => {
+                if step.buffer.is_some() {
+                    return Err(vector_error(
+                        "buffer",
+                        "a buffer belongs to a thread: give \"thread\" with it",
+                    ));
+                }
+                (
+                    self.world.process("process", process)?,
+                    self.symbols.value("address", address)?,
+                )
+            }
+            _ => {
+                return Err(vector_error(
+                    "",
+                    "write takes \"thread\" (and \"buffer\"), or \"process\" and \"address\"",
+                ));
+            }
+        };
+        if step.message.is_none() && step.hex.is_none() {
+            return Err(vector_error("", "write needs \"message\" or \"hex\""));
+        }
+        self.write_input(process, address, step.message.as_ref(), step.hex.as_deref())
     }
 
     /// Resolves a step's buffer for a thread.

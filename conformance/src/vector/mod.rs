@@ -10,6 +10,7 @@ pub mod migrate;
 pub mod needs;
 pub mod pattern;
 pub mod scenario;
+pub mod step;
 pub mod uses;
 
 pub use codec_test::{CodecTest, ExpectedError};
@@ -23,5 +24,11 @@ pub use needs::Needs;
 pub use pattern::{ItemPattern, MessagePattern, ReservedPattern};
 pub use scenario::{
     BufferDecl, CallExpect, Contents, EventDecl, KernelTest, MemoryDecl, ObjectRef, ProcessDecl,
-    ReturnExpect, SessionDecl, Setup, Step, ThreadDecl,
+    ReturnExpect, SessionDecl, Setup, ThreadDecl,
+};
+pub use step::{
+    CloseStep, CountHandlesStep, ExpectAccessStep, ExpectClientStep, ExpectEventStep,
+    ExpectHandleCountStep, ExpectHandleStep, ExpectMappingStep, ExpectMemoryStep,
+    ExpectMessageStep, ExpectNoIpcMappingsStep, ExpectWordsStep, ReplyAndReceiveStep,
+    SendAsyncStep, SendStep, Step, WriteStep,
 };
