@@ -20,6 +20,12 @@
 //! | [`explore`] | `hipc explore`: generated scenarios and messages run on a kernel or decoder and on the reference, differences minimized to vectors |
 //! | [`message_json`], [`layer_json`], [`hex`] | the message JSON of docs/spec/message-json.md and its CMIF/TIPC layer objects |
 //! | [`cli`], [`expect`] | the `hipc` command and its known-failures list |
+//!
+//! The module docs link the private modules and functions that do the work (the
+//! model's syscalls, the runner's set-up and observations): read them with
+//! `cargo doc --document-private-items`, which CI builds with warnings denied.
+
+#![allow(rustdoc::private_intra_doc_links)]
 
 pub mod cli;
 pub mod expect;

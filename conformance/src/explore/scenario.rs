@@ -1,7 +1,7 @@
 //! The kernel scenario generator: from a byte string ([`Choices`]) and the
 //! capabilities a kernel declares, one kernel test of the vector format
 //! (vectors/README.md "Kernel tests") with set-up and syscall steps but no
-//! expectations; [`super::record`] fills those in from the reference model.
+//! expectations; `crate::record` fills those in from the reference model.
 //!
 //! The world is always the same shape, so that the scenarios differ in what
 //! happens rather than in names: client C (and thread C2 with `threads`), server
@@ -94,7 +94,7 @@ struct Gen<'c, 'b> {
 }
 
 /// Generates one kernel test (as vector JSON, without `id`, `comment` and the
-/// other keys of a file's test: [`super::record`] adds them) from `bytes`.
+/// other keys of a file's test: [`crate::record`] adds them) from `bytes`.
 pub fn generate(bytes: &[u8], allowed: Allowed) -> Generated {
     let mut ch = Choices::new(bytes);
     let setup = SetupChoices::read(&mut ch, allowed);

@@ -14,7 +14,7 @@
 //! | [`request`] | ReceiveRequest / ReceiveMessage, result routing, rollback | §4.2-§4.8 |
 //! | [`reply`] | SendReply / SendMessage and its failure state | §5 |
 //! | [`special_data`] | PID substitution, copy and move handles | §4.3 step 8, §5.2 step 9 |
-//! | [`pointer`] | X descriptors into C receive lists, every mode | §3 |
+//! | [`pointer`](mod@pointer) | X descriptors into C receive lists, every mode | §3 |
 //! | [`map_alias`] | A/B/W mapping, copy-back and unmapping | §4.4, §5.2 steps 7 and 13 |
 //! | [`fault`] | deliberate bugs for testing the vectors | — |
 //!
