@@ -79,6 +79,23 @@ pub fn check_decode(bytes: &[u8]) {
         }
     };
     check_sections_agree(&msg);
+    check_accessors(&msg);
+    if formatting {
+        check_dissection(&msg);
+    }
+    let expected = expected_reemit(&msg);
+    check_reemit(&msg, &expected);
+    if formatting {
+        check_decoded_json(bytes, &msg, &expected);
+    }
+    check_writable(bytes, &msg);
+    check_layers(&msg);
+}
+
+/// Every accessor agrees with the header's counts, and every item rebuilds
+/// through its checked constructor.
+fn check_accessors(msg: &Message<&[u8]>) {
+    let bytes = msg.buffer();
     let layout = *msg.layout();
     let len = msg.message_len();
     assert!(len <= bytes.len());
@@ -140,24 +157,26 @@ pub fn check_decode(bytes: &[u8]) {
         header.recv_list_mode().name(),
         hipc::tag_name(header.tag()),
     );
+}
 
-    // The dissection renders (through a fmt::Write that is not a String too).
-    if formatting {
-        let text = msg.dissect().to_string();
-        assert!(!text.is_empty());
-        let mut sink = String::new();
-        let _ = write!(sink, "{:>80}", msg.dissect());
-    }
+/// The dissection renders (through a fmt::Write that is not a String too).
+fn check_dissection(msg: &Message<&[u8]>) {
+    let text = msg.dissect().to_string();
+    assert!(!text.is_empty());
+    let mut sink = String::new();
+    let _ = write!(sink, "{:>80}", msg.dissect());
+}
 
-    // Re-emitting from the view gives the same bytes, gap zeroed; the buffer is
-    // written only up to the message's end; a short buffer is refused untouched.
-    let expected = expected_reemit(&msg);
+/// Re-emitting from the view gives the same bytes, gap zeroed; the buffer is
+/// written only up to the message's end; a short buffer is refused untouched.
+fn check_reemit(msg: &Message<&[u8]>, expected: &[u8]) {
+    let len = msg.message_len();
     let repr = msg.repr();
     assert_eq!(repr.buffer_len(), Ok(len));
     let mut out = vec![0xA5u8; len + 3];
     let n = repr.emit(&mut out).expect("a decoded message re-emits");
     assert_eq!(n, len);
-    assert_eq!(&out[..n], &expected[..]);
+    assert_eq!(&out[..n], expected);
     assert_eq!(&out[n..], &[0xA5; 3]);
     if len > 0 {
         let mut short = vec![0x5Au8; len - 1];
@@ -169,23 +188,25 @@ pub fn check_decode(bytes: &[u8]) {
     }
     let again = Message::new_checked(&out[..n]).expect("the re-emitted message parses");
     assert_eq!(again.repr(), repr);
+}
 
-    // The message JSON: encoding it gives the same bytes; its text reads back.
-    if formatting {
-        let json = MessageJson::from_message(&msg);
-        assert_eq!(json.trailing_bytes, msg.trailing_len() as u64);
-        assert_eq!(
-            json.to_bytes().expect("a decoded message's JSON encodes"),
-            expected
-        );
-        let text = json.to_json();
-        let back = MessageJson::from_json(&text)
-            .unwrap_or_else(|e| panic!("decode's JSON does not read back: {e}\n{text}"));
-        assert_eq!(back.to_bytes().ok(), Some(expected.clone()));
-        assert_eq!(MessageJson::decode(bytes).as_ref(), Ok(&json));
-    }
+/// The message JSON: encoding it gives the same bytes; its text reads back.
+fn check_decoded_json(bytes: &[u8], msg: &Message<&[u8]>, expected: &[u8]) {
+    let json = MessageJson::from_message(msg);
+    assert_eq!(json.trailing_bytes, msg.trailing_len() as u64);
+    assert_eq!(
+        json.to_bytes().expect("a decoded message's JSON encodes"),
+        expected
+    );
+    let text = json.to_json();
+    let back = MessageJson::from_json(&text)
+        .unwrap_or_else(|e| panic!("decode's JSON does not read back: {e}\n{text}"));
+    assert_eq!(back.to_bytes().ok(), Some(expected.to_vec()));
+    assert_eq!(MessageJson::decode(bytes).as_ref(), Ok(&json));
+}
 
-    // Writable view: editing in place lands where the read view says.
+/// Writable view: editing in place lands where the read view says.
+fn check_writable(bytes: &[u8], msg: &Message<&[u8]>) {
     let mut buf = bytes.to_vec();
     let mut m = Message::new_checked(&mut buf[..]).expect("same bytes, same verdict");
     assert_eq!(
@@ -220,8 +241,6 @@ pub fn check_decode(bytes: &[u8]) {
     m.header_mut().set_tag(tag ^ 1);
     assert_eq!(m.header().tag(), tag ^ 1);
     check_writable_layers(bytes);
-
-    check_layers(&msg);
 }
 
 /// `decode`'s check that the two checked parses agree on a message both accept:

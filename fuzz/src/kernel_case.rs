@@ -578,12 +578,58 @@ fn read(k: &mut ModelKernel, p: ProcessRef, address: u64, size: u64) -> Option<V
     k.read_memory(p, address, size.min(0x4000) as usize).ok()
 }
 
+/// What a case observed before its first syscall, to compare with after: the
+/// buffers (as the kernel will read them), both handle tables and both address
+/// spaces.
+struct Before {
+    caddr: u64,
+    csize: u64,
+    saddr: u64,
+    ssize: u64,
+    /// The request as the kernel will read it (the buffer's bytes, not the input's).
+    request: Option<Vec<u8>>,
+    server: Option<Vec<u8>>,
+    known_c: Vec<Handle>,
+    known_s: Vec<Handle>,
+    c_handles: Handles,
+    s_handles: Handles,
+    memory: Memory,
+}
+
 /// Runs one case and checks it; panics on a property violation.
 pub fn run(case: &KernelCase) {
     let mut w = World::new(case);
-    let (c, s, ct, st) = (w.c, w.s, w.ct, w.st);
+    let before = prepare(&mut w, case);
+    let sent =
+        w.k.send_sync_request(w.ct, w.client_session, case.client_buffer.message_buffer());
+    if let SendOutcome::Returned(result) = sent {
+        return check_refused_send(&mut w, &before, result);
+    }
+    assert_eq!(w.k.request_status(w.ct), RequestStatus::Pending);
 
-    // Fill the buffers (as a debugger would; an unmapped buffer stays unfilled).
+    let received = w.k.reply_and_receive(
+        w.st,
+        &[w.server_session],
+        0,
+        0,
+        case.server_buffer.message_buffer(),
+    );
+    if !received.result.is_success() {
+        return check_receive_failed(&mut w, &before, received.result);
+    }
+    assert_eq!(received.out_index, Some(0));
+    let Some(src) = check_received(&mut w, &before) else {
+        return;
+    };
+    if let Some(reply) = &case.reply {
+        check_reply(&mut w, case, &before, &src, reply);
+    }
+}
+
+/// Fills both buffers (as a debugger would; an unmapped buffer stays unfilled)
+/// and observes everything the syscalls may change.
+fn prepare(w: &mut World, case: &KernelCase) -> Before {
+    let (c, s) = (w.c, w.s);
     let (caddr, csize) = w.buffer_address(true, case.client_buffer);
     let (saddr, ssize) = w.buffer_address(false, case.server_buffer);
     let mut request = case.request.clone();
@@ -594,157 +640,153 @@ pub fn run(case: &KernelCase) {
     server.truncate(ssize.min(0x4000) as usize);
     let _ = w.k.write_memory(s, saddr, &server);
 
-    // The request as the kernel will read it (the buffer's bytes, not the input's).
-    let request_now = read(&mut w.k, c, caddr, csize);
-    let server_before = read(&mut w.k, s, saddr, ssize);
+    let request = read(&mut w.k, c, caddr, csize);
+    let server = read(&mut w.k, s, saddr, ssize);
     let known_c = w.known_client_handles();
     let known_s = w.known_server_handles();
     let c_handles = handles(&mut w.k, c, &known_c);
     let s_handles = handles(&mut w.k, s, &known_s);
-    let mem_before = memory(&mut w);
-
-    let sent =
-        w.k.send_sync_request(ct, w.client_session, case.client_buffer.message_buffer());
-    if let SendOutcome::Returned(result) = sent {
-        assert!(
-            !result.is_success(),
-            "SendSyncRequest returned success without a reply"
-        );
-        assert_eq!(
-            handles(&mut w.k, c, &known_c),
-            c_handles,
-            "client handles changed by a refused send"
-        );
-        assert_eq!(handles(&mut w.k, s, &known_s), s_handles);
-        assert_eq!(
-            memory(&mut w),
-            mem_before,
-            "memory changed by a refused send"
-        );
-        assert_eq!(read(&mut w.k, c, caddr, csize), request_now);
-        return;
+    Before {
+        caddr,
+        csize,
+        saddr,
+        ssize,
+        request,
+        server,
+        known_c,
+        known_s,
+        c_handles,
+        s_handles,
+        memory: memory(w),
     }
-    assert_eq!(w.k.request_status(ct), RequestStatus::Pending);
+}
 
-    let received = w.k.reply_and_receive(
-        st,
-        &[w.server_session],
-        0,
-        0,
-        case.server_buffer.message_buffer(),
+/// SendSyncRequest returned at once: with an error, and nothing changed.
+fn check_refused_send(w: &mut World, b: &Before, result: ResultCode) {
+    let (c, s) = (w.c, w.s);
+    assert!(
+        !result.is_success(),
+        "SendSyncRequest returned success without a reply"
     );
-    let status = w.k.request_status(ct);
-    if !received.result.is_success() {
-        // The server's own buffer checks fail before anything is received: the
-        // request stays queued, nothing changed.
-        if status == RequestStatus::Pending {
-            assert!(
-                matches!(
-                    received.result,
-                    ResultCode::INVALID_ADDRESS
-                        | ResultCode::INVALID_SIZE
-                        | ResultCode::INVALID_CURRENT_MEMORY
-                ),
-                "the server failed with {} but the request is still pending",
-                received.result
-            );
-            assert_eq!(handles(&mut w.k, c, &known_c), c_handles);
-            assert_eq!(handles(&mut w.k, s, &known_s), s_handles);
-            assert_eq!(read(&mut w.k, s, saddr, ssize), server_before);
-            return;
-        }
-        // A receive failure (§4.6): the client got the error; the server sees
-        // ReceiveListBroken, or nothing (NotFound is swallowed: the poll times out).
-        let RequestStatus::Completed(err) = status else {
-            panic!(
-                "receive failed with {} and the client is {status:?}",
-                received.result
-            );
-        };
-        assert!(
-            !err.is_success(),
-            "the client got success from a failed receive"
-        );
+    assert_eq!(
+        handles(&mut w.k, c, &b.known_c),
+        b.c_handles,
+        "client handles changed by a refused send"
+    );
+    assert_eq!(handles(&mut w.k, s, &b.known_s), b.s_handles);
+    assert_eq!(memory(w), b.memory, "memory changed by a refused send");
+    assert_eq!(read(&mut w.k, c, b.caddr, b.csize), b.request);
+}
+
+/// The receive failed with `failed`: either the server's own buffer checks
+/// refused it (the request stays queued) or the request failed (§4.6, §4.7).
+fn check_receive_failed(w: &mut World, b: &Before, failed: ResultCode) {
+    let (c, s) = (w.c, w.s);
+    let status = w.k.request_status(w.ct);
+    // The server's own buffer checks fail before anything is received: the
+    // request stays queued, nothing changed.
+    if status == RequestStatus::Pending {
         assert!(
             matches!(
-                received.result,
-                ResultCode::TIMED_OUT | ResultCode::RECEIVE_LIST_BROKEN
+                failed,
+                ResultCode::INVALID_ADDRESS
+                    | ResultCode::INVALID_SIZE
+                    | ResultCode::INVALID_CURRENT_MEMORY
             ),
-            "the server saw {} for a failed receive",
-            received.result
+            "the server failed with {failed} but the request is still pending"
         );
-        let broken = received.result == ResultCode::RECEIVE_LIST_BROKEN;
-        // §4.7: the client's buffer and handle table are untouched.
-        assert_eq!(
-            read(&mut w.k, c, caddr, csize),
-            request_now,
-            "client buffer written by a failed receive"
-        );
-        assert_eq!(
-            handles(&mut w.k, c, &known_c),
-            c_handles,
-            "client handles changed by a failed receive ({err})"
-        );
-        // The server's handle table is as before: every copied handle removed again,
-        // except in the replicated quirk (the request's MessageSize exceeds the
-        // server buffer), on which the spec asks not to assert either way.
-        let quirk = request_now
-            .as_deref()
-            .and_then(|b| Layout::parse(b).ok())
-            .is_some_and(|l| l.message_size() as u64 > ssize);
-        if !quirk {
-            assert_eq!(
-                handles(&mut w.k, s, &known_s),
-                s_handles,
-                "server handles not rolled back ({err})"
-            );
-        }
-        // Every mapping undone, client permissions restored.
-        assert_eq!(
-            memory(&mut w),
-            mem_before,
-            "mappings not undone after {err}"
-        );
-        // Not broken: the server's header words are restored (word 2 too when its
-        // header had a special header).
-        if !broken
-            && let (Some(before), Some(after)) = (&server_before, read(&mut w.k, s, saddr, ssize))
-        {
-            let had_special = before.get(7).is_some_and(|b| b & 0x80 != 0);
-            let n = if had_special { 12 } else { 8 };
-            let n = n.min(before.len());
-            assert_eq!(
-                before[..n],
-                after[..n],
-                "server header not restored after {err}"
-            );
-        }
+        assert_eq!(handles(&mut w.k, c, &b.known_c), b.c_handles);
+        assert_eq!(handles(&mut w.k, s, &b.known_s), b.s_handles);
+        assert_eq!(read(&mut w.k, s, b.saddr, b.ssize), b.server);
         return;
     }
-
-    // Received (§4.5).
-    assert_eq!(received.out_index, Some(0));
+    // A receive failure (§4.6): the client got the error; the server sees
+    // ReceiveListBroken, or nothing (NotFound is swallowed: the poll times out).
+    let RequestStatus::Completed(err) = status else {
+        panic!("receive failed with {failed} and the client is {status:?}");
+    };
+    assert!(
+        !err.is_success(),
+        "the client got success from a failed receive"
+    );
+    assert!(
+        matches!(
+            failed,
+            ResultCode::TIMED_OUT | ResultCode::RECEIVE_LIST_BROKEN
+        ),
+        "the server saw {failed} for a failed receive"
+    );
+    let broken = failed == ResultCode::RECEIVE_LIST_BROKEN;
+    // §4.7: the client's buffer and handle table are untouched.
     assert_eq!(
-        status,
+        read(&mut w.k, c, b.caddr, b.csize),
+        b.request,
+        "client buffer written by a failed receive"
+    );
+    assert_eq!(
+        handles(&mut w.k, c, &b.known_c),
+        b.c_handles,
+        "client handles changed by a failed receive ({err})"
+    );
+    // The server's handle table is as before: every copied handle removed again,
+    // except in the replicated quirk (the request's MessageSize exceeds the
+    // server buffer), on which the spec asks not to assert either way.
+    let quirk = b
+        .request
+        .as_deref()
+        .and_then(|r| Layout::parse(r).ok())
+        .is_some_and(|l| l.message_size() as u64 > b.ssize);
+    if !quirk {
+        assert_eq!(
+            handles(&mut w.k, s, &b.known_s),
+            b.s_handles,
+            "server handles not rolled back ({err})"
+        );
+    }
+    // Every mapping undone, client permissions restored.
+    assert_eq!(memory(w), b.memory, "mappings not undone after {err}");
+    // Not broken: the server's header words are restored (word 2 too when its
+    // header had a special header).
+    if !broken && let (Some(before), Some(after)) = (&b.server, read(&mut w.k, s, b.saddr, b.ssize))
+    {
+        let had_special = before.get(7).is_some_and(|b| b & 0x80 != 0);
+        let n = if had_special { 12 } else { 8 };
+        let n = n.min(before.len());
+        assert_eq!(
+            before[..n],
+            after[..n],
+            "server header not restored after {err}"
+        );
+    }
+}
+
+/// The request was received (§4.5): the client still waits, its handles are
+/// untouched, and the server's buffer holds the request translated. Returns the
+/// request's bytes, or `None` when the server's receive list overlaps its own
+/// message (what lands there is not compared) and the case ends.
+fn check_received(w: &mut World, b: &Before) -> Option<Vec<u8>> {
+    let (c, s, ct) = (w.c, w.s, w.ct);
+    assert_eq!(
+        w.k.request_status(ct),
         RequestStatus::Pending,
         "the client completed before the reply"
     );
     assert_eq!(
-        handles(&mut w.k, c, &known_c),
-        c_handles,
+        handles(&mut w.k, c, &b.known_c),
+        b.c_handles,
         "a received request changed the client's handles"
     );
-    let src = request_now.expect("a received request was readable");
+    let src = b.request.clone().expect("a received request was readable");
     let src_msg = View::new(&src).expect("a received request's header fits");
     let copied = src_msg.copies().iter().filter(|&&h| h != 0).count();
     assert_eq!(
         w.k.handle_count(s),
-        s_handles.count + copied,
+        b.s_handles.count + copied,
         "server handle count"
     );
-    let dst = read(&mut w.k, s, saddr, ssize).expect("the server buffer is readable");
-    if receive_list_overlaps(server_before.as_deref(), saddr, ssize) {
-        return;
+    let dst = read(&mut w.k, s, b.saddr, b.ssize).expect("the server buffer is readable");
+    if receive_list_overlaps(b.server.as_deref(), b.saddr, b.ssize) {
+        return None;
     }
     let dst_msg = View::new(&dst).expect("the server's buffer holds the message");
     assert_eq!(
@@ -801,18 +843,22 @@ pub fn run(case: &KernelCase) {
             );
         }
     }
+    Some(src)
+}
 
-    // The reply (§5).
-    let Some(reply) = &case.reply else {
-        return;
-    };
-    let mut reply = reply.clone();
-    reply.truncate(ssize.min(0x4000) as usize);
+/// The reply (§5): whatever its result, every mapping of the request is undone;
+/// a failed reply rolls the client's handles back; a delivered one carries the
+/// header and raw data verbatim, the server's PID, and handles naming the
+/// server's objects (moved ones gone from the server).
+fn check_reply(w: &mut World, case: &KernelCase, b: &Before, src: &[u8], reply: &[u8]) {
+    let (c, s, ct, st) = (w.c, w.s, w.ct, w.st);
+    let mut reply = reply.to_vec();
+    reply.truncate(b.ssize.min(0x4000) as usize);
     remap_handles(&mut reply, |v| w.server_handle(v));
-    let _ = w.k.write_memory(s, saddr, &reply);
-    let reply_now = read(&mut w.k, s, saddr, ssize).unwrap_or_default();
+    let _ = w.k.write_memory(s, b.saddr, &reply);
+    let reply_now = read(&mut w.k, s, b.saddr, b.ssize).unwrap_or_default();
 
-    let c_before_reply = handles(&mut w.k, c, &known_c);
+    let c_before_reply = handles(&mut w.k, c, &b.known_c);
     // The objects the reply's handles name before the reply.
     let reply_msg = View::new(&reply_now);
     let copy_objects: Vec<(u32, Option<ObjectId>)> = reply_msg
@@ -849,25 +895,25 @@ pub fn run(case: &KernelCase) {
     // Whatever the result, every mapping of the request is undone and the client's
     // permissions restored (§5.2 step 13, §5.4).
     assert_eq!(
-        memory(&mut w),
-        mem_before,
+        memory(w),
+        b.memory,
         "mappings not undone after the reply ({result})"
     );
     if !result.is_success() {
-        let quirk = Layout::parse(&reply_now).is_ok_and(|l| l.message_size() as u64 > csize);
+        let quirk = Layout::parse(&reply_now).is_ok_and(|l| l.message_size() as u64 > b.csize);
         if !quirk {
             assert_eq!(
-                handles(&mut w.k, c, &known_c),
+                handles(&mut w.k, c, &b.known_c),
                 c_before_reply,
                 "client handles not rolled back ({result})"
             );
         }
         return;
     }
-    if receive_list_overlaps(Some(&src), caddr, csize) {
+    if receive_list_overlaps(Some(src), b.caddr, b.csize) {
         return;
     }
-    let got = read(&mut w.k, c, caddr, csize).expect("the client buffer is readable");
+    let got = read(&mut w.k, c, b.caddr, b.csize).expect("the client buffer is readable");
     let got_msg = View::new(&got).expect("the client's buffer holds the reply");
     let reply_msg = reply_msg.expect("a delivered reply parses");
     assert_eq!(
