@@ -134,7 +134,7 @@ fn default_like(v: &Value) -> Value {
         Value::Bool(_) => Value::Bool(false),
         Value::Number(_) => Value::from(0u64),
         Value::Object(_) => Value::Object(serde_json::Map::new()),
-        Value::Array(_) => Value::Array(Vec::new()),
+        // No list of the message JSON is optional: every other value is absent.
         _ => Value::Null,
     }
 }
@@ -369,5 +369,65 @@ mod tests {
         assert_eq!(first_difference(&[1, 2], &[1, 2, 3]), Some(2));
         assert_eq!(first_difference(&[1, 2], &[1, 3]), Some(1));
         assert_eq!(first_difference(&[1], &[1]), None);
+    }
+
+    #[test]
+    fn a_special_header_is_implied_by_a_pid_or_handles() {
+        let with = |pid: Option<u64>, copy: Vec<u32>, moves: Vec<u32>, special: bool| MessageJson {
+            pid,
+            copy_handles: copy,
+            move_handles: moves,
+            special_header: special,
+            ..MessageJson::default()
+        };
+        for (pid, copy, moves) in [
+            (Some(1), vec![], vec![]),
+            (None, vec![0x10002], vec![]),
+            (None, vec![], vec![0x10002]),
+        ] {
+            let e = with(pid, copy.clone(), moves.clone(), true);
+            let a = with(pid, copy, moves, false);
+            assert_eq!(diff_messages("message", &e, &a), None);
+        }
+        // Without them the key means what it says; absent, it is false.
+        let m = diff_messages(
+            "message",
+            &with(None, vec![], vec![], true),
+            &with(None, vec![], vec![], false),
+        )
+        .unwrap();
+        assert_eq!(
+            (m.field.as_str(), m.expected.as_str(), m.actual.as_str()),
+            ("message.special_header", "true", "false")
+        );
+    }
+
+    #[test]
+    fn bytes_are_named_without_a_layout_and_from_the_side_that_has_them() {
+        // Fewer than 8 bytes: no layout, only the header words.
+        let short = [0u8; 6];
+        assert_eq!(byte_field(&short, 3), "header.word0");
+        assert_eq!(byte_field(&short, 4), "header.word1");
+        assert_eq!(byte_field(&short, 7), "header.word1");
+        assert_eq!(byte_field(&short, 8), "after the header");
+        // Two raw words; and a special header with one copy handle.
+        let raw = hex::decode("04000000020000001111111122222222").unwrap();
+        let copy = hex::decode("04000000000000800200000044444444").unwrap();
+        let empty = hex::decode("0400000000000000").unwrap();
+        assert_eq!(name_byte(&raw, &copy, 8), "bytes[0x8] (raw_words[0])");
+        assert_eq!(name_byte(&copy, &raw, 8), "bytes[0x8] (special_header)");
+        // Past the expected message, inside the actual one: named by the actual.
+        assert_eq!(name_byte(&empty, &copy, 12), "bytes[0xc] (copy_handles[0])");
+        // Past both: named by the expected.
+        assert_eq!(
+            name_byte(&empty, &empty, 12),
+            "bytes[0xc] (after the message)"
+        );
+    }
+
+    #[test]
+    fn integers_from_ten_show_their_hex() {
+        assert_eq!(crate::runner::problem::show_json_int(9), "9");
+        assert_eq!(crate::runner::problem::show_json_int(10), "10 (0xa)");
     }
 }

@@ -146,4 +146,33 @@ mod tests {
         assert_eq!(name("[]"), ("json".into(), None, None));
         assert_eq!(name("{"), ("json".into(), None, None));
     }
+
+    #[test]
+    fn reserved_bits_given_too_wide_show_the_value_as_given() {
+        let bits = MESSAGE.replace(
+            "\"c\": []",
+            "\"c\": [], \"reserved\": {\"special\": 4294967296}",
+        );
+        let err = MessageJson::from_json(&bits)
+            .and_then(|m| m.to_bytes())
+            .unwrap_err();
+        let n = NamedError::from_json(&err);
+        assert!(n.text.contains("value 0x100000000 sets bits"), "{}", n.text);
+    }
+
+    #[test]
+    fn a_section_is_named_only_for_an_item_of_a_message_section() {
+        let section = |path: &str| {
+            NamedError::from_json(&JsonError::Invalid {
+                path: path.into(),
+                problem: "p".into(),
+            })
+            .section
+        };
+        assert_eq!(section("x[0].size"), s("x"));
+        assert_eq!(section("[0]"), None);
+        assert_eq!(section("reserved.header1"), None);
+        assert_eq!(section("cmif.in_objects[0]"), None);
+        assert_eq!(section(""), None);
+    }
 }

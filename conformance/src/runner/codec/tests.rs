@@ -162,6 +162,31 @@ fn an_invalid_test_that_decodes_names_both() {
     assert_eq!(f.field, "error.kind");
     assert_eq!(f.actual, "the message decodes");
     assert!(f.detail.as_deref().unwrap().contains("1229145683"), "{f:?}");
+    // The detail says which error, with its section and field.
+    let o = run(&test(
+        "invalid",
+        &format!(
+            r#""bytes": "{PAIR1_HEX}", "error": {{"kind": "value_too_large", "section": "x", "field": "x[0].size"}}"#
+        ),
+    ));
+    assert!(
+        failure(&o).detail.as_deref().unwrap().starts_with(
+            "an invalid test: decoding should fail with value_too_large (section x) (field \
+             x[0].size), but gives {"
+        ),
+        "{o:?}"
+    );
+    // A long message JSON is cut, and says so.
+    let words = vec!["1229145683"; 100].join(", ");
+    let long = format!("04000000{:02x}000000{}", 100, "53464349".repeat(100));
+    let o = run(&test(
+        "invalid",
+        &format!(r#""bytes": "{long}", "error": {{"kind": "truncated"}}"#),
+    ));
+    let detail = failure(&o).detail.clone().unwrap();
+    let json = detail.split_once("but gives ").unwrap().1;
+    assert!(json.ends_with("...") && json.len() == 403, "{json}");
+    assert!(json.contains(&words[..40]), "{json}");
 }
 
 #[test]
@@ -361,4 +386,50 @@ fn layer_keys_need_a_layer_test() {
     );
     let file = load_str("t.json", &text).unwrap();
     assert_eq!(file.errors.len(), 1, "{:?}", file.errors);
+}
+
+/// A request whose receive list is placed two words after its raw data, the two
+/// words of the gap not zero: it decodes to `GAP_JSON`, which encodes the gap as
+/// zeros (message-json.md).
+const GAP_HEX: &str = "0400000001085000" /* header: 1 raw word, recv_list_count 2, offset 5 */;
+const GAP_JSON: &str = r#"{"type": 4, "pid": null, "copy_handles": [], "move_handles": [], "x": [], "a": [], "b": [], "w": [], "raw_words": [17], "recv_list_count": 2, "recv_list_offset": 5, "c": [{"address": 0, "size": 0}]}"#;
+
+#[test]
+fn an_encoding_that_differs_says_what_it_was_compared_with() {
+    let bytes = format!("{GAP_HEX}11000000aaaaaaaabbbbbbbb0000000000000000");
+    let detail = |o: &TestOutcome| {
+        let f = failure(o);
+        assert_eq!(f.op.as_deref(), Some("encode"), "{o:?}");
+        f.detail.clone().unwrap()
+    };
+    let o = run(&test(
+        "valid",
+        &format!(r#""bytes": "{bytes}", "message": {GAP_JSON}"#),
+    ));
+    assert_eq!(
+        detail(&o),
+        "encoding message gives 28 bytes, as expected, but not the bytes of bytes"
+    );
+    let o = run(&test(
+        "valid",
+        &format!(
+            r#""bytes": "{bytes}ffff", "message": {}"#,
+            GAP_JSON.replace("\"c\":", "\"trailing_bytes\": 2, \"c\":")
+        ),
+    ));
+    assert_eq!(
+        detail(&o),
+        "encoding message gives 28 bytes, as expected, but not the bytes of bytes without \
+         their trailing bytes"
+    );
+    let o = run(&test(
+        "valid",
+        &format!(
+            r#""bytes": "{PAIR1_HEX}", "message": {PAIR1_JSON}, "encoded": "{PAIR1_HEX}00000000""#
+        ),
+    ));
+    assert_eq!(
+        detail(&o),
+        "encoding message gives 0x18 bytes, encoded has 0x1c"
+    );
 }

@@ -98,6 +98,10 @@ fn the_first_differing_field_is_named() {
     );
     assert_eq!(m.field, "message.copy_handles");
     assert_eq!(m.detail.as_deref(), Some("1 expected, 2 found"));
+    assert_eq!(
+        (m.expected.as_str(), m.actual.as_str()),
+        ("[0x1]", "[0x10002, 0x10004]")
+    );
 
     let p = pattern(r#"{"x": [{"address": "0x20000080"}]}"#);
     let m = mismatch(match_message(&p, &actual(), &mut s, 0).unwrap_err());
@@ -164,6 +168,25 @@ fn inputs_default_omitted_keys_and_need_bound_symbols() {
     );
     let m = build_input(&p, &s).unwrap();
     assert_eq!(m.copy_handles, vec![0x8002]);
+    // Every key of every kind of item is an input, reserved bits included.
+    let m = build_input(
+        &pattern(
+            r#"{"x": [{"index": 1, "address": 2, "size": 3, "reserved": 4}],
+                "b": [{"address": 5, "size": 6, "mode": 1, "reserved": 7}],
+                "c": [{"address": 8, "size": 9, "reserved": 10}]}"#,
+        ),
+        &s,
+    )
+    .unwrap();
+    assert_eq!(
+        (m.x[0].index, m.x[0].address, m.x[0].size, m.x[0].reserved),
+        (1, 2, 3, 4)
+    );
+    assert_eq!(
+        (m.b[0].address, m.b[0].size, m.b[0].mode, m.b[0].reserved),
+        (5, 6, 1, 7)
+    );
+    assert_eq!((m.c[0].address, m.c[0].size, m.c[0].reserved), (8, 9, 10));
     assert!(matches!(
         build_input(&pattern(r#"{"raw_words": "*"}"#), &s),
         Err(Problem::Vector { .. })
@@ -208,4 +231,157 @@ fn the_expected_message_takes_actual_values_where_the_pattern_leaves_them_open()
     let e = expected_message(&p, &s, &actual());
     assert_eq!(e.move_handles, vec![5]);
     assert_eq!(e.pid, None);
+}
+
+/// A message with a receive list and a B descriptor whose reserved bits are set.
+fn with_receive_list() -> MessageJson {
+    MessageJson {
+        b: vec![BufferJson {
+            address: 0x4000_0000,
+            size: 0x100,
+            mode: 1,
+            reserved: 0x20,
+        }],
+        recv_list_count: 4,
+        c: vec![
+            ReceiveJson {
+                address: 0x2000_0000,
+                size: 0x40,
+                reserved: 0,
+            },
+            ReceiveJson {
+                address: 0x2000_0100,
+                size: 0x80,
+                reserved: 0x100,
+            },
+        ],
+        ..actual()
+    }
+}
+
+#[test]
+fn receive_list_entries_and_reserved_bits_are_compared() {
+    let mut s = Symbols::new();
+    let full = pattern(
+        r#"{"b": [{"address": "0x40000000", "size": "0x100", "mode": 1, "reserved": "0x20"}],
+            "recv_list_count": 4,
+            "c": [{"address": "0x20000000", "size": "0x40", "reserved": 0},
+                  {"address": "0x20000100", "size": "0x80", "reserved": "0x100"}]}"#,
+    );
+    match_message(&full, &with_receive_list(), &mut s, 0).unwrap();
+    for (json, field, expected, actual) in [
+        (
+            r#"{"c": [{"address": "0x20000000"}, {"size": "0x40"}]}"#,
+            "message.c[1].size",
+            "0x40",
+            "0x80",
+        ),
+        (
+            r#"{"c": [{}, {"address": "0x20000200"}]}"#,
+            "message.c[1].address",
+            "0x20000200",
+            "0x20000100",
+        ),
+        (
+            r#"{"c": [{"reserved": 0}, {"reserved": 0}]}"#,
+            "message.c[1].reserved",
+            "0",
+            "0x100",
+        ),
+        (
+            r#"{"b": [{"reserved": 0}]}"#,
+            "message.b[0].reserved",
+            "0",
+            "0x20",
+        ),
+    ] {
+        let m =
+            mismatch(match_message(&pattern(json), &with_receive_list(), &mut s, 0).unwrap_err());
+        assert_eq!(
+            (m.field.as_str(), m.expected.as_str(), m.actual.as_str()),
+            (field, expected, actual),
+            "{json}"
+        );
+    }
+}
+
+#[test]
+fn special_header_means_something_only_without_a_pid_or_handles() {
+    let mut s = Symbols::new();
+    let no_special = pattern(r#"{"special_header": false}"#);
+    // A PID, copy handles or move handles imply the special header: the key
+    // cannot contradict them.
+    let implied = [
+        MessageJson {
+            pid: Some(1),
+            special_header: true,
+            ..MessageJson::default()
+        },
+        MessageJson {
+            copy_handles: vec![0x10002],
+            special_header: true,
+            ..MessageJson::default()
+        },
+        MessageJson {
+            move_handles: vec![0x10002],
+            special_header: true,
+            ..MessageJson::default()
+        },
+    ];
+    for message in implied {
+        match_message(&no_special, &message, &mut s, 0).unwrap();
+    }
+    // An empty special header is the key's to check.
+    let empty = MessageJson {
+        special_header: true,
+        ..MessageJson::default()
+    };
+    let m = mismatch(match_message(&no_special, &empty, &mut s, 0).unwrap_err());
+    assert_eq!(
+        (m.field.as_str(), m.expected.as_str(), m.actual.as_str()),
+        ("message.special_header", "false", "true")
+    );
+}
+
+#[test]
+fn the_expected_message_takes_the_patterns_items_and_special_header() {
+    let s = Symbols::new();
+    let p = pattern(
+        r#"{"x": [{"address": "0x20000080"}], "c": [{"size": "0x10"}, {}],
+            "special_header": true}"#,
+    );
+    let e = expected_message(&p, &s, &with_receive_list());
+    assert_eq!(e.x[0].address, 0x2000_0080);
+    assert_eq!(e.x[0].size, 0x20, "the rest of the item is the actual one");
+    assert_eq!((e.c[0].size, e.c[0].address), (0x10, 0x2000_0000));
+    assert_eq!(e.c[1], with_receive_list().c[1]);
+    let e = expected_message(
+        &p,
+        &s,
+        &MessageJson {
+            special_header: false,
+            ..MessageJson::default()
+        },
+    );
+    assert!(e.special_header);
+}
+
+#[test]
+fn the_expected_message_adds_a_symbols_offset() {
+    let mut s = Symbols::new();
+    s.bind(
+        "h",
+        0x10000,
+        Origin::Setup {
+            what: "x",
+            name: String::new(),
+            process: None,
+        },
+    );
+    let e = expected_message(
+        &pattern(r#"{"copy_handles": ["$h+2", "$h"]}"#),
+        &s,
+        &actual(),
+    );
+    assert_eq!(e.copy_handles, vec![0x10002, 0x10000]);
 }

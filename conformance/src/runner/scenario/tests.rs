@@ -39,6 +39,8 @@ struct Fake {
     fail_events: bool,
     /// Declare `user-buffer` (and `async`).
     user_buffers: bool,
+    /// More capabilities to declare.
+    more: Vec<Capability>,
 }
 
 impl Default for Fake {
@@ -63,6 +65,7 @@ impl Default for Fake {
             mappings: Vec::new(),
             fail_events: false,
             user_buffers: false,
+            more: Vec::new(),
         }
     }
 }
@@ -98,6 +101,7 @@ impl Kernel for Fake {
             info.capabilities
                 .extend([Capability::UserBuffer, Capability::Async]);
         }
+        info.capabilities.extend(self.more.iter().copied());
         info
     }
     fn reset(&mut self) -> Result<(), KernelError> {
@@ -282,8 +286,14 @@ fn info() -> KernelInfo {
 
 /// A kernel file holding one test with these keys (besides id, comment, flags, result).
 fn file(keys: &str) -> VectorFile {
+    file_of("hipc-vectors/1", keys)
+}
+
+/// [`file`] in a given format version (a step's buffer defaults to `"tls"` in v1,
+/// to `"any"` in v2).
+fn file_of(schema: &str, keys: &str) -> VectorFile {
     let text = format!(
-        r#"{{"schema": "hipc-vectors/1", "kind": "kernel", "topic": "t", "description": "d",
+        r#"{{"schema": "{schema}", "kind": "kernel", "topic": "t", "description": "d",
            "source": {{"spec": ["kernel-semantics.md"]}}, "notes": {{}},
            "groups": [{{"name": "g", "tests": [
              {{"id": "k-1", "comment": "c", "flags": [], "result": "valid", {keys}}}]}}]}}"#
@@ -532,6 +542,31 @@ fn kernel_errors_fail_the_test_with_the_place() {
     assert_eq!(
         o.reason.as_deref(),
         Some("kernel error at set-up: events are not supported")
+    );
+    // The report's failure object carries each part (the JSON report's fields).
+    assert_eq!(
+        (
+            f.op.as_deref(),
+            f.expected.as_str(),
+            f.actual.as_str(),
+            f.detail.as_deref()
+        ),
+        (
+            Some("setup"),
+            "no kernel error",
+            "events are not supported",
+            Some("the kernel reported an error: events are not supported")
+        )
+    );
+    // So does a vector error's.
+    let o = run_on(
+        &mut Fake::default(),
+        &format!(r#"{SETUP}, "steps": [{{"op": "close", "process": "X", "handle": 1}}]"#),
+    );
+    let f = failure(&o);
+    assert_eq!(
+        (f.step, f.op.as_deref(), f.expected.as_str()),
+        (Some(0), Some("close"), "a vector that can be run")
     );
 }
 
@@ -1135,4 +1170,384 @@ fn recording_reports_every_call_and_checks_nothing() {
         err,
         "vector error at step 0 (close): handle: symbol $nope is used before it is bound"
     );
+}
+
+/// The model shaped like a kernel with only the user-buffer syscalls: every
+/// `"any"` buffer is a page the runner maps.
+fn run_user_buffer_model(keys: &str) -> TestOutcome {
+    let mut model = crate::model::ModelKernel::with_options(crate::model::ModelOptions {
+        flavour: crate::model::Flavour::parse("user-buffer-only").unwrap(),
+        ..Default::default()
+    });
+    let file = file_of("hipc-vectors/2", keys);
+    let test = file.tests().next().unwrap().clone();
+    let info = model.info();
+    run_test(&mut model, &info, &file, &test)
+}
+
+/// A vector error (the test is malformed, not the kernel wrong), at `path`.
+fn vector_error_at(o: &TestOutcome, path: &str) {
+    let f = failure(o);
+    assert_eq!(f.field, path, "{o:?}");
+    assert!(f.actual.starts_with("vector error: "), "{o:?}");
+    assert!(
+        o.reason.as_deref().unwrap().contains("vector error at "),
+        "{o:?}"
+    );
+}
+
+#[test]
+fn each_observation_fails_when_the_kernel_differs() {
+    // An event in the other state than expected.
+    let mut k = Fake {
+        signaled: true,
+        ..Fake::default()
+    };
+    let o = run_on(
+        &mut k,
+        &format!(
+            r#"{SETUP}, "steps": [
+            {{"op": "expect_event", "process": "C", "handle": "$ev", "signaled": false}}
+        ]"#
+        ),
+    );
+    let f = failure(&o);
+    assert_eq!(
+        (f.field.as_str(), f.expected.as_str(), f.actual.as_str()),
+        ("event.signaled", "false", "true")
+    );
+    // An attribute the block does not have, named by the attribute.
+    let attributes = || Fake {
+        more: vec![Capability::MemoryAttributes],
+        ..Fake::default()
+    };
+    let o = run_on(
+        &mut attributes(),
+        &format!(
+            r#"{SETUP}, "steps": [
+            {{"op": "expect_mapping", "process": "S", "address": "0x40000000",
+              "state": "Ipc", "permission": "rw", "attributes": {{"uncached": true}}}}
+        ]"#
+        ),
+    );
+    let f = failure(&o);
+    assert_eq!(
+        (f.field.as_str(), f.expected.as_str(), f.actual.as_str()),
+        ("mapping.attributes.uncached", "true", "false")
+    );
+    assert!(f.detail.as_deref().unwrap().contains("Ipc rw"), "{f:?}");
+    // The same attributes as the block's: no failure.
+    let o = run_on(
+        &mut attributes(),
+        &format!(
+            r#"{SETUP}, "steps": [
+            {{"op": "expect_mapping", "process": "S", "address": "0x40000000",
+              "attributes": {{"uncached": false, "locked": false}}}}
+        ]"#
+        ),
+    );
+    assert_eq!(o.status, Status::Passed, "{o:?}");
+    // A block left in an IPC state is shown with its attributes.
+    let mut k = Fake {
+        mappings: vec![MemoryInfo {
+            base: 0x4000_0000,
+            size: 0x2000,
+            state: MemoryState::NonSecureIpc,
+            permission: Permission::R,
+            attributes: MemoryAttributes {
+                locked: true,
+                uncached: true,
+                ..MemoryAttributes::default()
+            },
+        }],
+        ..Fake::default()
+    };
+    let o = run_on(
+        &mut k,
+        &format!(r#"{SETUP}, "steps": [{{"op": "expect_no_ipc_mappings", "process": "S"}}]"#),
+    );
+    assert_eq!(
+        failure(&o).actual,
+        "block 0x40000000..0x40002000 NonSecureIpc r locked+uncached"
+    );
+}
+
+#[test]
+fn a_handle_naming_another_object_says_which_one_was_meant() {
+    for (object, what) in [
+        (r#"{"thread_object": "C"}"#, "(thread C)"),
+        (r#"{"process_object": "S"}"#, "(process S)"),
+    ] {
+        let o = run_model(&format!(
+            r#"{SETUP}, "steps": [
+            {{"op": "expect_handle", "process": "C", "handle": "$ev", "valid": true,
+              "same_object_as": {object}}}
+        ]"#
+        ));
+        let f = failure(&o);
+        assert_eq!(f.field, "handle.object", "{o:?}");
+        assert!(f.expected.ends_with(what), "{f:?}");
+    }
+}
+
+#[test]
+fn words_are_read_up_to_the_end_of_the_buffer_and_no_further() {
+    // The last word of the 0x100-byte TLS buffer can be expected...
+    let o = run_on(
+        &mut Fake::default(),
+        &format!(
+            r#"{SETUP}, "steps": [
+            {{"op": "write", "process": "C", "address": "$tls.C+0xfc", "hex": "78563412"}},
+            {{"op": "expect_words", "thread": "C", "offset": 63, "words": ["0x12345678"]}}
+        ]"#
+        ),
+    );
+    assert_eq!(o.status, Status::Passed, "{o:?}");
+    // ... a word past it is a vector error, not a read of the next page.
+    let o = run_on(
+        &mut Fake::default(),
+        &format!(
+            r#"{SETUP}, "steps": [
+            {{"op": "expect_words", "thread": "C", "offset": 63, "words": [0, 0]}}
+        ]"#
+        ),
+    );
+    vector_error_at(&o, "words");
+}
+
+#[test]
+fn malformed_steps_and_set_ups_are_vector_errors() {
+    // out_index belongs to reply_and_receive.
+    let o = run_on(
+        &mut Fake::default(),
+        &format!(
+            r#"{SETUP}, "steps": [
+            {{"op": "close", "process": "C", "handle": "$ev",
+              "expect": {{"result": "Success", "out_index": 0}}}}
+        ]"#
+        ),
+    );
+    vector_error_at(&o, "expect.out_index");
+    // An unknown name lists the names there are.
+    let o = run_on(
+        &mut Fake::default(),
+        &format!(r#"{SETUP}, "steps": [{{"op": "close", "process": "X", "handle": 1}}]"#),
+    );
+    vector_error_at(&o, "process");
+    assert!(
+        failure(&o)
+            .actual
+            .ends_with("no process named \"X\" in the set-up (processes: C, S)"),
+        "{o:?}"
+    );
+    let o = run_on(
+        &mut Fake::default(),
+        r#""setup": {}, "steps": [{"op": "close", "process": "X", "handle": 1}]"#,
+    );
+    assert!(failure(&o).actual.ends_with("(processes: none)"), "{o:?}");
+    // A name is given once, to a process or a thread.
+    for (setup, path) in [
+        (
+            r#""setup": {"processes": [{"name": "C"}, {"name": "C"}]}"#,
+            "setup.processes[1].name",
+        ),
+        (
+            r#""setup": {"processes": [{"name": "C"}], "threads": [{"name": "C", "process": "C"}]}"#,
+            "setup.threads[0].name",
+        ),
+        (
+            r#""setup": {"processes": [{"name": "C"}], "threads": [{"name": "T", "process": "C"},
+               {"name": "T", "process": "C"}]}"#,
+            "setup.threads[1].name",
+        ),
+        (
+            r#""setup": {"processes": [{"name": "C"}, {"name": "S"}], "sessions": [
+               {"name": "s", "server": "S", "client": "C"}, {"name": "s", "server": "S", "client": "C"}]}"#,
+            "setup.sessions[1].name",
+        ),
+        (
+            r#""setup": {"processes": [{"name": "C"}, {"name": "S"}],
+               "events": [{"name": "s.server", "process": "S", "kind": "event"}],
+               "sessions": [{"name": "s", "server": "S", "client": "C"}]}"#,
+            "setup.sessions[0].name",
+        ),
+    ] {
+        let mut k = Fake {
+            more: vec![Capability::Threads],
+            ..Fake::default()
+        };
+        let o = run_on(&mut k, &format!(r#"{setup}, "steps": []"#));
+        vector_error_at(&o, path);
+        assert!(failure(&o).actual.contains("twice"), "{o:?}");
+    }
+}
+
+#[test]
+fn user_buffers_the_runner_creates_sit_where_the_guide_says() {
+    // One page per thread at 0x08000000 + 0x2000 * k, in set-up order (main
+    // threads first), Normal rw; the message goes there.
+    let o = run_user_buffer_model(
+        r#""setup": {"processes": [{"name": "C"}, {"name": "S"}],
+             "threads": [{"name": "C2", "process": "C"}]}, "steps": [
+        {"op": "expect_mapping", "process": "C", "address": "0x08000000", "state": "Normal", "permission": "rw"},
+        {"op": "expect_mapping", "process": "S", "address": "0x08002000", "state": "Normal", "permission": "rw"},
+        {"op": "expect_mapping", "process": "C", "address": "0x08004000", "state": "Normal", "permission": "rw"},
+        {"op": "write", "thread": "C2", "hex": "04000000"},
+        {"op": "expect_memory", "process": "C", "address": "0x08004000", "hex": "04000000"}
+    ]"#,
+    );
+    assert_eq!(o.status, Status::Passed, "{o:?}");
+    // The guard page between two buffers is not mapped.
+    let o = run_user_buffer_model(
+        r#""setup": {"processes": [{"name": "C"}, {"name": "S"}]}, "steps": [
+        {"op": "expect_mapping", "process": "C", "address": "0x08001000", "state": "Normal"}
+    ]"#,
+    );
+    assert_eq!(failure(&o).field, "mapping.state", "{o:?}");
+}
+
+#[test]
+fn set_up_regions_keep_clear_of_the_runners_buffers() {
+    let region = |address: &str, size: &str| {
+        format!(
+            r#""setup": {{"processes": [{{"name": "C"}}], "memory": [{{"process": "C",
+               "address": "{address}", "size": "{size}", "state": "Normal", "permission": "rw"}}]}},
+               "steps": []"#
+        )
+    };
+    // Overlapping the window at its first or its last page: refused, named.
+    for (address, size) in [
+        ("0x07fff000", "0x2000"),
+        ("0x08000000", "0x1000"),
+        ("0x081ff000", "0x1000"),
+    ] {
+        let o = run_user_buffer_model(&region(address, size));
+        vector_error_at(&o, "setup.memory[0]");
+    }
+    // Just below and just above the window: accepted.
+    for (address, size) in [("0x07fff000", "0x1000"), ("0x08200000", "0x1000")] {
+        let o = run_user_buffer_model(&region(address, size));
+        assert_eq!(o.status, Status::Passed, "{address}: {o:?}");
+    }
+    // With TLS buffers the window is the vector's to use.
+    let o = run_model(&region("0x08000000", "0x1000"));
+    assert_eq!(o.status, Status::Passed, "{o:?}");
+}
+
+#[test]
+fn an_any_buffer_needs_one_kind_of_message_buffer_or_the_other() {
+    let file = file_of(
+        "hipc-vectors/2",
+        &format!(
+            r#"{SETUP}, "steps": [
+            {{"op": "send", "thread": "C", "session": "$s.client", "message": {{"type": 4}}}}
+        ]"#
+        ),
+    );
+    let test = match file.tests().next().unwrap() {
+        Test::Kernel(t) => t.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(test.needs.message_buffer);
+    let with = |capabilities: &[Capability]| KernelInfo {
+        capabilities: capabilities.to_vec(),
+        ..info()
+    };
+    assert_eq!(skip_reason(&with(&[Capability::TlsBuffer]), &test), None);
+    assert_eq!(skip_reason(&with(&[Capability::UserBuffer]), &test), None);
+    let reason = skip_reason(&with(&[]), &test).unwrap();
+    assert!(
+        reason.contains("a message buffer (tls-buffer or user-buffer)"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn an_expect_without_a_result_expects_success() {
+    let o = run_model(&format!(
+        r#"{SETUP}, "steps": [
+        {{"op": "close", "process": "C", "handle": "$ev", "expect": {{}}}}
+    ]"#
+    ));
+    assert_eq!(o.status, Status::Passed, "{o:?}");
+    let o = run_model(&format!(
+        r#"{SETUP}, "steps": [
+        {{"op": "close", "process": "C", "handle": "$ev"}},
+        {{"op": "close", "process": "C", "handle": "$ev", "expect": {{}}}}
+    ]"#
+    ));
+    let f = failure(&o);
+    assert_eq!(
+        (f.step, f.field.as_str(), f.actual.as_str()),
+        (Some(1), "result", "0xe401 (InvalidHandle)")
+    );
+}
+
+#[test]
+fn the_runner_fills_and_writes_only_the_first_64_mib_of_a_region() {
+    let region = |extra: &str| {
+        format!(
+            r#""setup": {{"processes": [{{"name": "C"}}], "memory": [{{"process": "C",
+               "address": "0x20000000", "size": "0x4001000", "state": "Normal",
+               "permission": "rw", {extra}}}]}}, "steps": []"#
+        )
+    };
+    let o = run_on(&mut Fake::default(), &region(r#""fill": "0xaa""#));
+    vector_error_at(&o, "setup.memory[0].fill");
+    let o = run_on(
+        &mut Fake::default(),
+        &region(r#""contents": [{"offset": "0x3fffffe", "hex": "00112233"}]"#),
+    );
+    vector_error_at(&o, "setup.memory[0].contents[0]");
+    // Contents that do not fit in the region at all.
+    let o = run_on(
+        &mut Fake::default(),
+        &region(r#""contents": [{"offset": "0x4000ffe", "hex": "00112233"}]"#),
+    );
+    vector_error_at(&o, "setup.memory[0].contents[0]");
+    assert!(failure(&o).actual.contains("do not fit"), "{o:?}");
+    // A large region without fill or far contents maps (the kernel zeroes it).
+    let o = run_on(
+        &mut Fake::default(),
+        &region(r#""contents": [{"offset": "0x10", "hex": "00112233"}]"#),
+    );
+    assert_eq!(o.status, Status::Passed, "{o:?}");
+}
+
+#[test]
+fn a_result_that_differs_is_explained_by_what_it_means() {
+    let o = run_model(&format!(
+        r#"{SETUP}, "steps": [
+        {{"op": "reply_and_receive", "thread": "S", "handles": ["$s.server"],
+          "expect": {{"result": "Success"}}}}
+    ]"#
+    ));
+    assert_eq!(
+        failure(&o).detail.as_deref(),
+        Some("0xea01 (TimedOut) means the wait timed out (nothing to receive)")
+    );
+    // kernel-semantics.md §6.1, one meaning per named failure.
+    for (code, meaning) in [
+        (ResultCode::INVALID_HANDLE, "a bad session"),
+        (ResultCode::INVALID_COMBINATION, "an invalid combination"),
+        (ResultCode::INVALID_CURRENT_MEMORY, "a memory state"),
+        (ResultCode::SESSION_CLOSED, "the other end closed"),
+        (ResultCode::TIMED_OUT, "the wait timed out"),
+        (ResultCode::OUT_OF_RESOURCE, "no receive-list slot"),
+        (
+            ResultCode::MESSAGE_TOO_LARGE,
+            "a destination buffer smaller",
+        ),
+        (
+            ResultCode::RECEIVE_LIST_BROKEN,
+            "a receive that failed after",
+        ),
+        (ResultCode::INVALID_ADDRESS, "a kernel result"),
+    ] {
+        let text = result_meaning(code).unwrap();
+        assert!(text.starts_with(meaning), "{code}: {text}");
+    }
+    // Success and results without a name explain nothing.
+    assert_eq!(result_meaning(ResultCode::SUCCESS), None);
+    assert_eq!(result_meaning(ResultCode(0x7777)), None);
 }
