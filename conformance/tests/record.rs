@@ -308,3 +308,52 @@ fn skipped_expects(value: &Value, info: &hipc_conformance::kernel::KernelInfo) -
     }
     n
 }
+
+/// A request with a PID from C to S, whose set-up already binds the name `h1`.
+const PID_SCENARIO: &str = r#"{
+  "schema": "hipc-vectors/2", "kind": "kernel", "topic": "record-pid",
+  "description": "A PID and a copy handle recorded as symbols.",
+  "source": {"spec": ["kernel-semantics.md §4.3"]},
+  "notes": {},
+  "groups": [{"name": "pid", "tests": [
+    {"id": "record-pid", "comment": "C sends its PID and a copy handle.",
+     "flags": [], "result": "valid", "requires": ["pid", "copy-handles"],
+     "setup": {"processes": [{"name": "C"}, {"name": "S"}],
+               "events": [{"name": "h1", "process": "C", "kind": "event"}],
+               "sessions": [{"name": "s", "server": "S", "client": "C"}]},
+     "steps": [
+       {"op": "send", "thread": "C", "session": "$s.client",
+        "message": {"type": 4, "pid": 0, "copy_handles": ["$h1"], "raw_words": [1]}},
+       {"op": "reply_and_receive", "thread": "S", "handles": ["$s.server"]}
+     ]}
+  ]}]}"#;
+
+#[test]
+fn a_pid_is_recorded_as_the_senders_and_new_handles_get_free_names() {
+    let recorded = record_str(
+        &mut ModelKernel::new(),
+        "pid.json",
+        PID_SCENARIO,
+        "2026-12-05",
+    )
+    .unwrap();
+    let v: Value = serde_json::from_str(&recorded.text).unwrap();
+    let message = &v["groups"][0]["tests"][0]["steps"][2]["message"];
+    // The PID the server sees is C's, named by its symbol rather than its value.
+    assert_eq!(message["pid"], "$pid.C", "{message}");
+    // `$h1` is the set-up's event: the received handle is named `$h2`.
+    assert_eq!(
+        message["copy_handles"],
+        serde_json::json!(["$h2"]),
+        "{message}"
+    );
+    // And the recording replays.
+    let file = load_str("pid.json", &recorded.text).unwrap();
+    let mut model = ModelKernel::new();
+    let info = model.info();
+    let results = run_files(&mut model, &info, &[file], &[], &[]);
+    assert!(
+        results.len() == 1 && results[0].outcome.status == Status::Passed,
+        "{results:?}"
+    );
+}

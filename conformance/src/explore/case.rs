@@ -193,3 +193,72 @@ impl Case {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+    use super::*;
+    use crate::kernel::Kernel;
+    use crate::model::ModelKernel;
+
+    /// The final observations of a case the model records.
+    fn observations(bytes: &[u8]) -> Vec<Value> {
+        let mut model = ModelKernel::new();
+        let allowed = Allowed::of(&model.info().capabilities);
+        let case = build(&mut model, allowed, bytes, "explore-t").unwrap();
+        let steps = case.file.pointer("/groups/0/tests/0/steps").unwrap();
+        steps.as_array().unwrap()[case.recorded_steps..].to_vec()
+    }
+
+    fn ops<'a>(steps: &'a [Value], op: &str) -> Vec<&'a Value> {
+        steps.iter().filter(|s| s["op"] == op).collect()
+    }
+
+    #[test]
+    fn the_final_state_names_every_table_and_handle_of_the_world() {
+        for bytes in [&[][..], &[0x5a; 64][..], &[0xff; 64][..]] {
+            let observed = observations(bytes);
+            // Both processes' handle counts.
+            let counts = ops(&observed, "expect_handle_count");
+            let processes: Vec<&Value> = counts.iter().map(|s| &s["process"]).collect();
+            assert_eq!(
+                processes,
+                [&Value::from("C"), &Value::from("S")],
+                "{observed:?}"
+            );
+            // The set-up's handles, by their symbols, in the process that holds them.
+            let handles = ops(&observed, "expect_handle");
+            for (process, symbol) in [("C", "$s.client"), ("S", "$s.server")] {
+                assert!(
+                    handles
+                        .iter()
+                        .any(|s| s["process"] == process && s["handle"] == symbol),
+                    "{symbol} in {process}: {observed:?}"
+                );
+            }
+            // The client thread's request status.
+            assert!(
+                ops(&observed, "expect_client")
+                    .iter()
+                    .any(|s| s["thread"] == "C"),
+                "{observed:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_handle_to_a_thread_or_process_is_observed_as_that_object() {
+        // A copied current-thread or current-process pseudo-handle (0xFFFF8000,
+        // 0xFFFF8001) gives the receiver a handle to that object: over a few
+        // generated inputs, some case has one, observed as that object.
+        let named = (0u8..=255).step_by(7).any(|seed| {
+            let bytes: Vec<u8> = (0..96u8).map(|i| i.wrapping_mul(31) ^ seed).collect();
+            observations(&bytes).iter().any(|s| {
+                s["same_object_as"].get("thread_object").is_some()
+                    || s["same_object_as"].get("process_object").is_some()
+            })
+        });
+        assert!(named, "no case named a thread or process object");
+    }
+}

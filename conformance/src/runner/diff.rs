@@ -418,6 +418,11 @@ mod tests {
         assert_eq!(name_byte(&copy, &raw, 8), "bytes[0x8] (special_header)");
         // Past the expected message, inside the actual one: named by the actual.
         assert_eq!(name_byte(&empty, &copy, 12), "bytes[0xc] (copy_handles[0])");
+        // Just past the expected message: still the actual's layout.
+        assert_eq!(name_byte(&empty, &copy, 8), "bytes[0x8] (special_header)");
+        // With a layout, the second header word starts at byte 4.
+        assert_eq!(byte_field(&raw, 3), "header.word0");
+        assert_eq!(byte_field(&raw, 4), "header.word1");
         // Past both: named by the expected.
         assert_eq!(
             name_byte(&empty, &empty, 12),

@@ -1506,6 +1506,23 @@ fn the_runner_fills_and_writes_only_the_first_64_mib_of_a_region() {
     );
     vector_error_at(&o, "setup.memory[0].contents[0]");
     assert!(failure(&o).actual.contains("do not fit"), "{o:?}");
+    // Exactly 64 MiB filled, and contents ending exactly at 64 MiB: accepted (on
+    // the model, which keeps the 64 MiB).
+    let at_limit = |size: &str, extra: &str| {
+        format!(
+            r#""setup": {{"processes": [{{"name": "C"}}], "memory": [{{"process": "C",
+               "address": "0x20000000", "size": "{size}", "state": "Normal",
+               "permission": "rw", {extra}}}]}}, "steps": [
+               {{"op": "expect_memory", "process": "C", "address": "0x23fffffc", "hex": "aaaaaaaa"}}]"#
+        )
+    };
+    let o = run_model(&at_limit("0x4000000", r#""fill": "0xaa""#));
+    assert_eq!(o.status, Status::Passed, "{o:?}");
+    let o = run_model(&at_limit(
+        "0x4001000",
+        r#""contents": [{"offset": "0x3fffffc", "hex": "aaaaaaaa"}]"#,
+    ));
+    assert_eq!(o.status, Status::Passed, "{o:?}");
     // A large region without fill or far contents maps (the kernel zeroes it).
     let o = run_on(
         &mut Fake::default(),
