@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Mutation testing of hipc (issue 15): how much of the model the vector corpus pins
-# down, and how much of the codec its tests pin down. Not part of .ci/run.
+# down, how much of the codec its tests pin down, and how much of the runner its
+# tests pin down. Not part of .ci/run.
 #
-#   scripts/mutants.sh [model|codec|all] [SHARDS] [JOBS]
+#   scripts/mutants.sh [model|codec|runner|all] [SHARDS] [JOBS]
 #
 #   model  conformance/src/model/ mutated, tested by the vector corpus ONLY
 #          (cargo test -p hipc-conformance --test vectors): no unit test can hide
@@ -10,7 +11,12 @@
 #   codec  codec/src/ mutated, tested by the codec's own tests: every mutant by the
 #          unit and integration tests (cargo test -p hipc --tests), the survivors
 #          then by all of them, doctests included (cargo test -p hipc).
-#   all    both (the default).
+#   runner conformance/src/runner/ mutated (what decides every verdict and names
+#          every failure), tested by the runner's unit tests, the fault table, the
+#          corpus on the model, and the record and explore tests that drive it
+#          (cargo test -p hipc-conformance --lib --test faults --test vectors
+#          --test record --test explore).
+#   all    all three (the default).
 #
 # SHARDS (default 4) splits each part into that many round-robin shards, run one
 # after the other (each shard is `cargo mutants --shard k/SHARDS`; run them on
@@ -113,7 +119,14 @@ if [[ $part == codec || $part == all ]]; then
   done
 fi
 
+if [[ $part == runner || $part == all ]]; then
+  run_part runner --file 'conformance/src/runner/*.rs' --test-package hipc-conformance \
+    --cargo-arg=--lib --cargo-arg=--test=faults --cargo-arg=--test=vectors \
+    --cargo-arg=--test=record --cargo-arg=--test=explore
+fi
+
 echo
 echo "==> kill rates (missed mutants listed in $out/<part>-<k>/mutants.out/missed.txt)"
-[[ $part == codec ]] || summarize model
-[[ $part == model ]] || summarize codec
+for name in model codec runner; do
+  if [[ $part == "$name" || $part == all ]]; then summarize "$name"; fi
+done

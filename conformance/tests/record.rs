@@ -309,7 +309,8 @@ fn skipped_expects(value: &Value, info: &hipc_conformance::kernel::KernelInfo) -
     n
 }
 
-/// A request with a PID from C to S, whose set-up already binds the name `h1`.
+/// A request with a PID from C to S, whose set-up binds the name `h1` (an event no
+/// step names).
 const PID_SCENARIO: &str = r#"{
   "schema": "hipc-vectors/2", "kind": "kernel", "topic": "record-pid",
   "description": "A PID and a copy handle recorded as symbols.",
@@ -319,11 +320,12 @@ const PID_SCENARIO: &str = r#"{
     {"id": "record-pid", "comment": "C sends its PID and a copy handle.",
      "flags": [], "result": "valid", "requires": ["pid", "copy-handles"],
      "setup": {"processes": [{"name": "C"}, {"name": "S"}],
-               "events": [{"name": "h1", "process": "C", "kind": "event"}],
+               "events": [{"name": "h1", "process": "C", "kind": "event"},
+                          {"name": "ev", "process": "C", "kind": "event"}],
                "sessions": [{"name": "s", "server": "S", "client": "C"}]},
      "steps": [
        {"op": "send", "thread": "C", "session": "$s.client",
-        "message": {"type": 4, "pid": 0, "copy_handles": ["$h1"], "raw_words": [1]}},
+        "message": {"type": 4, "pid": 0, "copy_handles": ["$ev"], "raw_words": [1]}},
        {"op": "reply_and_receive", "thread": "S", "handles": ["$s.server"]}
      ]}
   ]}]}"#;
@@ -341,7 +343,7 @@ fn a_pid_is_recorded_as_the_senders_and_new_handles_get_free_names() {
     let message = &v["groups"][0]["tests"][0]["steps"][2]["message"];
     // The PID the server sees is C's, named by its symbol rather than its value.
     assert_eq!(message["pid"], "$pid.C", "{message}");
-    // `$h1` is the set-up's event: the received handle is named `$h2`.
+    // `h1` is the set-up's (unused) event: the received handle is named `$h2`.
     assert_eq!(
         message["copy_handles"],
         serde_json::json!(["$h2"]),
