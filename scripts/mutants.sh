@@ -12,10 +12,10 @@
 #          unit and integration tests (cargo test -p hipc --tests), the survivors
 #          then by all of them, doctests included (cargo test -p hipc).
 #   runner conformance/src/runner/ mutated (what decides every verdict and names
-#          every failure), tested by the runner's unit tests, the fault table, the
-#          corpus on the model, and the record and explore tests that drive it
-#          (cargo test -p hipc-conformance --lib --test faults --test vectors
-#          --test record --test explore).
+#          every failure), tested by the crate's unit tests (the runner's, and
+#          explore's, which drive it), the fault table, the corpus on the model,
+#          and the record tests (cargo test -p hipc-conformance --lib --test faults
+#          --test vectors --test record).
 #   all    all three (the default).
 #
 # SHARDS (default 4) splits each part into that many round-robin shards, run one
@@ -122,7 +122,7 @@ fi
 if [[ $part == runner || $part == all ]]; then
   run_part runner --file 'conformance/src/runner/*.rs' --test-package hipc-conformance \
     --cargo-arg=--lib --cargo-arg=--test=faults --cargo-arg=--test=vectors \
-    --cargo-arg=--test=record --cargo-arg=--test=explore
+    --cargo-arg=--test=record
 fi
 
 echo
