@@ -207,6 +207,11 @@ pub struct ExpectMessageStep {
 }
 
 /// Words of a buffer.
+///
+/// Its place keys (`thread`, `buffer`, `process`, `address`, `size`) repeat
+/// [`ExpectMessageStep`]'s, as the buffer keys of the syscall steps repeat each
+/// other's: serde cannot flatten a shared struct into one that denies unknown
+/// fields, and an unknown key must stay an error naming its path.
 #[derive(Clone, PartialEq, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectWordsStep {
