@@ -574,8 +574,12 @@ fn memory(w: &mut World) -> Memory {
     }
 }
 
+/// The most of a buffer a case writes or reads back: more than the largest message
+/// (0x2000 bytes and a receive list), less than copying a whole user buffer.
+const BUFFER_IO: u64 = 0x4000;
+
 fn read(k: &mut ModelKernel, p: ProcessRef, address: u64, size: u64) -> Option<Vec<u8>> {
-    k.read_memory(p, address, size.min(0x4000) as usize).ok()
+    k.read_memory(p, address, size.min(BUFFER_IO) as usize).ok()
 }
 
 /// What a case observed before its first syscall, to compare with after: the
@@ -633,11 +637,11 @@ fn prepare(w: &mut World, case: &KernelCase) -> Before {
     let (caddr, csize) = w.buffer_address(true, case.client_buffer);
     let (saddr, ssize) = w.buffer_address(false, case.server_buffer);
     let mut request = case.request.clone();
-    request.truncate(csize.min(0x4000) as usize);
+    request.truncate(csize.min(BUFFER_IO) as usize);
     remap_handles(&mut request, |v| w.client_handle(v));
     let _ = w.k.write_memory(c, caddr, &request);
     let mut server = case.server.clone();
-    server.truncate(ssize.min(0x4000) as usize);
+    server.truncate(ssize.min(BUFFER_IO) as usize);
     let _ = w.k.write_memory(s, saddr, &server);
 
     let request = read(&mut w.k, c, caddr, csize);
@@ -853,7 +857,7 @@ fn check_received(w: &mut World, b: &Before) -> Option<Vec<u8>> {
 fn check_reply(w: &mut World, case: &KernelCase, b: &Before, src: &[u8], reply: &[u8]) {
     let (c, s, ct, st) = (w.c, w.s, w.ct, w.st);
     let mut reply = reply.to_vec();
-    reply.truncate(b.ssize.min(0x4000) as usize);
+    reply.truncate(b.ssize.min(BUFFER_IO) as usize);
     remap_handles(&mut reply, |v| w.server_handle(v));
     let _ = w.k.write_memory(s, b.saddr, &reply);
     let reply_now = read(&mut w.k, s, b.saddr, b.ssize).unwrap_or_default();

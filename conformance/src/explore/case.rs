@@ -199,6 +199,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
     use super::*;
+    use crate::explore::choices::case_bytes;
     use crate::kernel::Kernel;
     use crate::model::ModelKernel;
 
@@ -252,19 +253,10 @@ mod tests {
         // A copied current-thread or current-process pseudo-handle (0xFFFF8000,
         // 0xFFFF8001) gives the receiver a handle to that object: over a few
         // generated inputs, some case has one, observed as that object.
+        // The cases `hipc explore --seed 1` draws (choices.rs `case_bytes`).
         let names = |key: &str| {
-            (1u64..=400).any(|seed| {
-                // xorshift64: choice bytes that reach every generator branch.
-                let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-                let bytes: Vec<u8> = (0..128)
-                    .map(|_| {
-                        x ^= x << 13;
-                        x ^= x >> 7;
-                        x ^= x << 17;
-                        x as u8
-                    })
-                    .collect();
-                observations(&bytes)
+            (0..400).any(|index| {
+                observations(&case_bytes(1, index, 128))
                     .iter()
                     .any(|s| s["same_object_as"].get(key).is_some())
             })

@@ -304,10 +304,14 @@ fn file_of(schema: &str, keys: &str) -> VectorFile {
 }
 
 fn run_on(kernel: &mut dyn Kernel, keys: &str) -> TestOutcome {
-    let file = file(keys);
+    run_file_on(kernel, &file(keys))
+}
+
+/// Runs the one test of `file` on `kernel`.
+fn run_file_on(kernel: &mut dyn Kernel, file: &VectorFile) -> TestOutcome {
     let test = file.tests().next().unwrap().clone();
     let info = kernel.info();
-    run_test(kernel, &info, &file, &test)
+    run_test(kernel, &info, file, &test)
 }
 
 fn failure(o: &TestOutcome) -> &Failure {
@@ -1179,10 +1183,7 @@ fn run_user_buffer_model(keys: &str) -> TestOutcome {
         flavour: crate::model::Flavour::parse("user-buffer-only").unwrap(),
         ..Default::default()
     });
-    let file = file_of("hipc-vectors/2", keys);
-    let test = file.tests().next().unwrap().clone();
-    let info = model.info();
-    run_test(&mut model, &info, &file, &test)
+    run_file_on(&mut model, &file_of("hipc-vectors/2", keys))
 }
 
 /// A vector error (the test is malformed, not the kernel wrong), at `path`.
