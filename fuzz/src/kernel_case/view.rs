@@ -1,0 +1,93 @@
+//! Reading a message in a buffer the way the kernel does (by its header alone),
+//! and rewriting the handle selectors of an input.
+
+use hipc::{BufferDescriptor, Layout, PointerDescriptor};
+use zerocopy::FromBytes;
+
+use super::SELECTORS;
+
+/// A message read by its header alone, without [`hipc::Message::new_checked`]'s
+/// checks: the kernel does not validate a source's receive-list offset, and a
+/// destination's receive list may reach past its buffer (§3.1, §4.3 step 4).
+pub(super) struct View<'a> {
+    bytes: &'a [u8],
+    layout: Layout,
+}
+
+impl<'a> View<'a> {
+    pub(super) fn new(bytes: &'a [u8]) -> Option<Self> {
+        let layout = Layout::parse(bytes).ok()?;
+        (layout.raw_end() <= bytes.len()).then_some(View { bytes, layout })
+    }
+    pub(super) fn words(&self, range: std::ops::Range<usize>) -> Vec<u32> {
+        self.bytes
+            .get(range)
+            .unwrap_or(&[])
+            .chunks_exact(4)
+            .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
+            .collect()
+    }
+    pub(super) fn pid(&self) -> Option<u64> {
+        let r = self.layout.pid()?;
+        let w = self.words(r);
+        Some(u64::from(w[0]) | u64::from(w[1]) << 32)
+    }
+    pub(super) fn copies(&self) -> Vec<u32> {
+        self.words(self.layout.copy_handles())
+    }
+    pub(super) fn moves(&self) -> Vec<u32> {
+        self.words(self.layout.move_handles())
+    }
+    pub(super) fn raw(&self) -> &'a [u8] {
+        self.bytes.get(self.layout.raw()).unwrap_or(&[])
+    }
+    pub(super) fn header(&self) -> &'a [u8] {
+        &self.bytes[..8]
+    }
+    pub(super) fn x(&self) -> &'a [PointerDescriptor] {
+        <[PointerDescriptor]>::ref_from_bytes(self.bytes.get(self.layout.x()).unwrap_or(&[]))
+            .unwrap_or(&[])
+    }
+    pub(super) fn map_alias(&self) -> &'a [BufferDescriptor] {
+        <[BufferDescriptor]>::ref_from_bytes(self.bytes.get(self.layout.map_alias()).unwrap_or(&[]))
+            .unwrap_or(&[])
+    }
+}
+
+/// Whether a buffer's own receive list (as its header declares it before the
+/// translation; the kernel captures it then, §3.1) names memory inside the buffer:
+/// pointer data may then overwrite the very words translation wrote, which the
+/// kernel allows, so the delivered words are not checked against the source.
+pub(super) fn receive_list_overlaps(before: Option<&[u8]>, address: u64, size: u64) -> bool {
+    let Some(bytes) = before else {
+        return false;
+    };
+    let Ok(layout) = Layout::parse(bytes) else {
+        return false;
+    };
+    let entries = bytes.get(layout.receive_list()).unwrap_or(&[]);
+    let end = address.saturating_add(size);
+    entries.chunks_exact(8).any(|e| {
+        let Ok(c) = hipc::ReceiveListEntry::read_from_bytes(e) else {
+            return false;
+        };
+        let (a, n) = (c.address(), c.size());
+        a < end && address < a.saturating_add(n.max(1))
+    })
+}
+
+/// Rewrites the selector words in a message's copy and move slots.
+pub(super) fn remap_handles(bytes: &mut [u8], map: impl Fn(u32) -> u32) {
+    let Ok(layout) = Layout::parse(bytes) else {
+        return;
+    };
+    let range = layout.copy_handles().start..layout.move_handles().end;
+    for at in range.step_by(4) {
+        if let Some(word) = bytes.get_mut(at..at + 4) {
+            let v = u32::from_le_bytes([word[0], word[1], word[2], word[3]]);
+            if v < SELECTORS {
+                word.copy_from_slice(&map(v).to_le_bytes());
+            }
+        }
+    }
+}
