@@ -28,7 +28,7 @@ use serde_json::Value;
 
 use crate::kernel::{
     EventKind, Handle, KernelError, MemoryAttributes, MemoryState, MessageBuffer, Permission,
-    ProcessRef, ThreadRef,
+    ProcessRef, RequestStatus, ResultCode, SendOutcome, SessionHandles, ThreadRef, WaitOutcome,
 };
 use crate::runner::{Failure, Status, TestOutcome};
 
@@ -748,6 +748,59 @@ pub struct SessionAnswer {
     pub server: Handle,
     /// The client session handle (in the client process).
     pub client: Handle,
+}
+
+impl From<SendOutcome> for SendAnswer {
+    fn from(outcome: SendOutcome) -> Self {
+        match outcome {
+            SendOutcome::Pending => SendAnswer::Pending,
+            SendOutcome::Returned(r) => SendAnswer::Returned { result: r.0 },
+        }
+    }
+}
+
+impl From<RequestStatus> for StatusAnswer {
+    fn from(status: RequestStatus) -> Self {
+        match status {
+            RequestStatus::Idle => StatusAnswer::Idle,
+            RequestStatus::Pending => StatusAnswer::Pending,
+            RequestStatus::Completed(r) => StatusAnswer::Completed { result: r.0 },
+        }
+    }
+}
+
+impl From<WaitOutcome> for WaitAnswer {
+    fn from(w: WaitOutcome) -> Self {
+        WaitAnswer {
+            result: w.result.0,
+            out_index: w.out_index,
+        }
+    }
+}
+
+/// `send_async_request`'s outcome: the event handle, or the result it failed with.
+impl From<Result<Handle, ResultCode>> for AsyncAnswer {
+    fn from(outcome: Result<Handle, ResultCode>) -> Self {
+        match outcome {
+            Ok(event) => AsyncAnswer {
+                result: 0,
+                event: Some(event),
+            },
+            Err(result) => AsyncAnswer {
+                result: result.0,
+                event: None,
+            },
+        }
+    }
+}
+
+impl From<SessionHandles> for SessionAnswer {
+    fn from(s: SessionHandles) -> Self {
+        SessionAnswer {
+            server: s.server,
+            client: s.client,
+        }
+    }
 }
 
 /// `outcome`, turned into a failure when the kernel recorded `fault` during the test

@@ -11,7 +11,7 @@ use super::{
     parse_request_fast, write_answer,
 };
 use crate::hex;
-use crate::kernel::{Kernel, KernelError, MemoryRegion, ProcessSpec, RequestStatus, SendOutcome};
+use crate::kernel::{Kernel, KernelError, MemoryRegion, ProcessRef, ProcessSpec};
 
 fn to_value<T: serde::Serialize>(value: T) -> Result<Value, String> {
     serde_json::to_value(value).map_err(|e| e.to_string())
@@ -88,26 +88,20 @@ pub fn perform(kernel: &mut dyn Kernel, op: Op) -> Result<Value, String> {
 
 /// [`perform`] for a server declaring `features`.
 pub fn perform_with(kernel: &mut dyn Kernel, op: Op, features: Features) -> Result<Value, String> {
-    let answer = match op {
-        Op::Hello { protocol } => {
-            if protocol != PROTOCOL {
-                return Err(format!(
-                    "unsupported protocol {protocol:?} (this kernel speaks {PROTOCOL:?})"
-                ));
-            }
-            let info = kernel.info();
-            to_value(HelloAnswer {
-                protocol: PROTOCOL.to_owned(),
-                name: info.name,
-                version: info.version,
-                capabilities: info
-                    .capabilities
-                    .iter()
-                    .map(|c| c.name().to_owned())
-                    .collect(),
-                features: features.names(),
-            })
-        }
+    let answer = dispatch(kernel, op, features);
+    // An in-process kernel may still record a fault for an operation whose
+    // signature cannot carry an error: the answer becomes that error.
+    match kernel.take_fault() {
+        Some(fault) => Err(fault.0),
+        None => answer,
+    }
+}
+
+/// The answer to `op`: one line per operation (PROTOCOL.md §5), the longer ones
+/// in a function of their own.
+fn dispatch(kernel: &mut dyn Kernel, op: Op, features: Features) -> Result<Value, String> {
+    match op {
+        Op::Hello { protocol } => hello(kernel, &protocol, features),
         Op::Reset {} => kernel_result(kernel.reset()),
         Op::CreateProcess {
             name,
@@ -115,10 +109,9 @@ pub fn perform_with(kernel: &mut dyn Kernel, op: Op, features: Features) -> Resu
             handle_capacity,
             alias_region_size,
         } => {
-            let handle_capacity = match handle_capacity {
-                Some(n) => Some(usize_of(n, "handle_capacity")?),
-                None => None,
-            };
+            let handle_capacity = handle_capacity
+                .map(|n| usize_of(n, "handle_capacity"))
+                .transpose()?;
             kernel_result(kernel.create_process(&ProcessSpec {
                 name,
                 pid,
@@ -139,91 +132,63 @@ pub fn perform_with(kernel: &mut dyn Kernel, op: Op, features: Features) -> Resu
             fill,
             patches,
         } => {
-            let contents = region_contents(size, contents, fill, patches, features)?;
-            kernel_result(kernel.map_memory(
-                process,
-                &MemoryRegion {
-                    address,
-                    size,
-                    state,
-                    permission,
-                    attributes,
-                    contents,
-                },
-            ))
+            let region = MemoryRegion {
+                address,
+                size,
+                state,
+                permission,
+                attributes,
+                contents: region_contents(size, contents, fill, patches, features)?,
+            };
+            kernel_result(kernel.map_memory(process, &region))
         }
         Op::CreateEvent { process, kind } => kernel_result(kernel.create_event(process, kind)),
-        Op::CreateSession { server, client } => kernel
-            .create_session(server, client)
-            .map_err(|e| e.0)
-            .and_then(|s| {
-                to_value(SessionAnswer {
-                    server: s.server,
-                    client: s.client,
-                })
-            }),
+        Op::CreateSession { server, client } => kernel_result(
+            kernel
+                .create_session(server, client)
+                .map(SessionAnswer::from),
+        ),
         Op::SendSyncRequest {
             thread,
             session,
             buffer,
-        } => to_value(match kernel.send_sync_request(thread, session, buffer) {
-            SendOutcome::Pending => SendAnswer::Pending,
-            SendOutcome::Returned(r) => SendAnswer::Returned { result: r.0 },
-        }),
+        } => to_value(SendAnswer::from(
+            kernel.send_sync_request(thread, session, buffer),
+        )),
         Op::SendAsyncRequest {
             thread,
             session,
             address,
             size,
-        } => kernel
-            .send_async_request(thread, session, address, size)
-            .map_err(|e| e.0)
-            .and_then(|r| {
-                to_value(match r {
-                    Ok(event) => AsyncAnswer {
-                        result: 0,
-                        event: Some(event),
-                    },
-                    Err(result) => AsyncAnswer {
-                        result: result.0,
-                        event: None,
-                    },
-                })
-            }),
+        } => kernel_result(
+            kernel
+                .send_async_request(thread, session, address, size)
+                .map(AsyncAnswer::from),
+        ),
         Op::ReplyAndReceive {
             thread,
             handles,
             reply_target,
             timeout_ns,
             buffer,
-        } => {
-            let w = kernel.reply_and_receive(thread, &handles, reply_target, timeout_ns, buffer);
-            to_value(WaitAnswer {
-                result: w.result.0,
-                out_index: w.out_index,
-            })
-        }
+        } => to_value(WaitAnswer::from(kernel.reply_and_receive(
+            thread,
+            &handles,
+            reply_target,
+            timeout_ns,
+            buffer,
+        ))),
         Op::CloseHandle { process, handle } => to_value(ResultAnswer {
             result: kernel.close_handle(process, handle).0,
         }),
-        Op::RequestStatus { thread } => to_value(match kernel.request_status(thread) {
-            RequestStatus::Idle => StatusAnswer::Idle,
-            RequestStatus::Pending => StatusAnswer::Pending,
-            RequestStatus::Completed(r) => StatusAnswer::Completed { result: r.0 },
-        }),
+        Op::RequestStatus { thread } => to_value(StatusAnswer::from(kernel.request_status(thread))),
         Op::ProcessId { process } => to_value(kernel.process_id(process)),
         Op::TlsAddress { thread } => to_value(kernel.tls_address(thread)),
         Op::ReadMemory {
             process,
             address,
             len,
-        } => {
-            let len = usize_of(len, "len")?;
-            kernel
-                .read_memory(process, address, len)
-                .map(|bytes| Value::from(hex::encode(&bytes)))
-                .map_err(|e| e.0)
-        }
+        } => read_memory(kernel, process, address, len),
         Op::WriteMemory {
             process,
             address,
@@ -252,13 +217,43 @@ pub fn perform_with(kernel: &mut dyn Kernel, op: Op, features: Features) -> Resu
         Op::EventSignaled { process, handle } => {
             kernel_result(kernel.event_signaled(process, handle))
         }
-    };
-    // An in-process kernel may still record a fault for an operation whose
-    // signature cannot carry an error: the answer becomes that error.
-    match kernel.take_fault() {
-        Some(fault) => Err(fault.0),
-        None => answer,
     }
+}
+
+/// `hello`: the protocol must be ours; the answer names the kernel, its
+/// capabilities and the protocol features this server declares.
+fn hello(kernel: &mut dyn Kernel, protocol: &str, features: Features) -> Result<Value, String> {
+    if protocol != PROTOCOL {
+        return Err(format!(
+            "unsupported protocol {protocol:?} (this kernel speaks {PROTOCOL:?})"
+        ));
+    }
+    let info = kernel.info();
+    to_value(HelloAnswer {
+        protocol: PROTOCOL.to_owned(),
+        name: info.name,
+        version: info.version,
+        capabilities: info
+            .capabilities
+            .iter()
+            .map(|c| c.name().to_owned())
+            .collect(),
+        features: features.names(),
+    })
+}
+
+/// `read_memory`: the bytes as hex.
+fn read_memory(
+    kernel: &mut dyn Kernel,
+    process: ProcessRef,
+    address: u64,
+    len: u64,
+) -> Result<Value, String> {
+    let len = usize_of(len, "len")?;
+    kernel
+        .read_memory(process, address, len)
+        .map(|bytes| Value::from(hex::encode(&bytes)))
+        .map_err(|e| e.0)
 }
 
 /// Answers requests from `input` on `output`, one line each, until `input` ends.
