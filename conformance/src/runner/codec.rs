@@ -109,6 +109,8 @@ fn decode(bytes: &[u8], layer: Option<&LayerSpec>) -> Result<(LayeredJson, usize
     Ok((json, msg.message_len()))
 }
 
+/// A valid test: it gives `message` and `bytes` and no `error`; then both
+/// directions, decode first (its failure is the one reported).
 fn check_valid(test: &CodecTest, bytes: Option<&[u8]>) -> Checked {
     if test.error.is_some() {
         return Err((
@@ -134,35 +136,54 @@ fn check_valid(test: &CodecTest, bytes: Option<&[u8]>) -> Checked {
         ));
     };
 
-    // Decode.
-    let message_len = match decode(bytes, layer) {
+    let message_len = check_decodes_to(bytes, layer, &expected)?;
+    check_encodes_to(test, bytes, message_len, &expected)
+}
+
+/// A valid test's decode direction: `bytes` decode to the expected message (and
+/// layer). Gives the message's length, trailing bytes excluded.
+fn check_decodes_to(
+    bytes: &[u8],
+    layer: Option<&LayerSpec>,
+    expected: &LayeredJson,
+) -> Result<usize, (&'static str, Problem)> {
+    match decode(bytes, layer) {
         Ok((actual, len)) => {
             let m = diff_messages("message", &expected.message, &actual.message)
-                .or_else(|| diff_layers("message", &expected, &actual));
-            if let Some(m) = m {
-                let m = m.detail(format!(
-                    "decoding bytes gives {}",
-                    truncate_text(&actual.to_json())
-                ));
-                return Err(("decode", m.into()));
-            }
-            len
-        }
-        Err(e) => {
-            return Err((
-                "decode",
-                Mismatch::new("error", "the message decodes", describe_error(&e))
-                    .detail(format!(
-                        "a valid test: decoding bytes should give {} but fails with {}: {e}",
-                        truncate_text(&expected.to_json()),
-                        e.kind()
+                .or_else(|| diff_layers("message", expected, &actual));
+            match m {
+                Some(m) => Err((
+                    "decode",
+                    m.detail(format!(
+                        "decoding bytes gives {}",
+                        truncate_text(&actual.to_json())
                     ))
                     .into(),
-            ));
+                )),
+                None => Ok(len),
+            }
         }
-    };
+        Err(e) => Err((
+            "decode",
+            Mismatch::new("error", "the message decodes", describe_error(&e))
+                .detail(format!(
+                    "a valid test: decoding bytes should give {} but fails with {}: {e}",
+                    truncate_text(&expected.to_json()),
+                    e.kind()
+                ))
+                .into(),
+        )),
+    }
+}
 
-    // Encode.
+/// A valid test's encode direction: the expected message encodes to `encoded`
+/// when the test gives it, else to `bytes` without their trailing bytes.
+fn check_encodes_to(
+    test: &CodecTest,
+    bytes: &[u8],
+    message_len: usize,
+    expected: &LayeredJson,
+) -> Checked {
     let want: Vec<u8> = match &test.encoded {
         Some(text) => hex::decode(text)
             .map_err(|e| ("encode", vector_error("encoded", format!("bad hex: {e}"))))?,
