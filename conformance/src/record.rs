@@ -41,7 +41,9 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value, json};
 
-use crate::kernel::{Kernel, KernelInfo, ProcessRef, RequestStatus, ResultCode, SendOutcome};
+use crate::kernel::{
+    Kernel, KernelInfo, ProcessRef, RequestStatus, ResultCode, SendOutcome, WaitOutcome,
+};
 use crate::message_json::{MESSAGE_KEYS, MessageJson};
 use crate::runner::scenario::{Call, Run, StepObserver, record_kernel_test, skip_reason};
 use crate::vector::{
@@ -261,25 +263,8 @@ impl StepObserver for Recorder<'_> {
     fn step_ran(&mut self, run: &mut Run<'_>, i: usize, call: Option<Call>) {
         let mut inserts = Vec::new();
         match (self.steps.get(i), call) {
-            (
-                Some(Step::Send(SendStep {
-                    thread,
-                    buffer,
-                    expect,
-                    ..
-                })),
-                Some(Call::Send(outcome)),
-            ) => {
-                let recorded = match outcome {
-                    SendOutcome::Pending => {
-                        self.pending.insert(thread.clone(), buffer.clone());
-                        Value::String("pending".into())
-                    }
-                    SendOutcome::Returned(code) => json!({ "result": result_json(code) }),
-                };
-                if expect.is_none() {
-                    self.edits.expects.insert(i, recorded);
-                }
+            (Some(Step::Send(step)), Some(Call::Send(outcome))) => {
+                self.record_send(i, step, outcome);
             }
             (
                 Some(
@@ -292,36 +277,70 @@ impl StepObserver for Recorder<'_> {
                     .expects
                     .insert(i, json!({ "result": result_json(code) }));
             }
-            (
-                Some(Step::ReplyAndReceive(ReplyAndReceiveStep {
-                    thread,
-                    buffer,
-                    expect,
-                    ..
-                })),
-                Some(Call::ReplyAndReceive(outcome)),
-            ) => {
-                if expect.is_none() {
-                    let expect = match outcome.out_index {
-                        Some(index) => {
-                            json!({ "result": result_json(outcome.result), "out_index": index })
-                        }
-                        None => json!({ "result": result_json(outcome.result) }),
-                    };
-                    self.edits.expects.insert(i, expect);
-                }
-                if outcome.result.is_success() && !self.next_is_message_on(i, thread) {
-                    inserts.extend(self.expect_message_step(
-                        run,
-                        thread,
-                        buffer,
-                        "recorded: the message the server received",
-                    ));
-                }
+            (Some(Step::ReplyAndReceive(step)), Some(Call::ReplyAndReceive(outcome))) => {
+                inserts.extend(self.record_reply_and_receive(run, i, step, &outcome));
             }
             _ => {}
         }
-        // Clients whose request completed during this step.
+        inserts.extend(self.record_completed_clients(run, i));
+        if !inserts.is_empty() {
+            self.edits.inserts.insert(i, inserts);
+        }
+    }
+}
+
+impl Recorder<'_> {
+    /// A `send` without `expect` gets what happened; a blocked client is
+    /// remembered until its request completes.
+    fn record_send(&mut self, i: usize, step: &SendStep, outcome: SendOutcome) {
+        let recorded = match outcome {
+            SendOutcome::Pending => {
+                self.pending
+                    .insert(step.thread.clone(), step.buffer.clone());
+                Value::String("pending".into())
+            }
+            SendOutcome::Returned(code) => json!({ "result": result_json(code) }),
+        };
+        if step.expect.is_none() {
+            self.edits.expects.insert(i, recorded);
+        }
+    }
+
+    /// A `reply_and_receive` without `expect` gets its result and out index; a
+    /// successful receive not already followed by an `expect_message` gets one
+    /// (returned, to insert after the step).
+    fn record_reply_and_receive(
+        &mut self,
+        run: &mut Run<'_>,
+        i: usize,
+        step: &ReplyAndReceiveStep,
+        outcome: &WaitOutcome,
+    ) -> Option<Value> {
+        if step.expect.is_none() {
+            let expect = match outcome.out_index {
+                Some(index) => {
+                    json!({ "result": result_json(outcome.result), "out_index": index })
+                }
+                None => json!({ "result": result_json(outcome.result) }),
+            };
+            self.edits.expects.insert(i, expect);
+        }
+        if outcome.result.is_success() && !self.next_is_message_on(i, &step.thread) {
+            return self.expect_message_step(
+                run,
+                &step.thread,
+                &step.buffer,
+                "recorded: the message the server received",
+            );
+        }
+        None
+    }
+
+    /// The clients whose request completed during step `i`: each successful one
+    /// not already followed by an `expect_message` gets one for the reply it
+    /// received; the others still waiting stay remembered.
+    fn record_completed_clients(&mut self, run: &mut Run<'_>, i: usize) -> Vec<Value> {
+        let mut inserts = Vec::new();
         let waiting: Vec<(String, BufferDecl)> =
             std::mem::take(&mut self.pending).into_iter().collect();
         for (thread, buffer) in waiting {
@@ -342,9 +361,7 @@ impl StepObserver for Recorder<'_> {
                 _ => {}
             }
         }
-        if !inserts.is_empty() {
-            self.edits.inserts.insert(i, inserts);
-        }
+        inserts
     }
 }
 
