@@ -229,35 +229,8 @@ pub(crate) fn match_message(
     if let Some(e) = &pattern.tag {
         m.int("message.type", e, u64::from(actual.tag))?;
     }
-    match (&pattern.pid, actual.pid) {
-        (None, _) | (Some(None), None) => {}
-        (Some(Some(e)), Some(pid)) => m.int("message.pid", e, pid)?,
-        (Some(Some(Expr::Any)), None) => {}
-        (Some(Some(e)), None) => {
-            return Err(Mismatch::new("message.pid", e.to_string(), "null")
-                .detail("the message has no PID slot")
-                .into());
-        }
-        (Some(None), Some(pid)) => {
-            return Err(Mismatch::new("message.pid", "null", show(i128::from(pid)))
-                .detail("the message should have no PID slot")
-                .into());
-        }
-    }
-    // With a PID or handles the special header is implied, and the key means nothing.
-    let implied =
-        actual.pid.is_some() || !actual.copy_handles.is_empty() || !actual.move_handles.is_empty();
-    if let (Some(Wild::Is(b)), false) = (&pattern.special_header, implied) {
-        if *b != actual.special_header {
-            return Err(Mismatch::new(
-                "message.special_header",
-                b.to_string(),
-                actual.special_header.to_string(),
-            )
-            .detail("special_header: an empty special header (no PID, no handles) is present")
-            .into());
-        }
-    }
+    match_pid(&mut m, pattern, actual)?;
+    match_special_header(pattern, actual)?;
     m.words(
         "message.copy_handles",
         &pattern.copy_handles,
@@ -305,6 +278,50 @@ pub(crate) fn match_message(
                 e,
                 u64::from(actual.reserved.special),
             )?;
+        }
+    }
+    Ok(())
+}
+
+/// `pid`: absent means not checked; `null` means no PID slot; a value (or `"*"`,
+/// which also accepts no slot) is matched.
+fn match_pid(
+    m: &mut Matcher<'_>,
+    pattern: &MessagePattern,
+    actual: &MessageJson,
+) -> Result<(), Problem> {
+    match (&pattern.pid, actual.pid) {
+        (None, _) | (Some(None), None) => {}
+        (Some(Some(e)), Some(pid)) => m.int("message.pid", e, pid)?,
+        (Some(Some(Expr::Any)), None) => {}
+        (Some(Some(e)), None) => {
+            return Err(Mismatch::new("message.pid", e.to_string(), "null")
+                .detail("the message has no PID slot")
+                .into());
+        }
+        (Some(None), Some(pid)) => {
+            return Err(Mismatch::new("message.pid", "null", show(i128::from(pid)))
+                .detail("the message should have no PID slot")
+                .into());
+        }
+    }
+    Ok(())
+}
+
+/// `special_header`: checked only when nothing implies the special header (no
+/// PID, no handles); otherwise the key means nothing.
+fn match_special_header(pattern: &MessagePattern, actual: &MessageJson) -> Result<(), Problem> {
+    let implied =
+        actual.pid.is_some() || !actual.copy_handles.is_empty() || !actual.move_handles.is_empty();
+    if let (Some(Wild::Is(b)), false) = (&pattern.special_header, implied) {
+        if *b != actual.special_header {
+            return Err(Mismatch::new(
+                "message.special_header",
+                b.to_string(),
+                actual.special_header.to_string(),
+            )
+            .detail("special_header: an empty special header (no PID, no handles) is present")
+            .into());
         }
     }
     Ok(())
