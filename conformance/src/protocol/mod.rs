@@ -9,7 +9,9 @@
 //! * the fill form of `map_memory`'s contents ([`compact_contents`],
 //!   [`expand_fill`]; `fill.rs`);
 //! * [`client::ProcessKernel`]: the runner's side, a `Kernel` that spawns the command,
-//!   times operations out, and restarts the process after a crash, a hang or garbage;
+//!   times operations out, and restarts the process after a crash, a hang or garbage
+//!   (the child process in `running.rs`, its answer lines read with a deadline in
+//!   `line_reader.rs`);
 //! * [`server::serve`]: the kernel's side for any in-process `Kernel`, used by
 //!   `hipc serve-model`;
 //! * [`outcome_with_fault`]: how a fault recorded during a test becomes that test's
@@ -22,8 +24,10 @@
 mod answer;
 pub mod client;
 mod fill;
+mod line_reader;
 pub mod options;
 mod request;
+mod running;
 pub mod server;
 pub(crate) mod spawn;
 #[cfg(unix)]
