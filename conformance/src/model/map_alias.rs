@@ -202,6 +202,7 @@ impl ModelKernel {
         let (full_start, full_end) = full_pages(address, size);
         let end = address.saturating_add(size);
         let mut partial_copies = Vec::new();
+        let mut run = Vec::new();
         let mut va = span_start;
         while va < span_end {
             let server_va = base + (va - span_start);
@@ -218,10 +219,11 @@ impl ModelKernel {
                     self.phys.allocate()
                 }
             };
-            if let Some(space) = self.space_mut(server) {
-                space.insert(server_va, Page::new(frame, state, permission));
-            }
+            run.push((server_va, Page::new(frame, state, permission)));
             va += PAGE_SIZE;
+        }
+        if let Some(space) = self.space_mut(server) {
+            space.insert_run(run);
         }
         for (at, bytes) in partial_copies {
             self.kernel_write(server, at, &bytes)?;
@@ -300,11 +302,7 @@ impl ModelKernel {
         if !intact {
             return Err(ResultCode::INVALID_CURRENT_MEMORY);
         }
-        let mut va = start;
-        while va < end {
-            space.remove(va);
-            va += PAGE_SIZE;
-        }
+        space.remove_range(start, end);
         Ok(())
     }
 

@@ -11,8 +11,8 @@
 //! Addresses are 39-bit (the width of descriptor addresses): the address space of
 //! every process is `[0, 2^39)`.
 
+use std::collections::HashMap;
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap};
 
 use crate::kernel::{MemoryAttributes, MemoryInfo, MemoryState, Permission};
 
@@ -172,7 +172,10 @@ impl Page {
 /// A process's address space.
 #[derive(Clone, Debug)]
 pub(crate) struct AddressSpace {
-    pages: BTreeMap<u64, Page>,
+    /// The mapped pages by address, sorted: a few dozen in any vector or fuzz
+    /// case, so a sorted vector (binary search; cloned and dropped as one block)
+    /// serves better than a tree.
+    pages: Vec<(u64, Page)>,
     /// Start of the region where received A/B/W buffers are mapped.
     pub(crate) alias_base: u64,
     /// Size of that region.
@@ -183,7 +186,7 @@ impl AddressSpace {
     /// An empty address space with the given alias region.
     pub(crate) fn new(alias_base: u64, alias_size: u64) -> Self {
         AddressSpace {
-            pages: BTreeMap::new(),
+            pages: Vec::new(),
             alias_base,
             alias_size,
         }
@@ -191,22 +194,60 @@ impl AddressSpace {
 
     /// The page at page-aligned `va`.
     pub(crate) fn page(&self, va: u64) -> Option<&Page> {
-        self.pages.get(&va)
+        self.find(va)
+            .ok()
+            .and_then(|i| self.pages.get(i))
+            .map(|(_, p)| p)
+    }
+
+    /// Where `va` is in `pages` (`Err`: where it would go).
+    fn find(&self, va: u64) -> Result<usize, usize> {
+        self.pages.binary_search_by_key(&va, |&(at, _)| at)
+    }
+
+    /// The mapped pages of `[start, end)`, in address order.
+    fn pages_in(&self, start: u64, end: u64) -> &[(u64, Page)] {
+        self.pages.get(self.indices(start, end)).unwrap_or_default()
+    }
+
+    /// The indices in `pages` of the pages of `[start, end)`.
+    fn indices(&self, start: u64, end: u64) -> std::ops::Range<usize> {
+        let from = self.pages.partition_point(|&(at, _)| at < start);
+        let to = self.pages.partition_point(|&(at, _)| at < end).max(from);
+        from..to
     }
 
     /// Maps a page at page-aligned `va` (replacing nothing: callers check freeness).
     pub(crate) fn insert(&mut self, va: u64, page: Page) {
-        self.pages.insert(va, page);
+        match self.find(va) {
+            Ok(i) => {
+                if let Some(slot) = self.pages.get_mut(i) {
+                    slot.1 = page;
+                }
+            }
+            Err(i) => self.pages.insert(i, (va, page)),
+        }
     }
 
-    /// Unmaps the page at `va`.
-    pub(crate) fn remove(&mut self, va: u64) -> Option<Page> {
-        self.pages.remove(&va)
+    /// Maps a run of pages, in address order, over free addresses (callers check
+    /// freeness): one splice, however many pages the run holds and follow it.
+    pub(crate) fn insert_run(&mut self, run: Vec<(u64, Page)>) {
+        let Some(&(first, _)) = run.first() else {
+            return;
+        };
+        let at = self.pages.partition_point(|&(va, _)| va < first);
+        self.pages.splice(at..at, run);
+    }
+
+    /// Unmaps every page of `[start, end)`: one drain.
+    pub(crate) fn remove_range(&mut self, start: u64, end: u64) {
+        let range = self.indices(start, end);
+        self.pages.drain(range);
     }
 
     /// Whether no page of `[start, end)` is mapped.
     pub(crate) fn is_free(&self, start: u64, end: u64) -> bool {
-        start >= end || self.pages.range(start..end).next().is_none()
+        start >= end || self.pages_in(start, end).is_empty()
     }
 
     /// The pages covering `[address, address + len)`: `None` if the range wraps or
@@ -230,7 +271,7 @@ impl AddressSpace {
         };
         let mut va = start;
         while va < end {
-            match self.pages.get(&va) {
+            match self.page(va) {
                 Some(page) if ok(page) => {}
                 _ => return false,
             }
@@ -241,7 +282,8 @@ impl AddressSpace {
 
     /// Applies `f` to every mapped page of `[start, end)` (page-aligned bounds).
     pub(crate) fn update(&mut self, start: u64, end: u64, mut f: impl FnMut(&mut Page)) {
-        for (_, page) in self.pages.range_mut(start..end) {
+        let range = self.indices(start, end);
+        for (_, page) in self.pages.get_mut(range).unwrap_or_default() {
             f(page);
         }
     }
@@ -256,7 +298,7 @@ impl AddressSpace {
         let mut done = 0usize;
         while done < out.len() {
             let va = address.checked_add(done as u64)?;
-            let page = self.pages.get(&align_down(va))?;
+            let page = self.page(align_down(va))?;
             let offset = (va - align_down(va)) as usize;
             let chunk = (PAGE_SIZE as usize - offset).min(out.len() - done);
             phys.read(page.frame, offset, out.get_mut(done..done + chunk)?);
@@ -274,7 +316,7 @@ impl AddressSpace {
         let mut done = 0usize;
         while done < data.len() {
             let va = address.checked_add(done as u64)?;
-            let page = self.pages.get(&align_down(va))?;
+            let page = self.page(align_down(va))?;
             let offset = (va - align_down(va)) as usize;
             let chunk = (PAGE_SIZE as usize - offset).min(data.len() - done);
             phys.write(page.frame, offset, data.get(done..done + chunk)?);
@@ -291,17 +333,15 @@ impl AddressSpace {
             return None;
         }
         let va = align_down(address);
-        let Some(page) = self.pages.get(&va) else {
-            let base = self
-                .pages
-                .range(..va)
-                .next_back()
-                .map_or(0, |(&prev, _)| prev + PAGE_SIZE);
+        let at = self.find(va);
+        let Some((_, page)) = at.ok().and_then(|i| self.pages.get(i)) else {
+            let i = at.unwrap_or_else(|i| i);
+            let before = i.checked_sub(1).and_then(|j| self.pages.get(j));
+            let base = before.map_or(0, |&(prev, _)| prev + PAGE_SIZE);
             let end = self
                 .pages
-                .range(va..)
-                .next()
-                .map_or(ADDRESS_SPACE_END, |(&next, _)| next);
+                .get(i)
+                .map_or(ADDRESS_SPACE_END, |&(next, _)| next);
             return Some(MemoryInfo {
                 base,
                 size: end - base,
@@ -311,16 +351,17 @@ impl AddressSpace {
             });
         };
         let key = page.block_key();
+        let i = at.unwrap_or_default();
         let mut base = va;
-        while let Some((&prev, p)) = self.pages.range(..base).next_back() {
+        for &(prev, p) in self.pages.get(..i).unwrap_or_default().iter().rev() {
             if prev + PAGE_SIZE != base || p.block_key() != key {
                 break;
             }
             base = prev;
         }
         let mut end = va + PAGE_SIZE;
-        while let Some(p) = self.pages.get(&end) {
-            if p.block_key() != key {
+        for &(next, p) in self.pages.get(i + 1..).unwrap_or_default() {
+            if next != end || p.block_key() != key {
                 break;
             }
             end += PAGE_SIZE;
@@ -337,7 +378,7 @@ impl AddressSpace {
     /// Every block in an IPC mapping state, in address order.
     pub(crate) fn ipc_blocks(&self) -> Vec<MemoryInfo> {
         let mut blocks: Vec<MemoryInfo> = Vec::new();
-        for (&va, page) in &self.pages {
+        for &(va, ref page) in &self.pages {
             if !matches!(
                 page.state,
                 MemoryState::Ipc | MemoryState::NonSecureIpc | MemoryState::NonDeviceIpc
@@ -377,9 +418,9 @@ impl AddressSpace {
             if guarded_end > region_end {
                 return None;
             }
-            match self.pages.range(candidate - PAGE_SIZE..guarded_end).next() {
+            match self.pages_in(candidate - PAGE_SIZE, guarded_end).first() {
                 None => return Some(candidate),
-                Some((&used, _)) => candidate = used.checked_add(2 * PAGE_SIZE)?,
+                Some(&(used, _)) => candidate = used.checked_add(2 * PAGE_SIZE)?,
             }
         }
     }
@@ -387,7 +428,7 @@ impl AddressSpace {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::indexing_slicing)]
+    #![allow(clippy::indexing_slicing, clippy::unwrap_used)]
 
     use super::*;
 
@@ -395,6 +436,82 @@ mod tests {
         let mut out = vec![0xA5; len];
         phys.read(frame, offset, &mut out);
         out
+    }
+
+    fn run(start: u64, pages: u64, state: MemoryState) -> Vec<(u64, Page)> {
+        (0..pages)
+            .map(|i| (start + i * PAGE_SIZE, Page::new(i, state, Permission::Rw)))
+            .collect()
+    }
+
+    fn block(space: &AddressSpace, va: u64) -> (u64, u64, MemoryState) {
+        let info = space.query(va).unwrap();
+        (info.base, info.size, info.state)
+    }
+
+    #[test]
+    fn runs_map_and_unmap_in_any_order_and_blocks_follow() {
+        let mut space = AddressSpace::new(0, 0);
+        // A run above, then one below it, then one in the gap between them.
+        space.insert_run(run(0x20000, 4, MemoryState::Normal));
+        space.insert_run(run(0x1000, 2, MemoryState::Normal));
+        space.insert_run(run(0x10000, 3, MemoryState::Shared));
+        assert_eq!(block(&space, 0), (0, 0x1000, MemoryState::Free));
+        assert_eq!(block(&space, 0x1800), (0x1000, 0x2000, MemoryState::Normal));
+        assert_eq!(block(&space, 0x3000), (0x3000, 0xd000, MemoryState::Free));
+        assert_eq!(
+            block(&space, 0x11000),
+            (0x10000, 0x3000, MemoryState::Shared)
+        );
+        assert_eq!(block(&space, 0x13000), (0x13000, 0xd000, MemoryState::Free));
+        assert_eq!(
+            block(&space, 0x23fff),
+            (0x20000, 0x4000, MemoryState::Normal)
+        );
+        assert_eq!(
+            block(&space, 0x24000),
+            (0x24000, ADDRESS_SPACE_END - 0x24000, MemoryState::Free)
+        );
+        assert!(space.is_free(0x3000, 0x10000));
+        assert!(!space.is_free(0x3000, 0x10001));
+        // The run adjoining another of the same block joins it.
+        space.insert_run(run(0x13000, 2, MemoryState::Shared));
+        assert_eq!(
+            block(&space, 0x10000),
+            (0x10000, 0x5000, MemoryState::Shared)
+        );
+        // Unmapping the middle of a run splits it; unmapping what is not mapped
+        // changes nothing.
+        space.remove_range(0x11000, 0x12000);
+        space.remove_range(0x30000, 0x40000);
+        assert_eq!(
+            block(&space, 0x10000),
+            (0x10000, 0x1000, MemoryState::Shared)
+        );
+        assert_eq!(block(&space, 0x11000), (0x11000, 0x1000, MemoryState::Free));
+        assert_eq!(
+            block(&space, 0x12000),
+            (0x12000, 0x3000, MemoryState::Shared)
+        );
+        let mapped: Vec<u64> = space.pages.iter().map(|&(va, _)| va).collect();
+        let mut sorted = mapped.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(mapped, sorted, "pages stay sorted and unique");
+    }
+
+    #[test]
+    fn a_large_run_below_another_is_one_splice() {
+        // 256 MiB (what a fill-form region may hold) below and above: each run is
+        // inserted whole, not page by page behind the other's pages.
+        let pages = 0x1000_0000 / PAGE_SIZE;
+        let mut space = AddressSpace::new(0, 0);
+        space.insert_run(run(0x4000_0000, pages, MemoryState::Normal));
+        space.insert_run(run(0x1000_0000, pages, MemoryState::Shared));
+        assert_eq!(block(&space, 0x1000_0000).1, 0x1000_0000);
+        assert_eq!(block(&space, 0x4000_0000).1, 0x1000_0000);
+        space.remove_range(0x1000_0000, 0x2000_0000);
+        assert_eq!(space.pages.len() as u64, pages);
     }
 
     #[test]

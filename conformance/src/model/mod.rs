@@ -520,6 +520,7 @@ impl Kernel for ModelKernel {
         if !space.is_free(start, end) {
             return err("region overlaps mapped memory");
         }
+        let mut run = Vec::new();
         let mut va = start;
         while va < end {
             let frame = self.phys.allocate();
@@ -529,10 +530,11 @@ impl Kernel for ModelKernel {
             // model never releases, so lending it again and returning it keeps the
             // attribute (found by fuzz/ `kernel`).
             page.ipc_lock_count = u32::from(region.attributes.ipc_locked);
-            if let Some(space) = self.space_mut(process) {
-                space.insert(va, page);
-            }
+            run.push((va, page));
             va += PAGE_SIZE;
+        }
+        if let Some(space) = self.space_mut(process) {
+            space.insert_run(run);
         }
         if !region.contents.is_empty() {
             self.kernel_write(process, region.address, &region.contents)
