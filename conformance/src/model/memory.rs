@@ -263,21 +263,50 @@ impl AddressSpace {
         Some((align_down(address), align_up(end)?))
     }
 
+    /// The pages covering `[address, address + len)` when every one of them is
+    /// mapped: one search, since the pages are sorted and unique (the run is whole
+    /// exactly when its first and last pages are the span's). `None` if a page is
+    /// missing or the range wraps or leaves the address space.
+    fn covering(&self, address: u64, len: u64) -> Option<&[(u64, Page)]> {
+        let (start, end) = Self::span(address, len)?;
+        let count = usize::try_from((end - start) / PAGE_SIZE).ok()?;
+        let from = self.pages.partition_point(|&(va, _)| va < start);
+        let run = self.pages.get(from..from.checked_add(count)?)?;
+        match (run.first(), run.last()) {
+            (Some(&(first, _)), Some(&(last, _))) if first != start || last != end - PAGE_SIZE => {
+                None
+            }
+            _ => Some(run),
+        }
+    }
+
     /// Whether every page covering `[address, address + len)` is mapped and passes
     /// `ok`. False if the range wraps or leaves the address space.
     pub(crate) fn check(&self, address: u64, len: u64, ok: impl Fn(&Page) -> bool) -> bool {
-        let Some((start, end)) = Self::span(address, len) else {
-            return false;
-        };
-        let mut va = start;
-        while va < end {
-            match self.page(va) {
-                Some(page) if ok(page) => {}
-                _ => return false,
-            }
-            va += PAGE_SIZE;
-        }
-        true
+        self.covering(address, len)
+            .is_some_and(|run| run.iter().all(|(_, page)| ok(page)))
+    }
+
+    /// Each page of `[address, address + len)` with the part of the range in it:
+    /// (frame, offset in the page, offset in the range, length). `None` unless every
+    /// page is mapped.
+    fn chunks(
+        &self,
+        address: u64,
+        len: u64,
+    ) -> Option<impl Iterator<Item = (FrameId, usize, usize, usize)> + '_> {
+        let run = self.covering(address, len)?;
+        let end = address + len;
+        Some(run.iter().map(move |&(va, ref page)| {
+            let from = va.max(address);
+            let to = (va + PAGE_SIZE).min(end);
+            (
+                page.frame,
+                (from - va) as usize,
+                (from - address) as usize,
+                (to - from) as usize,
+            )
+        }))
     }
 
     /// Applies `f` to every mapped page of `[start, end)` (page-aligned bounds).
@@ -291,18 +320,10 @@ impl AddressSpace {
     /// Reads `len` bytes as the kernel would: every page must be mapped, permissions
     /// are not checked.
     pub(crate) fn read(&self, phys: &PhysicalMemory, address: u64, len: u64) -> Option<Vec<u8>> {
-        if !self.check(address, len, |_| true) {
-            return None;
-        }
+        let chunks = self.chunks(address, len)?;
         let mut out = vec![0u8; usize::try_from(len).ok()?];
-        let mut done = 0usize;
-        while done < out.len() {
-            let va = address.checked_add(done as u64)?;
-            let page = self.page(align_down(va))?;
-            let offset = (va - align_down(va)) as usize;
-            let chunk = (PAGE_SIZE as usize - offset).min(out.len() - done);
-            phys.read(page.frame, offset, out.get_mut(done..done + chunk)?);
-            done += chunk;
+        for (frame, in_page, at, n) in chunks {
+            phys.read(frame, in_page, out.get_mut(at..at + n)?);
         }
         Some(out)
     }
@@ -310,17 +331,8 @@ impl AddressSpace {
     /// Writes `data` as the kernel would (every page mapped, permissions ignored).
     /// Nothing is written unless every page is mapped.
     pub(crate) fn write(&self, phys: &mut PhysicalMemory, address: u64, data: &[u8]) -> Option<()> {
-        if !self.check(address, data.len() as u64, |_| true) {
-            return None;
-        }
-        let mut done = 0usize;
-        while done < data.len() {
-            let va = address.checked_add(done as u64)?;
-            let page = self.page(align_down(va))?;
-            let offset = (va - align_down(va)) as usize;
-            let chunk = (PAGE_SIZE as usize - offset).min(data.len() - done);
-            phys.write(page.frame, offset, data.get(done..done + chunk)?);
-            done += chunk;
+        for (frame, in_page, at, n) in self.chunks(address, data.len() as u64)? {
+            phys.write(frame, in_page, data.get(at..at + n)?);
         }
         Some(())
     }
