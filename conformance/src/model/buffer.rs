@@ -33,10 +33,7 @@ impl ModelKernel {
         thread: ThreadRef,
         buffer: MessageBuffer,
     ) -> Result<MsgBuf, ResultCode> {
-        let t = self
-            .threads
-            .get(&thread)
-            .ok_or(ResultCode::INVALID_HANDLE)?;
+        let t = self.thread(thread).ok_or(ResultCode::INVALID_HANDLE)?;
         let process = t.process;
         match buffer {
             MessageBuffer::Tls => Ok(MsgBuf {

@@ -116,8 +116,10 @@ struct Thread {
 #[derive(Clone, Debug)]
 pub struct ModelKernel {
     options: ModelOptions,
-    processes: BTreeMap<ProcessRef, Process>,
-    threads: BTreeMap<ThreadRef, Thread>,
+    /// Process `n` (refs are handed out in order from 1; processes are never
+    /// destroyed) is entry `n - 1`; the same for threads. See [`dense_index`].
+    processes: Vec<Process>,
+    threads: Vec<Thread>,
     objects: Objects,
     sessions: BTreeMap<SessionId, Session>,
     requests: BTreeMap<RequestId, Request>,
@@ -125,8 +127,6 @@ pub struct ModelKernel {
     /// An operation the flavour lacks was asked for: reported by
     /// [`Kernel::take_fault`], as an adapter reports an operation its kernel lacks.
     unsupported: Option<KernelError>,
-    next_process: u64,
-    next_thread: u64,
     next_pid: u64,
     next_session: u64,
     next_request: u64,
@@ -136,6 +136,13 @@ impl Default for ModelKernel {
     fn default() -> Self {
         ModelKernel::new()
     }
+}
+
+/// Where entry `id` of a table numbered from 1 in creation order, never shrunk
+/// (processes, threads, objects), is in its vector: `id - 1`. Such a table is
+/// found without a search and cloned as one block (a fuzz case clones a model).
+pub(crate) fn dense_index(id: u64) -> Option<usize> {
+    usize::try_from(id.checked_sub(1)?).ok()
 }
 
 impl ModelKernel {
@@ -165,15 +172,13 @@ impl ModelKernel {
     pub fn with_options(options: ModelOptions) -> Self {
         ModelKernel {
             options,
-            processes: BTreeMap::new(),
-            threads: BTreeMap::new(),
+            processes: Vec::new(),
+            threads: Vec::new(),
             objects: Objects::default(),
             sessions: BTreeMap::new(),
             requests: BTreeMap::new(),
             phys: PhysicalMemory::default(),
             unsupported: None,
-            next_process: 0,
-            next_thread: 0,
             next_pid: FIRST_PID,
             next_session: 0,
             next_request: 0,
@@ -229,19 +234,27 @@ impl ModelKernel {
     }
 
     fn process(&self, process: ProcessRef) -> Option<&Process> {
-        self.processes.get(&process)
+        self.processes.get(dense_index(process.0)?)
     }
 
     fn process_mut(&mut self, process: ProcessRef) -> Option<&mut Process> {
-        self.processes.get_mut(&process)
+        self.processes.get_mut(dense_index(process.0)?)
+    }
+
+    fn thread(&self, thread: ThreadRef) -> Option<&Thread> {
+        self.threads.get(dense_index(thread.0)?)
+    }
+
+    fn thread_mut(&mut self, thread: ThreadRef) -> Option<&mut Thread> {
+        self.threads.get_mut(dense_index(thread.0)?)
     }
 
     fn space(&self, process: ProcessRef) -> Option<&AddressSpace> {
-        self.processes.get(&process).map(|p| &p.space)
+        self.process(process).map(|p| &p.space)
     }
 
     fn space_mut(&mut self, process: ProcessRef) -> Option<&mut AddressSpace> {
-        self.processes.get_mut(&process).map(|p| &mut p.space)
+        self.process_mut(process).map(|p| &mut p.space)
     }
 
     /// Reads process memory through the kernel (pages mapped, permissions ignored);
@@ -264,9 +277,8 @@ impl ModelKernel {
         address: u64,
         data: &[u8],
     ) -> Result<(), ResultCode> {
-        let space = self
-            .processes
-            .get(&process)
+        let space = dense_index(process.0)
+            .and_then(|i| self.processes.get(i))
             .map(|p| &p.space)
             .ok_or(ResultCode::INVALID_CURRENT_MEMORY)?;
         space
@@ -320,7 +332,7 @@ impl ModelKernel {
         loop {
             let pid = self.next_pid;
             self.next_pid = self.next_pid.wrapping_add(1);
-            if !self.processes.values().any(|p| p.pid == pid) {
+            if !self.processes.iter().any(|p| p.pid == pid) {
                 return pid;
             }
         }
@@ -355,18 +367,14 @@ impl ModelKernel {
                 Page::new(frame, MemoryState::ThreadLocal, Permission::Rw),
             );
         }
-        self.next_thread += 1;
-        let thread = ThreadRef(self.next_thread);
+        let thread = ThreadRef(self.threads.len() as u64 + 1);
         let object = self.objects.create(ObjectKind::Thread(thread));
-        self.threads.insert(
-            thread,
-            Thread {
-                process,
-                tls,
-                object,
-                status: RequestStatus::Idle,
-            },
-        );
+        self.threads.push(Thread {
+            process,
+            tls,
+            object,
+            status: RequestStatus::Idle,
+        });
         if let Some(p) = self.process_mut(process) {
             p.threads.push(thread);
         }
@@ -441,36 +449,32 @@ impl Kernel for ModelKernel {
             )));
         }
         let pid = match spec.pid {
-            Some(pid) if self.processes.values().any(|p| p.pid == pid) => {
+            Some(pid) if self.processes.iter().any(|p| p.pid == pid) => {
                 return Err(KernelError(format!("process id {pid:#x} already in use")));
             }
             Some(pid) => pid,
             None => self.allocate_pid(),
         };
-        self.next_process += 1;
-        let process = ProcessRef(self.next_process);
+        let process = ProcessRef(self.processes.len() as u64 + 1);
         let object = self.objects.create(ObjectKind::Process(process));
-        self.processes.insert(
-            process,
-            Process {
-                name: spec.name.clone(),
-                pid,
-                handles: HandleTable::new(capacity),
-                space: if self.is(FlavourItem::Addr32) {
-                    AddressSpace::new(
-                        ALIAS_BASE_32,
-                        spec.alias_region_size.unwrap_or(DEFAULT_ALIAS_SIZE_32),
-                    )
-                } else {
-                    AddressSpace::new(
-                        ALIAS_BASE,
-                        spec.alias_region_size.unwrap_or(DEFAULT_ALIAS_SIZE),
-                    )
-                },
-                object,
-                threads: Vec::new(),
+        self.processes.push(Process {
+            name: spec.name.clone(),
+            pid,
+            handles: HandleTable::new(capacity),
+            space: if self.is(FlavourItem::Addr32) {
+                AddressSpace::new(
+                    ALIAS_BASE_32,
+                    spec.alias_region_size.unwrap_or(DEFAULT_ALIAS_SIZE_32),
+                )
+            } else {
+                AddressSpace::new(
+                    ALIAS_BASE,
+                    spec.alias_region_size.unwrap_or(DEFAULT_ALIAS_SIZE),
+                )
             },
-        );
+            object,
+            threads: Vec::new(),
+        });
         self.new_thread(process)?;
         Ok(process)
     }
@@ -603,7 +607,7 @@ impl Kernel for ModelKernel {
         address: u64,
         size: u64,
     ) -> Result<Result<Handle, ResultCode>, KernelError> {
-        if !self.threads.contains_key(&thread) {
+        if self.thread(thread).is_none() {
             return Err(KernelError(format!("no thread {}", thread.0)));
         }
         if self.is(FlavourItem::TlsOnly) {
@@ -637,8 +641,7 @@ impl Kernel for ModelKernel {
     }
 
     fn request_status(&mut self, thread: ThreadRef) -> RequestStatus {
-        self.threads
-            .get(&thread)
+        self.thread(thread)
             .map_or(RequestStatus::Idle, |t| t.status)
     }
 
@@ -647,7 +650,7 @@ impl Kernel for ModelKernel {
     }
 
     fn tls_address(&mut self, thread: ThreadRef) -> u64 {
-        self.threads.get(&thread).map_or(0, |t| t.tls)
+        self.thread(thread).map_or(0, |t| t.tls)
     }
 
     fn read_memory(
@@ -735,7 +738,7 @@ impl Kernel for ModelKernel {
     }
 
     fn thread_object(&mut self, thread: ThreadRef) -> ObjectId {
-        self.threads.get(&thread).map_or(ObjectId(0), |t| t.object)
+        self.thread(thread).map_or(ObjectId(0), |t| t.object)
     }
 
     fn event_signaled(&mut self, process: ProcessRef, handle: Handle) -> Result<bool, KernelError> {

@@ -9,6 +9,7 @@
 
 use crate::kernel::{ObjectId, ProcessRef, ThreadRef};
 
+use super::dense_index;
 use super::session::SessionId;
 
 /// What an object is.
@@ -46,8 +47,7 @@ pub(crate) struct Object {
 }
 
 /// Every object of the kernel. Objects are never destroyed and their ids are
-/// handed out in order from 1, so object `n` is entry `n - 1` of a vector: found
-/// without a search, and cloned as one block (a fuzz case clones a whole model).
+/// handed out in order from 1: object `n` is entry `n - 1` ([`dense_index`]).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Objects {
     objects: Vec<Object>,
@@ -63,17 +63,12 @@ impl Objects {
         ObjectId(self.objects.len() as u64)
     }
 
-    /// Where object `id` is in the vector.
-    fn index(id: ObjectId) -> Option<usize> {
-        usize::try_from(id.0.checked_sub(1)?).ok()
-    }
-
     pub(crate) fn get_mut(&mut self, id: ObjectId) -> Option<&mut Object> {
-        self.objects.get_mut(Self::index(id)?)
+        self.objects.get_mut(dense_index(id.0)?)
     }
 
     pub(crate) fn kind(&self, id: ObjectId) -> Option<ObjectKind> {
-        self.objects.get(Self::index(id)?).map(|o| o.kind)
+        self.objects.get(dense_index(id.0)?).map(|o| o.kind)
     }
 
     /// Adds a reference.

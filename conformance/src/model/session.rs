@@ -107,7 +107,7 @@ impl ModelKernel {
         match req.event {
             None => {
                 self.unlock_user_buffer(req.buffer);
-                if let Some(thread) = self.threads.get_mut(&req.client_thread) {
+                if let Some(thread) = self.thread_mut(req.client_thread) {
                     thread.status = RequestStatus::Completed(result);
                 }
             }

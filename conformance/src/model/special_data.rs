@@ -160,7 +160,7 @@ impl ModelKernel {
         };
         let object = match handle {
             CURRENT_PROCESS => self.process(process).map(|p| p.object),
-            CURRENT_THREAD => self.threads.get(&thread).map(|t| t.object),
+            CURRENT_THREAD => self.thread(thread).map(|t| t.object),
             _ => self.lookup(sides.src.process, handle),
         }?;
         self.transferable(object).then_some(object)

@@ -25,8 +25,7 @@ fn outcome(result: ResultCode, out_index: Option<i32>) -> WaitOutcome {
 
 impl ModelKernel {
     fn thread_blocked(&self, thread: ThreadRef) -> bool {
-        self.threads
-            .get(&thread)
+        self.thread(thread)
             .is_some_and(|t| t.status == RequestStatus::Pending)
     }
 
@@ -59,7 +58,7 @@ impl ModelKernel {
         handle: Handle,
         buffer: MessageBuffer,
     ) -> SendOutcome {
-        if !self.threads.contains_key(&thread) {
+        if self.thread(thread).is_none() {
             return SendOutcome::Returned(ResultCode::INVALID_HANDLE);
         }
         if self.thread_blocked(thread) {
@@ -94,7 +93,7 @@ impl ModelKernel {
             session_reference: Some(object),
             mappings: Vec::new(),
         });
-        if let Some(t) = self.threads.get_mut(&thread) {
+        if let Some(t) = self.thread_mut(thread) {
             t.status = RequestStatus::Pending;
         }
         SendOutcome::Pending
@@ -157,7 +156,7 @@ impl ModelKernel {
         _timeout_ns: i64,
         buffer: MessageBuffer,
     ) -> WaitOutcome {
-        if !self.threads.contains_key(&thread) {
+        if self.thread(thread).is_none() {
             return outcome(ResultCode::INVALID_HANDLE, None);
         }
         if self.thread_blocked(thread) {
