@@ -11,9 +11,7 @@
 //! Addresses are 39-bit (the width of descriptor addresses): the address space of
 //! every process is `[0, 2^39)`.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
-
+use super::dense_index;
 use crate::kernel::{MemoryAttributes, MemoryInfo, MemoryState, Permission};
 
 /// The page size.
@@ -37,8 +35,9 @@ pub(crate) type FrameId = u64;
 /// The bytes of a written frame.
 #[derive(Clone, Debug)]
 enum Frame {
-    /// Every byte is this value (a page of a region set up with a fill byte: most
-    /// set-up pages), kept without storing 0x1000 copies of it.
+    /// Every byte is this value (a fresh frame: zero; a page of a region set up
+    /// with a fill byte: most set-up pages), kept without storing 0x1000 copies
+    /// of it.
     Uniform(u8),
     /// Any bytes.
     Bytes(Box<[u8]>),
@@ -58,23 +57,25 @@ fn all_equal(data: &[u8], value: u8) -> bool {
     !differs(rest)
 }
 
-/// Physical memory: frames allocated on demand, zero until written.
+/// Physical memory: frames numbered from 1 in allocation order and never freed,
+/// so frame `n` is entry `n - 1` ([`dense_index`]); a fresh frame is
+/// [`Frame::Uniform`] zero and costs no page of bytes.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct PhysicalMemory {
-    frames: HashMap<FrameId, Frame>,
-    next: FrameId,
+    frames: Vec<Frame>,
 }
 
 impl PhysicalMemory {
     /// A fresh zero-filled frame.
     pub(crate) fn allocate(&mut self) -> FrameId {
-        self.next = self.next.wrapping_add(1);
-        self.next
+        self.frames.push(Frame::Uniform(0));
+        self.frames.len() as FrameId
     }
 
-    /// Copies `out.len()` bytes from `frame` at `offset` (zeros for an untouched frame).
+    /// Copies `out.len()` bytes from `frame` at `offset` (zeros for a frame that
+    /// does not exist, which no page names).
     fn read(&self, frame: FrameId, offset: usize, out: &mut [u8]) {
-        match self.frames.get(&frame) {
+        match dense_index(frame).and_then(|i| self.frames.get(i)) {
             Some(Frame::Bytes(bytes)) => {
                 match bytes.get(offset..offset.saturating_add(out.len())) {
                     Some(src) => out.copy_from_slice(src),
@@ -87,29 +88,12 @@ impl PhysicalMemory {
     }
 
     /// Writes `data` into `frame` at `offset` (which the caller keeps inside the page).
-    /// A frame stays [`Frame::Uniform`] (or untouched, for zeros) while what is
-    /// written leaves every byte equal; it gets its own bytes at the first write
-    /// that does not.
+    /// A frame stays [`Frame::Uniform`] while what is written leaves every byte
+    /// equal; it gets its own bytes at the first write that does not.
     fn write(&mut self, frame: FrameId, offset: usize, data: &[u8]) {
         let page = PAGE_SIZE as usize;
-        let frame = match self.frames.entry(frame) {
-            Entry::Occupied(e) => e.into_mut(),
-            Entry::Vacant(e) => {
-                let whole = offset == 0 && data.len() == page;
-                match data.first() {
-                    None => return,
-                    Some(&first) if whole && all_equal(data, first) => {
-                        e.insert(Frame::Uniform(first));
-                        return;
-                    }
-                    _ if all_equal(data, 0) => return,
-                    _ if whole => {
-                        e.insert(Frame::Bytes(data.into()));
-                        return;
-                    }
-                    _ => e.insert(Frame::Uniform(0)),
-                }
-            }
+        let Some(frame) = dense_index(frame).and_then(|i| self.frames.get_mut(i)) else {
+            return;
         };
         if let Frame::Uniform(value) = *frame {
             if data.len() == page && offset == 0 {
