@@ -130,7 +130,7 @@ impl ModelKernel {
         let server_address =
             self.map_into_server(src.process, dst.process, address, size, kind, state)?;
         self.lock_client_pages(src.process, address, size, kind);
-        if let Some(req) = self.requests.get_mut(&request) {
+        if let Some(req) = self.request_mut(request) {
             req.mappings.push(Mapping {
                 kind,
                 client_process: src.process,
@@ -258,7 +258,7 @@ impl ModelKernel {
     /// the cleanup stops), then the client side (IPC lock released, permission
     /// restored with the last lock). Idempotent: parts already undone are skipped.
     pub(super) fn cleanup_map(&mut self, request: RequestId) -> Result<(), ResultCode> {
-        let mappings = match self.requests.get(&request) {
+        let mappings = match self.request(request) {
             Some(req) => req.mappings.clone(),
             None => return Ok(()),
         };
@@ -266,8 +266,7 @@ impl ModelKernel {
             if mapping.server_mapped {
                 self.unmap_server(mapping)?;
                 if let Some(m) = self
-                    .requests
-                    .get_mut(&request)
+                    .request_mut(request)
                     .and_then(|r| r.mappings.get_mut(i))
                 {
                     m.server_mapped = false;
@@ -278,8 +277,7 @@ impl ModelKernel {
             if mapping.client_locked {
                 self.unlock_client_pages(mapping);
                 if let Some(m) = self
-                    .requests
-                    .get_mut(&request)
+                    .request_mut(request)
                     .and_then(|r| r.mappings.get_mut(i))
                 {
                     m.client_locked = false;
@@ -326,7 +324,7 @@ impl ModelKernel {
     /// mapping back from the server to the client. The client pages must still
     /// satisfy the attribute's state flag, user read+write and the attribute mask.
     pub(super) fn copy_back(&mut self, request: RequestId) -> Result<(), ResultCode> {
-        let mappings = match self.requests.get(&request) {
+        let mappings = match self.request(request) {
             Some(req) => req.mappings.clone(),
             None => return Ok(()),
         };

@@ -42,8 +42,6 @@ mod session;
 mod special_data;
 mod syscalls;
 
-use std::collections::BTreeMap;
-
 pub use fault::Fault;
 pub use flavour::{Flavour, FlavourItem};
 
@@ -121,14 +119,17 @@ pub struct ModelKernel {
     processes: Vec<Process>,
     threads: Vec<Thread>,
     objects: Objects,
-    sessions: BTreeMap<SessionId, Session>,
-    requests: BTreeMap<RequestId, Request>,
+    /// Session `n` is entry `n - 1` (sessions are never removed: a closed one is
+    /// marked).
+    sessions: Vec<Session>,
+    /// The requests in flight by id, in id order (ids are handed out in order):
+    /// a handful at most, found by binary search.
+    requests: Vec<(RequestId, Request)>,
     phys: PhysicalMemory,
     /// An operation the flavour lacks was asked for: reported by
     /// [`Kernel::take_fault`], as an adapter reports an operation its kernel lacks.
     unsupported: Option<KernelError>,
     next_pid: u64,
-    next_session: u64,
     next_request: u64,
 }
 
@@ -175,12 +176,11 @@ impl ModelKernel {
             processes: Vec::new(),
             threads: Vec::new(),
             objects: Objects::default(),
-            sessions: BTreeMap::new(),
-            requests: BTreeMap::new(),
+            sessions: Vec::new(),
+            requests: Vec::new(),
             phys: PhysicalMemory::default(),
             unsupported: None,
             next_pid: FIRST_PID,
-            next_session: 0,
             next_request: 0,
         }
     }
@@ -571,11 +571,10 @@ impl Kernel for ModelKernel {
         if self.process(server).is_none() || self.process(client).is_none() {
             return Err(KernelError("create_session: no such process".into()));
         }
-        self.next_session += 1;
-        let id = self.next_session;
+        let id = self.sessions.len() as SessionId + 1;
         let server_object = self.objects.create(ObjectKind::ServerSession(id));
         let client_object = self.objects.create(ObjectKind::ClientSession(id));
-        self.sessions.insert(id, Session::new());
+        self.sessions.push(Session::new());
         let server_handle = self
             .insert_handle(server, server_object)
             .map_err(|r| KernelError(format!("create_session: {r}")))?;

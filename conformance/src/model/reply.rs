@@ -23,7 +23,7 @@ impl ModelKernel {
         server_thread: ThreadRef,
         src: MsgBuf,
     ) -> Result<(), ResultCode> {
-        let (current, closed) = match self.sessions.get_mut(&session) {
+        let (current, closed) = match self.session_mut(session) {
             Some(s) => (s.current.take(), s.closed),
             None => (None, false),
         };
@@ -61,7 +61,7 @@ impl ModelKernel {
         server_thread: ThreadRef,
         src: MsgBuf,
     ) -> Result<(), ResultCode> {
-        let Some(req) = self.requests.get(&request) else {
+        let Some(req) = self.request(request) else {
             return Err(ResultCode::INVALID_STATE);
         };
         let (dst, client_thread) = (req.buffer, req.client_thread);

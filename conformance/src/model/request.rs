@@ -42,7 +42,7 @@ impl ModelKernel {
         server_thread: ThreadRef,
         dst: MsgBuf,
     ) -> ResultCode {
-        let Some(s) = self.sessions.get(&session) else {
+        let Some(s) = self.session(session) else {
             return ResultCode::NOT_FOUND;
         };
         if s.closed {
@@ -72,7 +72,7 @@ impl ModelKernel {
     }
 
     fn set_current(&mut self, session: SessionId, request: Option<RequestId>) {
-        if let Some(s) = self.sessions.get_mut(&session) {
+        if let Some(s) = self.session_mut(session) {
             s.current = request;
         }
     }
@@ -85,7 +85,7 @@ impl ModelKernel {
         server_thread: ThreadRef,
         dst: MsgBuf,
     ) -> Result<(), Failure> {
-        let Some(req) = self.requests.get(&request) else {
+        let Some(req) = self.request(request) else {
             return Err(Failure::early(ResultCode::NOT_FOUND));
         };
         let (src, client_thread) = (req.buffer, req.client_thread);

@@ -16,11 +16,11 @@ use std::collections::VecDeque;
 
 use crate::kernel::{ObjectId, RequestStatus, ResultCode, ThreadRef};
 
-use super::ModelKernel;
 use super::buffer::MsgBuf;
 use super::fault::Fault;
 use super::map_alias::Mapping;
 use super::objects::ObjectKind;
+use super::{ModelKernel, dense_index};
 
 /// Identifies a session.
 pub(crate) type SessionId = u64;
@@ -68,26 +68,61 @@ pub(crate) struct Request {
 impl ModelKernel {
     /// Whether the server session is signaled (§4.1 last paragraph).
     pub(super) fn server_session_signaled(&self, session: SessionId) -> bool {
-        self.sessions
-            .get(&session)
+        self.session(session)
             .is_some_and(|s| s.closed || (!s.queue.is_empty() && s.current.is_none()))
+    }
+
+    /// Session `session` (entry `session - 1`).
+    pub(super) fn session(&self, session: SessionId) -> Option<&Session> {
+        self.sessions.get(dense_index(session)?)
+    }
+
+    /// Session `session`, to change.
+    pub(super) fn session_mut(&mut self, session: SessionId) -> Option<&mut Session> {
+        self.sessions.get_mut(dense_index(session)?)
+    }
+
+    /// Where request `request` is among those in flight (kept in id order).
+    fn request_index(&self, request: RequestId) -> Option<usize> {
+        self.requests
+            .binary_search_by_key(&request, |&(id, _)| id)
+            .ok()
+    }
+
+    /// Request `request`, while in flight.
+    pub(super) fn request(&self, request: RequestId) -> Option<&Request> {
+        let i = self.request_index(request)?;
+        self.requests.get(i).map(|(_, r)| r)
+    }
+
+    /// Request `request`, to change.
+    pub(super) fn request_mut(&mut self, request: RequestId) -> Option<&mut Request> {
+        let i = self.request_index(request)?;
+        self.requests.get_mut(i).map(|(_, r)| r)
+    }
+
+    /// Forgets a request (it finished), giving it back.
+    fn remove_request(&mut self, request: RequestId) -> Option<Request> {
+        let i = self.request_index(request)?;
+        Some(self.requests.remove(i).1)
     }
 
     /// Appends a request to the session's queue (§4.1 step 4).
     pub(super) fn enqueue_request(&mut self, request: Request) -> RequestId {
         self.next_request += 1;
         let id = self.next_request;
-        if let Some(session) = self.sessions.get_mut(&request.session) {
+        if let Some(session) = self.session_mut(request.session) {
             session.queue.push_back(id);
         }
-        self.requests.insert(id, request);
+        // Ids only grow, so pushing keeps the requests in id order.
+        self.requests.push((id, request));
         id
     }
 
     /// Pops the request to receive next: the oldest (the `lifo-queue` fault: newest).
     pub(super) fn dequeue_request(&mut self, session: SessionId) -> Option<RequestId> {
         let lifo = self.has_fault(Fault::LifoQueue);
-        let session = self.sessions.get_mut(&session)?;
+        let session = self.session_mut(session)?;
         if lifo {
             session.queue.pop_back()
         } else {
@@ -101,7 +136,7 @@ impl ModelKernel {
     /// client's user buffer is unlocked. The request's mappings must already be
     /// undone.
     pub(super) fn complete_request(&mut self, request: RequestId, result: ResultCode) {
-        let Some(req) = self.requests.remove(&request) else {
+        let Some(req) = self.remove_request(request) else {
             return;
         };
         match req.event {
@@ -133,13 +168,12 @@ impl ModelKernel {
     /// order, has its mappings undone and its client woken with SessionClosed (or the
     /// cleanup failure).
     pub(super) fn on_server_closed(&mut self, session: SessionId) {
-        if let Some(s) = self.sessions.get_mut(&session) {
+        if let Some(s) = self.session_mut(session) {
             s.closed = true;
         }
         loop {
             let next = self
-                .sessions
-                .get_mut(&session)
+                .session_mut(session)
                 .and_then(|s| s.current.take().or_else(|| s.queue.pop_front()));
             let Some(request) = next else {
                 break;
@@ -157,7 +191,7 @@ impl ModelKernel {
     /// session open); the current request stays until the server replies; the
     /// server session is signaled from now on.
     pub(super) fn on_client_closed(&mut self, session: SessionId) {
-        let queued: Vec<RequestId> = match self.sessions.get_mut(&session) {
+        let queued: Vec<RequestId> = match self.session_mut(session) {
             Some(s) => {
                 s.closed = true;
                 s.queue.drain(..).collect()

@@ -46,7 +46,7 @@ impl ModelKernel {
     }
 
     fn session_closed(&self, session: SessionId) -> bool {
-        self.sessions.get(&session).is_none_or(|s| s.closed)
+        self.session(session).is_none_or(|s| s.closed)
     }
 
     /// SendSyncRequest / SendSyncRequestWithUserBuffer (§6.2): user-buffer checks,
