@@ -227,6 +227,14 @@ impl From<Error> for JsonError {
     }
 }
 
+/// `repr`'s bytes, in a vector of exactly the message's length.
+pub(crate) fn emit_vec(repr: &MessageRepr<'_>) -> Result<Vec<u8>, hipc::Error> {
+    let mut out = vec![0u8; repr.buffer_len()?];
+    let len = repr.emit(&mut out)?;
+    out.truncate(len);
+    Ok(out)
+}
+
 impl MessageJson {
     /// Describes a parsed message (the decode side). Optional keys are left at their
     /// defaults unless needed: `special_header` only when the special header is
@@ -368,10 +376,7 @@ impl MessageJson {
             header_reserved: self.reserved.header1,
             special_reserved: self.reserved.special,
         };
-        let mut out = vec![0u8; repr.buffer_len()?];
-        let len = repr.emit(&mut out)?;
-        out.truncate(len);
-        Ok(out)
+        Ok(emit_vec(&repr)?)
     }
 
     /// Reads a message JSON from text, with the rules in the module documentation.
