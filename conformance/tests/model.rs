@@ -305,6 +305,26 @@ fn info_reset_and_process_ids() {
     assert_eq!(k.handle_count(a), 0);
 }
 
+/// Set-up operations on processes, threads and sessions that do not exist are
+/// refused (processes and threads are numbered from 1 in creation order: a number
+/// never handed out names nothing).
+#[test]
+fn set_up_on_what_does_not_exist_is_refused() {
+    let mut k = ModelKernel::new();
+    let a = k.create_process(&ProcessSpec::default()).unwrap();
+    let missing = ProcessRef(a.0 + 1);
+    assert!(k.create_session(a, missing).is_err());
+    assert!(k.create_session(missing, a).is_err());
+    assert!(k.create_session(a, ProcessRef(0)).is_err());
+    assert!(k.main_thread(missing).is_err());
+    assert!(k.create_thread(missing).is_err());
+    assert_eq!(k.handle_count(missing), 0);
+    let t = k.main_thread(a).unwrap();
+    assert_eq!(k.request_status(ThreadRef(t.0 + 1)), RequestStatus::Idle);
+    assert_eq!(k.tls_address(ThreadRef(0)), 0);
+    assert!(k.create_session(a, a).is_ok());
+}
+
 #[test]
 fn tls_is_thread_local_memory() {
     let mut w = World::new();
