@@ -306,7 +306,7 @@ fn info_reset_and_process_ids() {
 }
 
 /// Set-up operations on processes, threads and sessions that do not exist are
-/// refused (processes and threads are numbered from 1 in creation order: a number
+/// refused, leaving nothing half made (processes and threads are numbered from 1 in creation order: a number
 /// never handed out names nothing).
 #[test]
 fn set_up_on_what_does_not_exist_is_refused() {
@@ -316,6 +316,8 @@ fn set_up_on_what_does_not_exist_is_refused() {
     assert!(k.create_session(a, missing).is_err());
     assert!(k.create_session(missing, a).is_err());
     assert!(k.create_session(a, ProcessRef(0)).is_err());
+    // Refused before anything is made: no handle was left in the process that exists.
+    assert_eq!(k.handle_count(a), 0);
     assert!(k.main_thread(missing).is_err());
     assert!(k.create_thread(missing).is_err());
     assert_eq!(k.handle_count(missing), 0);
