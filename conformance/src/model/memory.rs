@@ -194,11 +194,15 @@ impl AddressSpace {
         self.pages.get(self.indices(start, end)).unwrap_or_default()
     }
 
+    /// The index in `pages` of the first page at or above `va`.
+    fn first_from(&self, va: u64) -> usize {
+        self.pages.partition_point(|&(at, _)| at < va)
+    }
+
     /// The indices in `pages` of the pages of `[start, end)`.
     fn indices(&self, start: u64, end: u64) -> std::ops::Range<usize> {
-        let from = self.pages.partition_point(|&(at, _)| at < start);
-        let to = self.pages.partition_point(|&(at, _)| at < end).max(from);
-        from..to
+        let from = self.first_from(start);
+        from..self.first_from(end).max(from)
     }
 
     /// Maps a page at page-aligned `va` (replacing nothing: callers check freeness).
@@ -219,7 +223,7 @@ impl AddressSpace {
         let Some(&(first, _)) = run.first() else {
             return;
         };
-        let at = self.pages.partition_point(|&(va, _)| va < first);
+        let at = self.first_from(first);
         self.pages.splice(at..at, run);
     }
 
@@ -254,7 +258,7 @@ impl AddressSpace {
     fn covering(&self, address: u64, len: u64) -> Option<&[(u64, Page)]> {
         let (start, end) = Self::span(address, len)?;
         let count = usize::try_from((end - start) / PAGE_SIZE).ok()?;
-        let from = self.pages.partition_point(|&(va, _)| va < start);
+        let from = self.first_from(start);
         let run = self.pages.get(from..from.checked_add(count)?)?;
         match (run.first(), run.last()) {
             (Some(&(first, _)), Some(&(last, _))) if first != start || last != end - PAGE_SIZE => {

@@ -277,6 +277,8 @@ impl ModelKernel {
         address: u64,
         data: &[u8],
     ) -> Result<(), ResultCode> {
+        // The process's field, not `self.space()`: the frames are borrowed mutably
+        // beside it.
         let space = dense_index(process.0)
             .and_then(|i| self.processes.get(i))
             .map(|p| &p.space)
