@@ -106,6 +106,13 @@ pub enum Capability {
     /// set-up and reported by [`Kernel::query_memory`]. The runner derives the need
     /// from a test that names an attribute (kernel-semantics.md §1.4).
     MemoryAttributes,
+    /// Regions can be created in every state of kernel-semantics.md §4.4's table,
+    /// including those a process is not given by its own memory calls on every
+    /// kernel ([`MemoryState::is_system`]). The runner derives the need from a
+    /// set-up region in such a state (kernel-semantics.md §1.4).
+    ///
+    /// [`MemoryState::is_system`]: crate::kernel::MemoryState::is_system
+    MemoryStates,
 }
 
 impl Capability {
@@ -131,6 +138,7 @@ impl Capability {
         Capability::SessionClose,
         Capability::AddressSpace64,
         Capability::MemoryAttributes,
+        Capability::MemoryStates,
     ];
 
     /// The capability's name as written in vectors (`"tls-buffer"`).
@@ -156,6 +164,7 @@ impl Capability {
             Capability::SessionClose => "session-close",
             Capability::AddressSpace64 => "address-space-64",
             Capability::MemoryAttributes => "memory-attributes",
+            Capability::MemoryStates => "memory-states",
         }
     }
 

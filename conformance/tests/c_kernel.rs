@@ -75,7 +75,8 @@ fn the_c_kernel_passes_what_it_declares_and_skips_the_rest() {
             Capability::TlsBuffer,
             Capability::Pid,
             Capability::CopyHandles,
-            Capability::Pointer
+            Capability::Pointer,
+            Capability::MemoryStates
         ])
     );
 

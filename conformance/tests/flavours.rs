@@ -137,11 +137,12 @@ fn tls_only_runs_everything_but_the_user_buffer_vectors() {
 }
 
 #[test]
-fn a_32_bit_kernel_and_one_without_attributes_skip_and_never_fail() {
+fn a_32_bit_kernel_and_one_without_attributes_or_all_states_skip_and_never_fail() {
     for flavour in [
         "addr32",
         "no-attributes",
-        "addr32,no-attributes,user-buffer-only",
+        "no-system-states",
+        "addr32,no-attributes,no-system-states,user-buffer-only",
     ] {
         let r = report(flavour);
         let failed = count(&r, "failed");
@@ -162,6 +163,7 @@ fn a_32_bit_kernel_and_one_without_attributes_skip_and_never_fail() {
         for (item, capability) in [
             ("addr32", "address-space-64"),
             ("no-attributes", "memory-attributes"),
+            ("no-system-states", "memory-states"),
         ] {
             if flavour.contains(item) {
                 assert!(

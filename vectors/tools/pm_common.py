@@ -1,9 +1,9 @@
 """Helpers for the pointer (X/C) and map-alias (A/B/W) kernel vectors.
 
-Used by gen_kernel_pointer.py and gen_kernel_map_alias.py. These helpers only *spell* vector JSON: a
-message-JSON object with every key, steps, set-up regions, byte patterns for memory
-contents. They never compute an expectation: every expected address, result and byte
-string is written out in the test definitions, reasoned from
+Used by gen_kernel_pointer.py, gen_kernel_map_alias.py and gen_kernel_memory_states.py.
+These helpers only *spell* vector JSON: a message-JSON object with every key, steps,
+set-up regions, byte patterns for memory contents. They never compute an expectation:
+every expected address, result and byte string is written out in the test definitions, reasoned from
 docs/spec/kernel-semantics.md (§3, §4.3-4.8, §5, §8), never obtained by running a
 kernel.
 """

@@ -1040,7 +1040,7 @@ static int dispatch(const char *op) {
         if (strcmp(arg_str("protocol"), "hipc-kernel/1") != 0)
             return answer_error("unsupported protocol (this kernel speaks hipc-kernel/1)");
         return answer_ok("{\"protocol\":\"hipc-kernel/1\",\"name\":\"c-kernel\",\"version\":\"0.1.0\","
-                         "\"capabilities\":[\"tls-buffer\",\"pid\",\"copy-handles\",\"pointer\"],"
+                         "\"capabilities\":[\"tls-buffer\",\"pid\",\"copy-handles\",\"pointer\",\"memory-states\"],"
                          "\"features\":[\"fill\"]}");
     }
     if (strcmp(op, "reset") == 0) {

@@ -230,7 +230,9 @@ impl SetupChoices {
 
 /// The chosen page of C: a state, a permission and (with `memory-attributes`)
 /// attributes, from the tables every generator shares ([`super::world`]); `None`
-/// for the state `Free` (no page).
+/// for the state `Free` (no page), and for a state only some kernels can create a
+/// region in when the kernel does not declare `memory-states` (its case then runs
+/// with the page unmapped instead of being skipped).
 fn special_page(ch: &mut Choices<'_>, allowed: Allowed) -> Option<Value> {
     let mut config = PageConfig {
         state: ch.byte(),
@@ -241,6 +243,9 @@ fn special_page(ch: &mut Choices<'_>, allowed: Allowed) -> Option<Value> {
         config.attributes = ch.byte() & 0x1f;
     }
     let region = config.region(C_SPECIAL)?;
+    if region.state.is_system() && !allowed.has(Capability::MemoryStates) {
+        return None;
+    }
     let mut page = json!({"process": "C", "address": hex(C_SPECIAL), "size": "0x1000",
                           "state": region.state, "permission": region.permission,
                           "fill": "0x77"});

@@ -90,6 +90,27 @@ impl MemoryState {
             MemoryState::Normal | MemoryState::CodeData | MemoryState::AliasCodeData
         )
     }
+    /// A state a process is not given by its own memory calls on every kernel: the
+    /// kernel's own (`Kernel`, `Static`, `Inaccessible`), a driver's (`Io`), a
+    /// debugger's (`Coverage`), or one that only newer Horizon versions have
+    /// (`SharedCode`, `GeneratedCode`, `CodeOut`, `Insecure`). A kernel's adapter may
+    /// be unable to create a region in one, so a vector that does needs the
+    /// `memory-states` capability (kernel-semantics.md §1.4). `Free` is not a region
+    /// state at all (the model refuses it), so it is not counted here.
+    pub fn is_system(self) -> bool {
+        use MemoryState::*;
+        matches!(
+            self,
+            Io | Static
+                | Inaccessible
+                | Kernel
+                | SharedCode
+                | GeneratedCode
+                | CodeOut
+                | Coverage
+                | Insecure
+        )
+    }
     /// The IPC state a map-alias attribute maps with (kernel-semantics.md §4.4 step 1);
     /// `None` for the invalid attribute 2.
     pub fn for_attribute(attribute: u8) -> Option<MemoryState> {

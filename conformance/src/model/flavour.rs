@@ -2,8 +2,9 @@
 //!
 //! A real kernel may lack things that are not IPC semantics at all
 //! (docs/spec/kernel-semantics.md §1.4): the TLS syscalls or the user-buffer ones, a
-//! 64-bit address space, memory attributes; and its syscall glue may write an out
-//! index where the kernel left it unspecified (§9 **out_index on failure**). A
+//! 64-bit address space, memory attributes, regions in the kernel's own states; and
+//! its syscall glue may write an out index where the kernel left it unspecified (§9
+//! **out_index on failure**). A
 //! flavour makes the model such a kernel, so that tests can show the corpus running
 //! on kernels unlike the model: what a flavour removes is also removed from the
 //! capabilities the model declares, and a vector needing it is skipped, never failed.
@@ -32,6 +33,11 @@ pub enum FlavourItem {
     /// No memory attributes: regions cannot be created with one, and queries
     /// report none.
     NoAttributes,
+    /// Regions cannot be created in the states a process is not given by its own
+    /// memory calls on every kernel ([`MemoryState::is_system`]).
+    ///
+    /// [`MemoryState::is_system`]: crate::kernel::MemoryState::is_system
+    NoSystemStates,
     /// The syscall glue writes 0 to the out index whenever the kernel leaves it
     /// unwritten (SunriseOS zeroes output registers on error), which §9 allows.
     ZeroOutIndex,
@@ -44,6 +50,7 @@ impl FlavourItem {
         FlavourItem::TlsOnly,
         FlavourItem::Addr32,
         FlavourItem::NoAttributes,
+        FlavourItem::NoSystemStates,
         FlavourItem::ZeroOutIndex,
     ];
 
@@ -54,6 +61,7 @@ impl FlavourItem {
             FlavourItem::TlsOnly => "tls-only",
             FlavourItem::Addr32 => "addr32",
             FlavourItem::NoAttributes => "no-attributes",
+            FlavourItem::NoSystemStates => "no-system-states",
             FlavourItem::ZeroOutIndex => "zero-out-index",
         }
     }
@@ -65,6 +73,7 @@ impl FlavourItem {
             FlavourItem::TlsOnly => "only the TLS IPC syscalls (no user buffers, no async)",
             FlavourItem::Addr32 => "a 32-bit address space",
             FlavourItem::NoAttributes => "no memory attributes",
+            FlavourItem::NoSystemStates => "no regions in the kernel's, drivers' or newer states",
             FlavourItem::ZeroOutIndex => "out_index written as 0 where the kernel leaves it",
         }
     }
@@ -125,6 +134,7 @@ impl Flavour {
             Capability::UserBuffer | Capability::Async => !self.has(FlavourItem::TlsOnly),
             Capability::AddressSpace64 => !self.has(FlavourItem::Addr32),
             Capability::MemoryAttributes => !self.has(FlavourItem::NoAttributes),
+            Capability::MemoryStates => !self.has(FlavourItem::NoSystemStates),
             _ => true,
         }
     }

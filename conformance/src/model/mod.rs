@@ -411,6 +411,7 @@ impl Kernel for ModelKernel {
             Capability::SessionClose,
             Capability::AddressSpace64,
             Capability::MemoryAttributes,
+            Capability::MemoryStates,
         ]);
         let flavour = self.options.flavour;
         capabilities.retain(|&c| flavour.keeps(c));
@@ -510,6 +511,11 @@ impl Kernel for ModelKernel {
         }
         if self.is(FlavourItem::NoAttributes) && !region.attributes.is_empty() {
             return err("this kernel has no memory attributes (flavour no-attributes)");
+        }
+        if self.is(FlavourItem::NoSystemStates) && region.state.is_system() {
+            return err(
+                "this kernel cannot create a region in that state (flavour no-system-states)",
+            );
         }
         if region.contents.len() as u64 > region.size {
             return err("contents larger than the region");

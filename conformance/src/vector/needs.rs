@@ -11,6 +11,8 @@
 //!   4 GiB, anywhere in the set-up or the steps, needs `address-space-64`;
 //! * an `attributes` object with an attribute set, in a memory region or a mapping
 //!   expectation, needs `memory-attributes`;
+//! * a set-up region in a state a process is not given by its own memory calls on
+//!   every kernel ([`MemoryState::is_system`]) needs `memory-states`;
 //! * every other capability the test uses ([`super::uses`]: a `send_async` step
 //!   needs `async`, a message with move handles `move-handles`, and so on) is
 //!   needed as if it were in `requires`, so that a vector whose `requires` list
@@ -18,11 +20,12 @@
 //!
 //! The walk reads the test's JSON in the file form, after [`super::migrate`].
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::migrate::has_default_buffer;
 use super::uses::capabilities_used;
-use crate::kernel::Capability;
+use crate::kernel::{Capability, MemoryState};
 
 /// The first value a 32-bit address space cannot hold.
 const FOUR_GIB: u128 = 1 << 32;
@@ -57,6 +60,13 @@ impl Needs {
             }
         }
         walk(test, &mut needs.capabilities);
+        if test
+            .pointer("/setup/memory")
+            .and_then(Value::as_array)
+            .is_some_and(|regions| regions.iter().any(in_system_state))
+        {
+            needs.capabilities.push(Capability::MemoryStates);
+        }
         needs.capabilities.extend(capabilities_used(test));
         needs.capabilities.sort();
         needs.capabilities.dedup();
@@ -86,6 +96,15 @@ fn walk(value: &Value, out: &mut Vec<Capability>) {
         Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
         _ => {}
     }
+}
+
+/// Whether a set-up region is in a state only some kernels can create a region in.
+/// A state name that is not a state at all is the loader's error, not a need.
+fn in_system_state(region: &Value) -> bool {
+    region
+        .get("state")
+        .and_then(|s| MemoryState::deserialize(s).ok())
+        .is_some_and(MemoryState::is_system)
 }
 
 /// A literal integer as vectors write it (JSON integer, hex or decimal string);
@@ -148,6 +167,20 @@ mod tests {
         );
         assert_eq!(n.capabilities, [Capability::MemoryAttributes]);
         assert_eq!(literal(&json!("0xFFFF_FFFF")), Some(0xFFFF_FFFF));
+        let region = |state: &str| json!({"setup": {"memory": [{"state": state}]}});
+        assert_eq!(
+            Needs::of(&region("Kernel")).capabilities,
+            [Capability::MemoryStates]
+        );
+        for ordinary in [
+            "Normal",
+            "CodeData",
+            "Shared",
+            "NonSecureIpc",
+            "NoSuchState",
+        ] {
+            assert_eq!(Needs::of(&region(ordinary)), Needs::default(), "{ordinary}");
+        }
         assert_eq!(literal(&json!("4294967296")), Some(FOUR_GIB));
     }
 }
