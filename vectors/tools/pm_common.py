@@ -1,6 +1,6 @@
 """Helpers for the pointer (X/C) and map-alias (A/B/W) kernel vectors.
 
-Used by gen_kernel_pointer.py, gen_kernel_map_alias.py and gen_kernel_memory_states.py.
+Used by gen_kernel_pointer.py, gen_kernel_map_alias.py and gen_kernel_memory_tables.py.
 These helpers only *spell* vector JSON: a message-JSON object with every key, steps,
 set-up regions, byte patterns for memory contents. They never compute an expectation:
 every expected address, result and byte string is written out in the test definitions, reasoned from
