@@ -12,6 +12,8 @@ test a few cells of each:
 * **permissions**: A and an X source need user-read, B and W user read+write (§4.4
   step 3, §4.3 step 9), an X destination user read+write (§4.3 step 9 "user-write
   semantics", §5.2 step 10);
+* **user message buffers** (§1.2): only Normal, CodeData and AliasCodeData memory
+  (FlagCanIpcUserBuffer and FlagReferenceCounted), exactly read+write, no attribute;
 * **attributes**: attribute 0 tolerates none of Locked, DeviceShared, Uncached;
   attributes 1 and 3 none of Locked, Uncached; IpcLocked and PermissionLocked never
   matter (§4.4 step 3); an X source or a reply's X destination must not be Uncached,
@@ -63,13 +65,18 @@ STATES = {
 A0, A1, A3 = ("a", 0), ("a", 1), ("a", 3)
 B0, W0 = ("b", 0), ("w", 0)
 XSRC, XDST_REQ, XDST_REPLY = ("x-source", None), ("x-dest-request", None), ("x-dest-reply", None)
+UB = ("user-buffer", None)  # a user message buffer (SendSyncRequestWithUserBuffer)
+
+# The states that may hold a user message buffer (§1.2: FlagCanIpcUserBuffer and
+# FlagReferenceCounted), a column the §4.4 table does not print.
+USER_BUFFER_STATES = ("Normal", "CodeData", "AliasCodeData")
 
 # The state flag a descriptor needs (§4.4 step 3, §4.3 step 9, §5.2 step 10).
 NEEDS_FLAG = {0: "IPC", 1: "NSI", 3: "NDI", None: "LIN"}
 # The permissions a descriptor accepts (user-read, or user read+write).
 READ = ("r", "rw", "rx")
 NEEDS_PERMISSION = {"a": READ, "b": ("rw",), "w": ("rw",), "x-source": READ,
-                    "x-dest-request": ("rw",), "x-dest-reply": ("rw",)}
+                    "x-dest-request": ("rw",), "x-dest-reply": ("rw",), "user-buffer": ("rw",)}
 PERMISSIONS = ("none", "r", "rw", "rx")
 # The attributes a descriptor refuses (§4.4 step 3, §4.3 step 9, §5.2 step 10).
 ATTRIBUTES = ("locked", "ipc_locked", "device_shared", "uncached", "permission_locked")
@@ -79,6 +86,7 @@ REFUSED_ATTRIBUTES = {
     A3: ("locked", "uncached"),
     XSRC: ("uncached",),
     XDST_REPLY: ("uncached",),
+    UB: ATTRIBUTES,
 }
 
 # The state the server's mapping gets for each attribute (§4.4 step 1).
@@ -133,6 +141,22 @@ COVERED_ELSEWHERE = {
     (A3, "device_shared"): "map-alias-device-shared-attr3",
     (XSRC, "uncached"): "pointer-errors-source-uncached",
     (XDST_REPLY, "uncached"): "pointer-errors-reply-dest-uncached",
+    (UB, "Normal"): "user-buffer-request-locks-buffer",
+    (UB, "CodeData"): "user-buffer-state-codedata-accepted",
+    (UB, "AliasCodeData"): "user-buffer-state-aliascodedata-accepted",
+    (UB, "Shared"): "user-buffer-state-shared",
+    (UB, "ThreadLocal"): "user-buffer-state-threadlocal",
+    (UB, "Ipc"): "user-buffer-state-ipc",
+    (UB, "Stack"): "user-buffer-state-stack",
+    (UB, "Transfered"): "user-buffer-state-transfered",
+    (UB, "none"): "user-buffer-no-permission",
+    (UB, "r"): "user-buffer-read-only",
+    (UB, "rw"): "user-buffer-request-locks-buffer",
+    (UB, "locked"): "user-buffer-attribute-locked",
+    (UB, "ipc_locked"): "user-buffer-attribute-ipc-locked",
+    (UB, "device_shared"): "user-buffer-attribute-device-shared",
+    (UB, "uncached"): "user-buffer-attribute-uncached",
+    (UB, "permission_locked"): "user-buffer-attribute-permission-locked",
 }
 
 R = CH + 0x10000  # the client's page under test
@@ -167,7 +191,9 @@ class Page:
 
     def allows(self, desc):
         kind, attr = desc
-        return (NEEDS_FLAG[attr] in STATES[self.state]
+        state_ok = (self.state in USER_BUFFER_STATES if desc == UB
+                    else NEEDS_FLAG[attr] in STATES[self.state])
+        return (state_ok
                 and self.permission in NEEDS_PERMISSION[kind]
                 and self.attribute not in REFUSED_ATTRIBUTES.get(desc, ()))
 
@@ -188,7 +214,7 @@ def descriptor_name(desc):
     kind, attr = desc
     return "%s with attribute %d" % (kind.upper(), attr) if attr is not None else {
         "x-source": "C's X source", "x-dest-request": "S's receive-list entry",
-        "x-dest-reply": "C's receive-list entry"}[kind]
+        "x-dest-reply": "C's receive-list entry", "user-buffer": "C's user message buffer"}[kind]
 
 
 # ---------------------------------------------------------------------------------------
@@ -272,11 +298,25 @@ def x_dest_reply_cell(tid, page, desc, source):
              source=source + "; %s §5.3" % KS)
 
 
+def user_buffer_cell(tid, page, desc, source):
+    su = setup(page)
+    what = "C's user message buffer is %s" % page.describe()
+    assert not page.allows(desc), "only refusals are untested here"
+    steps = [send(M(type=1, raw=[0x42]), buffer=ub(R, 0x1000), expect="InvalidCurrentMemory",
+                  comment="SendSyncRequestWithUserBuffer on the page: the lock fails"),
+             mapping("C", R, state=page.state, permission=page.permission,
+                     comment="the page is not locked: its state and permission are unchanged"),
+             poll(comment="S keeps waiting: nothing was sent")]
+    return T(tid, what + ": the buffer cannot be locked: InvalidCurrentMemory, nothing is sent", steps, su,
+             page.requires(["user-buffer", "memory-query"]), result="invalid",
+             flags=page.flags("Refuses"), source=source)
+
+
 CELL = {"a": map_alias_cell, "b": map_alias_cell, "w": map_alias_cell,
         "x-source": x_source_cell, "x-dest-request": x_dest_request_cell,
-        "x-dest-reply": x_dest_reply_cell}
+        "x-dest-reply": x_dest_reply_cell, "user-buffer": user_buffer_cell}
 SOURCE = {"a": S44 + " step 3", "b": S44 + " step 3", "w": S44 + " step 3", "x-source": SRC,
-          "x-dest-request": SRC, "x-dest-reply": DST}
+          "x-dest-request": SRC, "x-dest-reply": DST, "user-buffer": "%s §1.2" % KS}
 
 
 def cells(topic, descriptors, columns, page_for):
@@ -324,37 +364,43 @@ def memory_states():
           "Each state as the client's mode-2 receive-list entry for a reply's X: only LinearMapped "
           "decides (the page is read-write).",
           cells(topic, (XDST_REPLY,), STATES, lambda s: Page(state=s, permission="rw")), source=DST),
+        G("user message buffers, by state",
+          "Each state as a read-write user message buffer: only Normal, CodeData and AliasCodeData can be "
+          "locked for IPC (§1.2).",
+          cells(topic, (UB,), STATES, lambda s: Page(state=s, permission="rw")), source="%s §1.2" % KS),
     ]
     f = FILE(topic,
              "The memory-state table of kernel-semantics.md §4.4, one test per cell: which states may back "
              "an A buffer with each attribute, and which may be an X source (request) or an X destination "
-             "(reply). Cells tested elsewhere: " + covered_note(STATES) + ".",
-             [S44 + " (step 3 and the state table)", SRC, DST, "%s §4.6, §5.3" % KS, "%s §1.4" % KS],
+             "(reply), and which may hold a user message buffer (§1.2). Cells tested elsewhere: "
+             + covered_note(STATES) + ".",
+             [S44 + " (step 3 and the state table)", SRC, DST, "%s §1.2" % KS, "%s §4.6, §5.3" % KS,
+              "%s §1.4" % KS],
              notes_for(groups), groups)
     return emit("memory-states.json", f)
 
 
 def memory_access():
     topic = "memory-access"
-    descriptors = (A0, A1, A3, B0, W0, XSRC, XDST_REQ, XDST_REPLY)
+    descriptors = (A0, A1, A3, B0, W0, XSRC, XDST_REQ, XDST_REPLY, UB)
     groups = [
         G("permissions",
-          "Each user permission against each descriptor: A and an X source need user-read, B, W and "
-          "an X destination user read+write.",
+          "Each user permission against each descriptor: A and an X source need user-read, B, W, "
+          "an X destination and a user message buffer user read+write.",
           cells(topic, descriptors[:1] + descriptors[3:], PERMISSIONS, lambda p: Page(permission=p)),
           source="%s step 3, §4.3 step 9, §5.2 step 10" % S44),
         G("attributes",
           "Each memory attribute against each descriptor that reads attributes: the page is Normal and "
           "read-write, so only the attribute decides.",
-          cells(topic, (A0, A1, A3, XSRC, XDST_REPLY), ATTRIBUTES, lambda a: Page(attribute=a)),
+          cells(topic, (A0, A1, A3, XSRC, XDST_REPLY, UB), ATTRIBUTES, lambda a: Page(attribute=a)),
           source="%s step 3, §4.3 step 9, §5.2 step 10" % S44),
     ]
     f = FILE(topic,
-             "The permission and attribute rules of kernel-semantics.md §4.4 step 3, §4.3 step 9 and §5.2 "
-             "step 10, one test per cell: which user permissions and which memory attributes each "
+             "The permission and attribute rules of kernel-semantics.md §1.2, §4.4 step 3, §4.3 step 9 and "
+             "§5.2 step 10, one test per cell: which user permissions and which memory attributes each "
              "descriptor accepts. Cells tested elsewhere: "
              + covered_note(PERMISSIONS + ATTRIBUTES) + ".",
-             [S44 + " step 3", SRC, DST, "%s §4.6, §5.3" % KS], notes_for(groups), groups)
+             [S44 + " step 3", SRC, DST, "%s §1.2" % KS, "%s §4.6, §5.3" % KS], notes_for(groups), groups)
     return emit("memory-access.json", f)
 
 
