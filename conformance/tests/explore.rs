@@ -224,3 +224,47 @@ fn a_decoder_narrowing_x_addresses_is_caught_and_minimized() {
     assert!(file.errors.is_empty());
     assert_eq!(file.tests().count(), 1);
 }
+
+/// A generated case never needs what the kernel did not declare: with any one of
+/// the capabilities the runner derives from a set-up (memory states, attributes,
+/// the 64-bit address space) left out, no case uses it; with all of them, some do.
+/// (A case that needed one would be skipped on that kernel: explored for nothing.)
+#[test]
+fn generated_cases_need_only_what_the_kernel_declares() {
+    use hipc_conformance::explore::scenario::{Allowed, generate};
+    use hipc_conformance::vector::Needs;
+
+    let all = ModelKernel::new().info().capabilities;
+    // Choice bytes from a fixed xorshift stream: the same cases on every run.
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut cases: Vec<Vec<u8>> = Vec::new();
+    for _ in 0..3000 {
+        let bytes = (0..96)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state as u8
+            })
+            .collect();
+        cases.push(bytes);
+    }
+    for lacking in [
+        Capability::MemoryStates,
+        Capability::MemoryAttributes,
+        Capability::AddressSpace64,
+    ] {
+        let declared: Vec<Capability> = all.iter().copied().filter(|&c| c != lacking).collect();
+        let needing = |allowed: Allowed| {
+            cases
+                .iter()
+                .filter(|bytes| {
+                    let needs = Needs::of(&generate(bytes, allowed).test);
+                    needs.capabilities.contains(&lacking)
+                })
+                .count()
+        };
+        assert_eq!(needing(Allowed::of(&declared)), 0, "{lacking} not declared");
+        assert!(needing(Allowed::of(&all)) > 0, "{lacking}: no case uses it");
+    }
+}
