@@ -144,6 +144,10 @@ mod tests {
         );
         let n = Needs::of(&json!({"steps": [{"op": "close", "process": "C", "handle": 1}]}));
         assert_eq!(n, Needs::default());
+        // "any" spelled out is the default buffer: one of the two kinds, neither named.
+        let n = Needs::of(&json!({"steps": [{"op": "send", "thread": "C", "buffer": "any"}]}));
+        assert!(n.message_buffer);
+        assert_eq!(n.capabilities, []);
     }
 
     #[test]
