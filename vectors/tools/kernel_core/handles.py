@@ -154,6 +154,17 @@ def copy_file():
                requires=["tls-buffer", "copy-handles", "handle-limit"],
                source="kernel-semantics.md §2.10 (linear id incremented on every allocation; a slot holding a different linear id fails the lookup)",
                scenario="13"))
+    t.append(T("copy-handles-server-session-handle",
+               "C holds the server end of session t (whose client is T) and copies it: S gets a handle naming that server session; C's handle stays valid.",
+               [count("S", "$nS"),
+                send(M(type=1, copy=["$t.server"])),
+                recv(),
+                xmsg(M(type=1, copy=["$h1"]), thread="S"),
+                xhandle("S", "$h1", True, {"process": "C", "handle": "$t.server"}),
+                xhandle("C", "$t.server", True),
+                xcount("S", "$nS+1")],
+               setup=SU(procs=("C", "S", "T"), sessions=(("s", "S", "C"), ("t", "C", "T"))), requires=CH,
+               source="kernel-semantics.md §4.3 step 8 (any object but an InterruptEvent)", scenario="13"))
     groups.append(G("request-copies", "Copy handles in requests that succeed.", t,
                     source="kernel-semantics.md §4.3 step 8"))
 
@@ -418,6 +429,15 @@ def copy_file():
                result="invalid", status="OutOfHandles", flags=["Reply", "HandleLimit"],
                requires=["tls-buffer", "copy-handles", "handle-limit"],
                source="kernel-semantics.md §5.2 step 9", scenario="22")
+    for end, sessions in (("client", ("t", "T", "S")), ("server", ("t", "S", "T"))):
+        reply_test("copy-handles-reply-%s-session-handle" % end,
+                   "S holds the %s end of session t (the other end is T's) and copies it in a reply: C gets a handle naming that %s session; S's handle stays valid." % (end, end),
+                   ["$t.%s" % end], None,
+                   [xhandle("C", "$h1", True, {"process": "S", "handle": "$t.%s" % end}),
+                    xcount("C", "$nC+1"), xhandle("S", "$t.%s" % end, True), xcount("S", "$nS")],
+                   setup=SU(procs=("C", "S", "T"), sessions=(("s", "S", "C"), sessions)),
+                   seen=["$h1"], source="kernel-semantics.md §5.2 step 9 (as §4.3 step 8: any object but an InterruptEvent)",
+                   scenario="13")
     groups.append(G("reply-copies", "Copy handles in replies.", t, source="kernel-semantics.md §5.2 step 9, §5.4"))
 
     return FILE("copy-handles",
@@ -671,6 +691,34 @@ def move_file():
         status="InvalidCombination", result="invalid", flags=["ConsumedOnFailure", "ResultRouting"],
         requires=["tls-buffer", "move-handles", "map-alias"],
         source="kernel-semantics.md §5.2 steps 1, 5; §5.4 (failure in steps 1-7: moves removed unless SRC's own size check fails)")
+    rep("move-handles-reply-client-session-handle",
+        "S moves its client end of session t (served by T) to C: S's handle is gone, and C's new handle is that client end: a request C sends on it reaches T.",
+        M(type=2, move=["$t.client"]), None,
+        [xhandle("S", "$t.client", False),
+         xcount("S", "$nS-1"),
+         xcount("C", "$nC+1"),
+         send(M(type=1, raw=[0x77]), session="$h1", comment="C sends on the handle it was given"),
+         recv(thread="T", handles=["$t.server"], comment="T, the server of t, receives it"),
+         words([1, 1, 0x77], thread="T"),
+         reply(M(type=2), thread="T", target="$t.server"),
+         client("Success")],
+        setup=SU(procs=("C", "S", "T"), sessions=(("s", "S", "C"), ("t", "T", "S"))),
+        seen=M(type=2, move=["$h1"]), source="kernel-semantics.md §5.2 step 9 (moves: any object but an InterruptEvent, no pseudo-handles)",
+        scenario="24")
+    rep("move-handles-reply-server-session-handle",
+        "S moves its server end of session t (whose client is T) to C: S's handle is gone, and C's new handle is that server end: T's request on t is received by C.",
+        M(type=2, move=["$t.server"]), None,
+        [xhandle("S", "$t.server", False),
+         xcount("S", "$nS-1"),
+         xcount("C", "$nC+1"),
+         send(M(type=1, raw=[0x55]), thread="T", session="$t.client", comment="T sends on t"),
+         recv(thread="C", handles=["$h1"], comment="C, now holding t's server end, receives it"),
+         words([1, 1, 0x55], thread="C"),
+         reply(M(type=2), thread="C", target="$h1"),
+         client("Success", thread="T")],
+        setup=SU(procs=("C", "S", "T"), sessions=(("s", "S", "C"), ("t", "S", "T"))),
+        seen=M(type=2, move=["$h1"]), source="kernel-semantics.md §5.2 step 9 (moves: any object but an InterruptEvent, no pseudo-handles)",
+        scenario="24")
     groups.append(G("reply-moves", "Move handles in replies.", t, source="kernel-semantics.md §5.2 step 9, §5.4"))
 
     return FILE("move-handles",

@@ -94,6 +94,13 @@ def mk_tests():
                setup=SU(threads=[("C2", "C")], memory=[umem]), result="invalid", flags=["ArgumentCheck"],
                requires=["tls-buffer", "user-buffer", "threads"],
                source="kernel-semantics.md §8 #61; §1.2 check 5 (second concurrent lock); §4.1 step 4", scenario="61"))
+    t.append(T("sessions-send-on-interrupt-event-handle",
+               "SendSyncRequest on an interrupt-event handle: InvalidHandle at once; nothing is queued for S.",
+               [send(M(type=1), session="$irq", expect="InvalidHandle"),
+                poll(msg=ZERO)],
+               setup=SU(events=[("irq", "C", "interrupt_event")]), result="invalid", flags=["ArgumentCheck"],
+               requires=["tls-buffer", "interrupt-event"],
+               source="kernel-semantics.md §4.1 step 1 (the handle must name a client session)", scenario="60"))
     groups.append(G("send-arguments", "SendSyncRequest* argument checks.", t,
                     source="kernel-semantics.md §1.2, §4.1, §6.2"))
 
@@ -194,6 +201,41 @@ def mk_tests():
                 client("Success")],
                setup=SU(procs=("C", "D", "S"), sessions=(("s", "S", "C"), ("t", "S", "D"))),
                result="invalid", flags=["ArgumentCheck"], source="kernel-semantics.md §5.1", scenario="64"))
+    for handle, what in ((0, "handle 0"), ("0xffff8001", "0xffff8001 (the current process)")):
+        t.append(T("sessions-reply-and-receive-%s-wait-handle" % ("null" if handle == 0 else "process-pseudo"),
+                   "ReplyAndReceive with %s in the wait list and a reply target: it names no synchronization object, InvalidHandle, nothing replied, C remains blocked." % what,
+                   [send(M(type=1)),
+                    recv(),
+                    rar(handles=["$s.server", handle], reply_target="$s.server", msg=M(type=2),
+                        result="InvalidHandle"),
+                    client("pending")],
+                   result="invalid", flags=["ArgumentCheck"],
+                   source="kernel-semantics.md §6.3 step 3 (no pseudo-handles; steps 1-3 before the reply)",
+                   scenario="63"))
+    t.append(T("sessions-reply-and-receive-interrupt-event-wait-handle",
+               "ReplyAndReceive with an unsignaled interrupt event in the wait list and a reply target: interrupt events are synchronization objects, so the reply is delivered and the wait times out.",
+               [send(M(type=1)),
+                recv(),
+                rar(handles=["$s.server", "$sirq"], reply_target="$s.server", msg=M(type=2), result="TimedOut"),
+                client("Success")],
+               setup=SU(events=[("sirq", "S", "interrupt_event")]), flags=["ArgumentCheck"],
+               requires=["tls-buffer", "interrupt-event"],
+               source="kernel-semantics.md §6.3 step 3 (readable events, interrupt events included), step 5"))
+    for target, what, setup in (
+            ("$t.client", "S's client end of session t (served by T)",
+             SU(procs=("C", "S", "T"), sessions=(("s", "S", "C"), ("t", "T", "S")))),
+            ("$sdead", "an event handle S has closed", SU(events=[("sdead", "S")])),
+            ("0xffff8001", "0xffff8001 (the current process)", SU())):
+        pre = [close("S", "$sdead", result="Success")] if target == "$sdead" else []
+        slug = {"$t.client": "client-session", "$sdead": "stale", "0xffff8001": "process-pseudo"}[target]
+        t.append(T("sessions-reply-target-%s" % slug,
+                   "ReplyAndReceive whose reply target is %s: not a server session, InvalidHandle, out_index not written, nothing replied." % what,
+                   pre + [send(M(type=1)),
+                          recv(),
+                          rar(handles=["$s.server"], reply_target=target, msg=M(type=2), result="InvalidHandle"),
+                          client("pending")],
+                   setup=setup, result="invalid", flags=["ArgumentCheck"],
+                   source="kernel-semantics.md §6.3 step 4; §9 (out_index)", scenario="63"))
     groups.append(G("reply-and-receive-arguments", "ReplyAndReceive argument checks, made before the reply.", t,
                     source="kernel-semantics.md §5.1, §6.3"))
 
