@@ -62,7 +62,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "KERNEL", default_value = "model")]
     pub kernel: String,
     /// Shape the model like another kernel: a comma-separated list of
-    /// user-buffer-only, tls-only, addr32, no-attributes, zero-out-index
+    /// user-buffer-only, tls-only, addr32, no-attributes, no-system-states,
+    /// zero-out-index
     /// (what a flavour lacks is not declared, so its vectors are skipped).
     #[arg(
         long,

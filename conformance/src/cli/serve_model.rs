@@ -25,6 +25,7 @@ pub struct ServeModelArgs {
     /// Shape the model like a kernel unlike it: a comma-separated list of
     /// user-buffer-only (SunriseOS: only the ...WithUserBuffer syscalls), tls-only,
     /// addr32 (a 32-bit address space), no-attributes (no memory attributes),
+    /// no-system-states (no regions in the kernel's, drivers' or newer memory states),
     /// zero-out-index (out_index written as 0 where the kernel leaves it, which
     /// kernel-semantics.md §9 allows). What a flavour lacks is not declared.
     #[arg(long, value_name = "LIST", default_value = "")]

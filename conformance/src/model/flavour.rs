@@ -2,12 +2,12 @@
 //!
 //! A real kernel may lack things that are not IPC semantics at all
 //! (docs/spec/kernel-semantics.md §1.4): the TLS syscalls or the user-buffer ones, a
-//! 64-bit address space, memory attributes, regions in the kernel's own states; and
-//! its syscall glue may write an out index where the kernel left it unspecified (§9
-//! **out_index on failure**). A
-//! flavour makes the model such a kernel, so that tests can show the corpus running
-//! on kernels unlike the model: what a flavour removes is also removed from the
-//! capabilities the model declares, and a vector needing it is skipped, never failed.
+//! 64-bit address space, memory attributes, regions in the kernel's, drivers' or
+//! newer memory states; and its syscall glue may write an out index where the kernel
+//! left it unspecified (§9 **out_index on failure**). A flavour makes the model such
+//! a kernel, so that tests can show the corpus running on kernels unlike the model:
+//! what a flavour removes is also removed from the capabilities the model declares,
+//! and a vector needing it is skipped, never failed.
 //!
 //! Flavours combine: `hipc serve-model --flavour user-buffer-only,addr32`.
 
