@@ -155,16 +155,21 @@ def mk_tests():
                setup=SU(sessions=(("s", "S", "C"), ("t", "C", "S"))), result="invalid",
                flags=["ArgumentCheck"],
                source="kernel-semantics.md §6.3 step 3 ('a client session is not one')"))
-    t.append(T("sessions-reply-and-receive-pseudo-wait-handle",
-               "ReplyAndReceive with 0xffff8000 in the wait list and a reply target: pseudo-handles are not accepted there, InvalidHandle, C remains blocked.",
-               [send(M(type=1)),
-                recv(),
-                rar(handles=["$s.server", "0xffff8000"], reply_target="$s.server", msg=M(type=2),
-                    result="InvalidHandle"),
-                client("pending")],
-               result="invalid", flags=["ArgumentCheck"],
-               source="kernel-semantics.md §8 #63; §6.3 step 3 ('pseudo-handles are not accepted here')",
-               scenario="63"))
+    def wait_handle_refused(id, comment, handle, source):
+        """S's wait list holds `handle` beside its session, with a reply target: the
+        list is checked before the reply (§6.3 step 3), so nothing is replied."""
+        t.append(T(id, comment,
+                   [send(M(type=1)),
+                    recv(),
+                    rar(handles=["$s.server", handle], reply_target="$s.server", msg=M(type=2),
+                        result="InvalidHandle"),
+                    client("pending")],
+                   result="invalid", flags=["ArgumentCheck"], source=source, scenario="63"))
+
+    wait_handle_refused("sessions-reply-and-receive-pseudo-wait-handle",
+                        "ReplyAndReceive with 0xffff8000 in the wait list and a reply target: pseudo-handles are not accepted there, InvalidHandle, C remains blocked.",
+                        "0xffff8000",
+                        "kernel-semantics.md §8 #63; §6.3 step 3 ('pseudo-handles are not accepted here')")
     t.append(T("sessions-reply-target-not-a-server-session",
                "ReplyAndReceive whose reply target is an event: InvalidHandle, out_index not written, nothing replied.",
                [send(M(type=1)),
@@ -201,17 +206,12 @@ def mk_tests():
                 client("Success")],
                setup=SU(procs=("C", "D", "S"), sessions=(("s", "S", "C"), ("t", "S", "D"))),
                result="invalid", flags=["ArgumentCheck"], source="kernel-semantics.md §5.1", scenario="64"))
-    for handle, what in ((0, "handle 0"), ("0xffff8001", "0xffff8001 (the current process)")):
-        t.append(T("sessions-reply-and-receive-%s-wait-handle" % ("null" if handle == 0 else "process-pseudo"),
-                   "ReplyAndReceive with %s in the wait list and a reply target: it names no synchronization object, InvalidHandle, nothing replied, C remains blocked." % what,
-                   [send(M(type=1)),
-                    recv(),
-                    rar(handles=["$s.server", handle], reply_target="$s.server", msg=M(type=2),
-                        result="InvalidHandle"),
-                    client("pending")],
-                   result="invalid", flags=["ArgumentCheck"],
-                   source="kernel-semantics.md §6.3 step 3 (no pseudo-handles; steps 1-3 before the reply)",
-                   scenario="63"))
+    for handle, slug, what in ((0, "null", "handle 0"),
+                               ("0xffff8001", "process-pseudo", "0xffff8001 (the current process)")):
+        wait_handle_refused("sessions-reply-and-receive-%s-wait-handle" % slug,
+                            "ReplyAndReceive with %s in the wait list and a reply target: it names no synchronization object, InvalidHandle, nothing replied, C remains blocked." % what,
+                            handle,
+                            "kernel-semantics.md §6.3 step 3 (no pseudo-handles; steps 1-3 before the reply)")
     t.append(T("sessions-reply-and-receive-interrupt-event-wait-handle",
                "ReplyAndReceive with an unsignaled interrupt event in the wait list and a reply target: interrupt events are synchronization objects, so the reply is delivered and the wait times out.",
                [send(M(type=1)),
