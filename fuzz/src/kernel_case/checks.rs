@@ -137,20 +137,7 @@ pub(super) fn check_received(w: &mut World, b: &Before) -> Option<Vec<u8>> {
         return None;
     }
     let dst_msg = View::new(&dst).expect("the server's buffer holds the message");
-    assert_eq!(
-        dst_msg.header(),
-        src_msg.header(),
-        "header words not verbatim"
-    );
-    assert_eq!(dst_msg.raw(), src_msg.raw(), "raw data not verbatim");
-    if src_msg.pid().is_some() {
-        let pid = w.k.process_id(c);
-        assert_eq!(
-            dst_msg.pid(),
-            Some(pid),
-            "the server does not see the client's PID"
-        );
-    }
+    check_verbatim(&dst_msg, &src_msg, w.k.process_id(c), "request");
     for (i, (from, to)) in src_msg
         .copies()
         .into_iter()
@@ -264,24 +251,7 @@ pub(super) fn check_reply(w: &mut World, case: &KernelCase, b: &Before, src: &[u
     let got = read(&mut w.k, c, b.caddr, b.csize).expect("the client buffer is readable");
     let got_msg = View::new(&got).expect("the client's buffer holds the reply");
     let reply_msg = reply_msg.expect("a delivered reply parses");
-    assert_eq!(
-        got_msg.header(),
-        reply_msg.header(),
-        "reply header words not verbatim"
-    );
-    assert_eq!(
-        got_msg.raw(),
-        reply_msg.raw(),
-        "reply raw data not verbatim"
-    );
-    if reply_msg.pid().is_some() {
-        let pid = w.k.process_id(s);
-        assert_eq!(
-            got_msg.pid(),
-            Some(pid),
-            "the client does not see the server's PID"
-        );
-    }
+    check_verbatim(&got_msg, &reply_msg, w.k.process_id(s), "reply");
     let mut added = 0;
     for (i, ((from, object), to)) in copy_objects
         .iter()
@@ -316,4 +286,23 @@ pub(super) fn check_reply(w: &mut World, case: &KernelCase, b: &Before, src: &[u
         c_before_reply.count + added,
         "client handle count after the reply"
     );
+}
+
+/// What a delivered message carries unchanged in either direction (§4.3 steps 7,
+/// 8, 11; §5.2 steps 8, 9, 12): the header words and the raw data, and in a PID
+/// slot the sender's process ID, whatever the sender wrote there.
+fn check_verbatim(delivered: &View<'_>, sent: &View<'_>, sender_pid: u64, what: &str) {
+    assert_eq!(
+        delivered.header(),
+        sent.header(),
+        "{what} header words not verbatim"
+    );
+    assert_eq!(delivered.raw(), sent.raw(), "{what} raw data not verbatim");
+    if sent.pid().is_some() {
+        assert_eq!(
+            delivered.pid(),
+            Some(sender_pid),
+            "the {what}'s PID slot does not hold the sender's PID"
+        );
+    }
 }

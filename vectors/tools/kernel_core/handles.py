@@ -129,17 +129,23 @@ def copy_file():
                 xcount("S", "$nS+1")],
                setup=SU(events=[("ev", "C")]), requires=CH,
                source="kernel-semantics.md §4.3 step 8", scenario="14"))
-    t.append(T("copy-handles-client-session-handle",
-               "C copies its own client-session handle: S gets a handle naming that client session.",
-               [count("S", "$nS"),
-                send(M(type=1, copy=["$s.client"])),
-                recv(),
-                xmsg(M(type=1, copy=["$h1"]), thread="S"),
-                xhandle("S", "$h1", True, {"process": "C", "handle": "$s.client"}),
-                xhandle("C", "$s.client", True),
-                xcount("S", "$nS+1")],
-               requires=CH, source="kernel-semantics.md §4.3 step 8 (any object but an InterruptEvent)",
-               scenario="13"))
+    def session_end_copied(id, comment, handle, setup=None):
+        """C copies a session end it holds: S's new handle names it, C's stays valid."""
+        t.append(T(id, comment,
+                   [count("S", "$nS"),
+                    send(M(type=1, copy=[handle])),
+                    recv(),
+                    xmsg(M(type=1, copy=["$h1"]), thread="S"),
+                    xhandle("S", "$h1", True, {"process": "C", "handle": handle}),
+                    xhandle("C", handle, True),
+                    xcount("S", "$nS+1")],
+                   setup=setup, requires=CH,
+                   source="kernel-semantics.md §4.3 step 8 (any object but an InterruptEvent)",
+                   scenario="13"))
+
+    session_end_copied("copy-handles-client-session-handle",
+                       "C copies its own client-session handle: S gets a handle naming that client session.",
+                       "$s.client")
     t.append(T("copy-handles-stale-after-slot-reuse",
                "S's table (capacity 2) holds its session and event sev; S closes sev, then C copies an event: the new handle must take sev's slot (the only free one) with a new linear id, so sev's old value stays invalid while the new handle names C's event.",
                [close("S", "$sev", comment="S's table now has one free slot"),
@@ -154,17 +160,10 @@ def copy_file():
                requires=["tls-buffer", "copy-handles", "handle-limit"],
                source="kernel-semantics.md §2.10 (linear id incremented on every allocation; a slot holding a different linear id fails the lookup)",
                scenario="13"))
-    t.append(T("copy-handles-server-session-handle",
-               "C holds the server end of session t (whose client is T) and copies it: S gets a handle naming that server session; C's handle stays valid.",
-               [count("S", "$nS"),
-                send(M(type=1, copy=["$t.server"])),
-                recv(),
-                xmsg(M(type=1, copy=["$h1"]), thread="S"),
-                xhandle("S", "$h1", True, {"process": "C", "handle": "$t.server"}),
-                xhandle("C", "$t.server", True),
-                xcount("S", "$nS+1")],
-               setup=SU(procs=("C", "S", "T"), sessions=(("s", "S", "C"), ("t", "C", "T"))), requires=CH,
-               source="kernel-semantics.md §4.3 step 8 (any object but an InterruptEvent)", scenario="13"))
+    session_end_copied("copy-handles-server-session-handle",
+                       "C holds the server end of session t (whose client is T) and copies it: S gets a handle naming that server session; C's handle stays valid.",
+                       "$t.server",
+                       setup=SU(procs=("C", "S", "T"), sessions=(("s", "S", "C"), ("t", "C", "T"))))
     groups.append(G("request-copies", "Copy handles in requests that succeed.", t,
                     source="kernel-semantics.md §4.3 step 8"))
 
