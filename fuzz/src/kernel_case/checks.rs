@@ -17,12 +17,12 @@ pub(super) fn check_refused_send(w: &mut World, b: &Before, result: ResultCode) 
         "SendSyncRequest returned success without a reply"
     );
     assert_eq!(
-        handles(&mut w.k, c, &b.known_c),
-        b.c_handles,
+        handles(&mut w.k, c, &b.base.known_c),
+        b.base.c_handles,
         "client handles changed by a refused send"
     );
-    assert_eq!(handles(&mut w.k, s, &b.known_s), b.s_handles);
-    assert_eq!(memory(w), b.memory, "memory changed by a refused send");
+    assert_eq!(handles(&mut w.k, s, &b.base.known_s), b.base.s_handles);
+    assert_eq!(memory(&mut w.k, w.c, w.s), b.base.memory, "memory changed by a refused send");
     assert_eq!(read(&mut w.k, c, b.caddr, b.csize), b.request);
 }
 
@@ -43,8 +43,8 @@ pub(super) fn check_receive_failed(w: &mut World, b: &Before, failed: ResultCode
             ),
             "the server failed with {failed} but the request is still pending"
         );
-        assert_eq!(handles(&mut w.k, c, &b.known_c), b.c_handles);
-        assert_eq!(handles(&mut w.k, s, &b.known_s), b.s_handles);
+        assert_eq!(handles(&mut w.k, c, &b.base.known_c), b.base.c_handles);
+        assert_eq!(handles(&mut w.k, s, &b.base.known_s), b.base.s_handles);
         assert_eq!(read(&mut w.k, s, b.saddr, b.ssize), b.server);
         return;
     }
@@ -72,8 +72,8 @@ pub(super) fn check_receive_failed(w: &mut World, b: &Before, failed: ResultCode
         "client buffer written by a failed receive"
     );
     assert_eq!(
-        handles(&mut w.k, c, &b.known_c),
-        b.c_handles,
+        handles(&mut w.k, c, &b.base.known_c),
+        b.base.c_handles,
         "client handles changed by a failed receive ({err})"
     );
     // The server's handle table is as before: every copied handle removed again,
@@ -86,13 +86,13 @@ pub(super) fn check_receive_failed(w: &mut World, b: &Before, failed: ResultCode
         .is_some_and(|l| l.message_size() as u64 > b.ssize);
     if !quirk {
         assert_eq!(
-            handles(&mut w.k, s, &b.known_s),
-            b.s_handles,
+            handles(&mut w.k, s, &b.base.known_s),
+            b.base.s_handles,
             "server handles not rolled back ({err})"
         );
     }
     // Every mapping undone, client permissions restored.
-    assert_eq!(memory(w), b.memory, "mappings not undone after {err}");
+    assert_eq!(memory(&mut w.k, w.c, w.s), b.base.memory, "mappings not undone after {err}");
     // Not broken: the server's header words are restored (word 2 too when its
     // header had a special header).
     if !broken && let (Some(before), Some(after)) = (&b.server, read(&mut w.k, s, b.saddr, b.ssize))
@@ -120,8 +120,8 @@ pub(super) fn check_received(w: &mut World, b: &Before) -> Option<Vec<u8>> {
         "the client completed before the reply"
     );
     assert_eq!(
-        handles(&mut w.k, c, &b.known_c),
-        b.c_handles,
+        handles(&mut w.k, c, &b.base.known_c),
+        b.base.c_handles,
         "a received request changed the client's handles"
     );
     let src = b.request.clone().expect("a received request was readable");
@@ -129,7 +129,7 @@ pub(super) fn check_received(w: &mut World, b: &Before) -> Option<Vec<u8>> {
     let copied = src_msg.copies().iter().filter(|&&h| h != 0).count();
     assert_eq!(
         w.k.handle_count(s),
-        b.s_handles.count + copied,
+        b.base.s_handles.count + copied,
         "server handle count"
     );
     let dst = read(&mut w.k, s, b.saddr, b.ssize).expect("the server buffer is readable");
@@ -193,7 +193,7 @@ pub(super) fn check_reply(w: &mut World, case: &KernelCase, b: &Before, src: &[u
     let _ = w.k.write_memory(s, b.saddr, &reply);
     let reply_now = read(&mut w.k, s, b.saddr, b.ssize).unwrap_or_default();
 
-    let c_before_reply = handles(&mut w.k, c, &b.known_c);
+    let c_before_reply = handles(&mut w.k, c, &b.base.known_c);
     // The objects the reply's handles name before the reply.
     let reply_msg = View::new(&reply_now);
     let copy_objects: Vec<(u32, Option<ObjectId>)> = reply_msg
@@ -230,15 +230,15 @@ pub(super) fn check_reply(w: &mut World, case: &KernelCase, b: &Before, src: &[u
     // Whatever the result, every mapping of the request is undone and the client's
     // permissions restored (§5.2 step 13, §5.4).
     assert_eq!(
-        memory(w),
-        b.memory,
+        memory(&mut w.k, w.c, w.s),
+        b.base.memory,
         "mappings not undone after the reply ({result})"
     );
     if !result.is_success() {
         let quirk = Layout::parse(&reply_now).is_ok_and(|l| l.message_size() as u64 > b.csize);
         if !quirk {
             assert_eq!(
-                handles(&mut w.k, c, &b.known_c),
+                handles(&mut w.k, c, &b.base.known_c),
                 c_before_reply,
                 "client handles not rolled back ({result})"
             );

@@ -60,17 +60,19 @@ mod world;
 pub use hipc_conformance::explore::world::{
     C_HEAP, PERMISSIONS, PageConfig, S_HEAP, SPECIAL_PAGES, STATES,
 };
-use hipc_conformance::kernel::{Handle, Kernel, RequestStatus, SendOutcome};
+use std::rc::Rc;
+
+use hipc_conformance::kernel::{Kernel, RequestStatus, SendOutcome};
 
 use checks::{check_receive_failed, check_received, check_refused_send, check_reply};
 pub use input::{Buffer, KernelCase};
-use observe::{BUFFER_IO, Handles, Memory, handles, memory, read};
+use observe::{BUFFER_IO, Baseline, read};
 use view::remap_handles;
 pub use world::{SELECTORS, World, client_selector, server_selector};
 
 /// What a case observed before its first syscall, to compare with after: the
-/// buffers (as the kernel will read them), both handle tables and both address
-/// spaces.
+/// buffers (as the kernel will read them), and its world's [`Baseline`] (both
+/// handle tables and both address spaces).
 struct Before {
     caddr: u64,
     csize: u64,
@@ -79,11 +81,7 @@ struct Before {
     /// The request as the kernel will read it (the buffer's bytes, not the input's).
     request: Option<Vec<u8>>,
     server: Option<Vec<u8>>,
-    known_c: Vec<Handle>,
-    known_s: Vec<Handle>,
-    c_handles: Handles,
-    s_handles: Handles,
-    memory: Memory,
+    base: Rc<Baseline>,
 }
 
 /// Runs one case and checks it; panics on a property violation.
@@ -117,7 +115,8 @@ pub fn run(case: &KernelCase) {
 }
 
 /// Fills both buffers (as a debugger would; an unmapped buffer stays unfilled)
-/// and observes everything the syscalls may change.
+/// and reads them back; the rest of what the syscalls may change was observed
+/// with the world ([`Baseline`]).
 fn prepare(w: &mut World, case: &KernelCase) -> Before {
     let (c, s) = (w.c, w.s);
     let (caddr, csize) = w.buffer_address(true, case.client_buffer);
@@ -132,10 +131,6 @@ fn prepare(w: &mut World, case: &KernelCase) -> Before {
 
     let request = read(&mut w.k, c, caddr, csize);
     let server = read(&mut w.k, s, saddr, ssize);
-    let known_c = w.known_client_handles();
-    let known_s = w.known_server_handles();
-    let c_handles = handles(&mut w.k, c, &known_c);
-    let s_handles = handles(&mut w.k, s, &known_s);
     Before {
         caddr,
         csize,
@@ -143,10 +138,6 @@ fn prepare(w: &mut World, case: &KernelCase) -> Before {
         ssize,
         request,
         server,
-        known_c,
-        known_s,
-        c_handles,
-        s_handles,
-        memory: memory(w),
+        base: Rc::clone(&w.baseline),
     }
 }

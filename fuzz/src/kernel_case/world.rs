@@ -2,13 +2,16 @@
 //! built worlds, and what the handle selectors of an input name.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
-use hipc_conformance::explore::world::{FuzzWorld, FuzzWorldSpec};
+use hipc_conformance::explore::world::{FuzzWorld, FuzzWorldSpec, PERMISSIONS, STATES};
 use hipc_conformance::kernel::{
-    CURRENT_PROCESS, CURRENT_THREAD, Handle, Kernel, ObjectId, ProcessRef, ThreadRef,
+    CURRENT_PROCESS, CURRENT_THREAD, Handle, Kernel, MemoryState, ObjectId, ProcessRef,
+    ThreadRef,
 };
 use hipc_conformance::model::ModelKernel;
 
+use super::observe::Baseline;
 use super::{Buffer, KernelCase};
 
 /// Handle selectors (values below this in a copy/move slot are replaced).
@@ -48,29 +51,32 @@ pub mod server_selector {
     pub const RECEIVED: u32 = 9;
 }
 
-/// How many worlds with their chosen pages [`world_for`] keeps. A fuzzer mutates
-/// the messages far more often than the pages, so most cases find theirs.
-const WORLD_CACHE: usize = 64;
+/// How many worlds with their chosen pages [`world_for`] keeps: a direct-mapped
+/// cache, one slot per key hash, so a lookup is one comparison however many
+/// worlds are kept. A fuzzer mutates the messages far more often than the pages,
+/// so most cases find theirs.
+const WORLD_CACHE: usize = 1024;
 
 /// The model with the world of `spec`, cloned from a cache: building the world was
 /// a third of a case's cost and mapping the chosen pages another tenth, a clone is
 /// a fraction of either. A world missing from the cache is its base world (one per
-/// alias size and handle capacity, kept for good) with the pages mapped; the most
-/// recent [`WORLD_CACHE`] of those are kept.
-fn world_for(spec: &FuzzWorldSpec) -> (ModelKernel, FuzzWorld) {
-    type Cached = Vec<(u128, ModelKernel, FuzzWorld)>;
+/// alias size and handle capacity, kept for good) with the pages mapped, kept in
+/// its slot with its [`Baseline`] until a world whose key hashes to the same slot
+/// replaces it.
+fn world_for(spec: &FuzzWorldSpec) -> (ModelKernel, FuzzWorld, Rc<Baseline>) {
+    type Bases = Vec<(u128, ModelKernel, FuzzWorld)>;
+    type Slot = Option<(u128, ModelKernel, FuzzWorld, Rc<Baseline>)>;
     thread_local! {
-        static BASES: RefCell<Cached> = const { RefCell::new(Vec::new()) };
-        static WORLDS: RefCell<Cached> = const { RefCell::new(Vec::new()) };
+        static BASES: RefCell<Bases> = const { RefCell::new(Vec::new()) };
+        static WORLDS: RefCell<Vec<Slot>> = const { RefCell::new(Vec::new()) };
     }
-    let find = |cache: &Cached, key: u128| {
-        cache
-            .iter()
-            .find(|(k, _, _)| *k == key)
-            .map(|(_, k, w)| (k.clone(), *w))
-    };
     let key = spec_key(spec);
-    if let Some(hit) = WORLDS.with(|worlds| find(&worlds.borrow(), key)) {
+    let slot = slot_of(key);
+    let hit = WORLDS.with(|worlds| match worlds.borrow().get(slot) {
+        Some(Some((k, model, w, b))) if *k == key => Some((model.clone(), *w, Rc::clone(b))),
+        _ => None,
+    });
+    if let Some(hit) = hit {
         return hit;
     }
     let base = FuzzWorldSpec {
@@ -80,7 +86,11 @@ fn world_for(spec: &FuzzWorldSpec) -> (ModelKernel, FuzzWorld) {
     let base_key = spec_key(&base);
     let (mut k, w) = BASES.with(|bases| {
         let mut bases = bases.borrow_mut();
-        find(&bases, base_key).unwrap_or_else(|| {
+        let found = bases
+            .iter()
+            .find(|(k, ..)| *k == base_key)
+            .map(|(_, k, w)| (k.clone(), *w));
+        found.unwrap_or_else(|| {
             let mut k = ModelKernel::new();
             let w = FuzzWorld::build_base(&mut k, &base).expect("the model builds the fuzz world");
             bases.push((base_key, k.clone(), w));
@@ -89,26 +99,44 @@ fn world_for(spec: &FuzzWorldSpec) -> (ModelKernel, FuzzWorld) {
     });
     w.map_pages(&mut k, &spec.pages)
         .expect("the model maps the chosen pages");
+    let baseline = Rc::new(Baseline::observe(&mut k, &w));
     WORLDS.with(|worlds| {
         let mut worlds = worlds.borrow_mut();
-        if worlds.len() == WORLD_CACHE {
-            worlds.remove(0);
+        if worlds.is_empty() {
+            worlds.resize_with(WORLD_CACHE, || None);
         }
-        worlds.push((key, k.clone(), w));
+        if let Some(entry) = worlds.get_mut(slot) {
+            *entry = Some((key, k.clone(), w, Rc::clone(&baseline)));
+        }
     });
-    (k, w)
+    (k, w, baseline)
+}
+
+/// The cache slot of a key: Fibonacci hashing of its two halves folded, so keys
+/// that differ in any field spread over the slots.
+fn slot_of(key: u128) -> usize {
+    let folded = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
+    (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize % WORLD_CACHE
 }
 
 /// A world spec as one number (every field in its own bits), so that the cache
 /// compares one word an entry instead of eleven bytes: every comparison in the
-/// fuzzed binary is a call to libFuzzer's comparison hook, and the byte-wise
-/// search was 2% of the target's time (`perf record`, 2026-12-05).
+/// fuzzed binary is a call to libFuzzer's comparison hook. Each page is keyed by
+/// what it builds, not by the input's bytes: the state and permission indices
+/// modulo their tables, the five attribute bits, and nothing but the state for a
+/// page left unmapped (`Free`), so inputs that build the same world share it.
 fn spec_key(spec: &FuzzWorldSpec) -> u128 {
     let pages = spec.pages.iter().fold(0u128, |key, p| {
-        key << 24
-            | u128::from(p.state) << 16
-            | u128::from(p.permission) << 8
-            | u128::from(p.attributes)
+        let state = usize::from(p.state) % STATES.len();
+        let (permission, attributes) = if p.state() == MemoryState::Free {
+            (0, 0)
+        } else {
+            (
+                usize::from(p.permission) % PERMISSIONS.len(),
+                usize::from(p.attributes & 0x1F),
+            )
+        };
+        key << 24 | (state as u128) << 16 | (permission as u128) << 8 | attributes as u128
     });
     let capacity = spec.server_capacity.map_or(0, |c| 0x100 | u128::from(c));
     (pages << 1 | u128::from(spec.small_alias)) << 9 | capacity
@@ -135,6 +163,8 @@ pub struct World {
     pub(super) sirq: Handle,
     pub(super) sdead: Handle,
     pub(super) received: Option<Handle>,
+    /// The world as observed before any case ran in it.
+    pub(super) baseline: Rc<Baseline>,
 }
 
 impl World {
@@ -145,7 +175,7 @@ impl World {
             small_alias: case.small_alias,
             server_capacity: case.server_capacity.map(|n| n % 4),
         };
-        let (k, w) = world_for(&spec);
+        let (k, w, baseline) = world_for(&spec);
         World {
             k,
             c: w.c,
@@ -163,6 +193,7 @@ impl World {
             sirq: w.sirq,
             sdead: w.sdead,
             received: None,
+            baseline,
         }
     }
 
@@ -202,30 +233,6 @@ impl World {
         }
     }
 
-    pub(super) fn known_client_handles(&self) -> Vec<Handle> {
-        vec![
-            self.ev,
-            self.ev2,
-            self.irq,
-            self.dead,
-            self.client_session,
-            self.sev,
-        ]
-    }
-
-    pub(super) fn known_server_handles(&self) -> Vec<Handle> {
-        let mut v = vec![
-            self.sev,
-            self.sev2,
-            self.sirq,
-            self.sdead,
-            self.server_session,
-            self.ev,
-        ];
-        v.extend(self.received);
-        v
-    }
-
     pub(super) fn buffer_address(&mut self, client: bool, b: Buffer) -> (u64, u64) {
         match b {
             Buffer::Tls => {
@@ -254,49 +261,63 @@ impl World {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hipc_conformance::explore::world::PageConfig;
+    use hipc_conformance::explore::world::{PageConfig, attribute_bits};
 
-    /// Every field of a spec has bits of its own in the key: specs that differ in
-    /// one field get different keys, equal specs equal keys.
+    /// Two specs share a key exactly when they build the same world: every field
+    /// that changes what is mapped (the state, the permission and the attributes
+    /// of each page, the alias size, the handle capacity) has bits of its own, and
+    /// input bytes that build the same pages (indices past their tables, attribute
+    /// bits above the fifth, the permission of a page left unmapped) do not.
     #[test]
-    fn world_specs_differing_in_any_field_have_different_keys() {
-        let page = PageConfig {
-            state: 3,
-            permission: 2,
-            attributes: 1,
+    fn specs_share_a_key_exactly_when_they_build_the_same_world() {
+        use std::collections::HashMap;
+        type Built = (Vec<Option<(MemoryState, u8, u8)>>, bool, Option<u8>);
+        let built = |spec: &FuzzWorldSpec| -> Built {
+            let pages = spec
+                .pages
+                .iter()
+                .map(|p| {
+                    p.region(0).map(|r| {
+                        let permission = PERMISSIONS.iter().position(|&x| x == r.permission);
+                        let attributes = attribute_bits(r.attributes);
+                        (r.state, permission.unwrap_or(9) as u8, attributes)
+                    })
+                })
+                .collect();
+            (pages, spec.small_alias, spec.server_capacity)
         };
-        let base = FuzzWorldSpec {
-            pages: [page; 3],
-            small_alias: false,
-            server_capacity: None,
-        };
-        let mut variants = vec![base];
-        for i in 0..3 {
-            for field in 0..3 {
-                let mut v = base;
-                let p = &mut v.pages[i];
-                match field {
-                    0 => p.state ^= 0x80,
-                    1 => p.permission ^= 0x80,
-                    _ => p.attributes ^= 0x80,
+        let mut specs = Vec::new();
+        for position in 0..3 {
+            for state in (0..50).chain([0x80, 0xFF]) {
+                for permission in [0, 1, 3, 4, 6, 0x83] {
+                    for attributes in [0, 1, 0x10, 0x20, 0x81] {
+                        let mut spec = FuzzWorldSpec::default();
+                        spec.pages[position] = PageConfig {
+                            state,
+                            permission,
+                            attributes,
+                        };
+                        specs.push(spec);
+                    }
                 }
-                variants.push(v);
             }
         }
-        variants.push(FuzzWorldSpec {
-            small_alias: true,
-            ..base
-        });
-        for capacity in [0, 1, 0xFF] {
-            variants.push(FuzzWorldSpec {
-                server_capacity: Some(capacity),
-                ..base
-            });
-        }
-        for (i, a) in variants.iter().enumerate() {
-            for (j, b) in variants.iter().enumerate() {
-                assert_eq!(spec_key(a) == spec_key(b), i == j, "{a:?} / {b:?}");
+        for small_alias in [false, true] {
+            for capacity in [None, Some(0), Some(1), Some(3)] {
+                specs.push(FuzzWorldSpec {
+                    small_alias,
+                    server_capacity: capacity,
+                    ..FuzzWorldSpec::default()
+                });
             }
         }
+        let mut by_key: HashMap<u128, Built> = HashMap::new();
+        let mut by_world: HashMap<Built, u128> = HashMap::new();
+        for spec in &specs {
+            let (key, world) = (spec_key(spec), built(spec));
+            assert_eq!(by_key.entry(key).or_insert_with(|| world.clone()), &world);
+            assert_eq!(*by_world.entry(world).or_insert(key), key, "{spec:?}");
+        }
+        assert!(by_key.len() > 3 * 22 * 4 * 3, "{} worlds", by_key.len());
     }
 }
