@@ -79,6 +79,14 @@ impl HandleTable {
     }
 
     /// Number of live handles.
+    /// Every occupied slot: its index, linear ID and object.
+    pub(crate) fn occupied(&self) -> impl Iterator<Item = (usize, u16, ObjectId)> + '_ {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, slot)| slot.map(|s| (i, s.linear_id, s.object)))
+    }
+
     pub(crate) fn count(&self) -> usize {
         self.slots.iter().filter(|slot| slot.is_some()).count()
     }

@@ -11,6 +11,8 @@
 //! Addresses are 39-bit (the width of descriptor addresses): the address space of
 //! every process is `[0, 2^39)`.
 
+use std::cell::Cell;
+
 use super::dense_index;
 use crate::kernel::{MemoryAttributes, MemoryInfo, MemoryState, Permission};
 
@@ -160,6 +162,12 @@ pub(crate) struct AddressSpace {
     /// case, so a sorted vector (binary search; cloned and dropped as one block)
     /// serves better than a tree.
     pages: Vec<(u64, Page)>,
+    /// Where in `pages` the last range [`AddressSpace::covering`] looked up
+    /// started: a guess, checked before use, so never stale in effect. The kernel
+    /// reads a message word by word, each read a lookup of the same page; with
+    /// the guess most lookups are one comparison instead of a binary search (in a
+    /// fuzzing build every comparison is a call to the fuzzer's hook).
+    hint: Cell<usize>,
     /// Start of the region where received A/B/W buffers are mapped.
     pub(crate) alias_base: u64,
     /// Size of that region.
@@ -171,6 +179,7 @@ impl AddressSpace {
     pub(crate) fn new(alias_base: u64, alias_size: u64) -> Self {
         AddressSpace {
             pages: Vec::new(),
+            hint: Cell::new(0),
             alias_base,
             alias_size,
         }
@@ -203,6 +212,11 @@ impl AddressSpace {
     fn indices(&self, start: u64, end: u64) -> std::ops::Range<usize> {
         let from = self.first_from(start);
         from..self.first_from(end).max(from)
+    }
+
+    /// Every mapped page with its address, in address order.
+    pub(crate) fn mapped(&self) -> impl Iterator<Item = (u64, &Page)> + '_ {
+        self.pages.iter().map(|(va, page)| (*va, page))
     }
 
     /// Maps a page at page-aligned `va` (replacing nothing: callers check freeness).
@@ -258,7 +272,15 @@ impl AddressSpace {
     fn covering(&self, address: u64, len: u64) -> Option<&[(u64, Page)]> {
         let (start, end) = Self::span(address, len)?;
         let count = usize::try_from((end - start) / PAGE_SIZE).ok()?;
-        let from = self.first_from(start);
+        let hint = self.hint.get();
+        let from = match self.pages.get(hint) {
+            Some(&(at, _)) if at == start => hint,
+            _ => {
+                let from = self.first_from(start);
+                self.hint.set(from);
+                from
+            }
+        };
         let run = self.pages.get(from..from.checked_add(count)?)?;
         match (run.first(), run.last()) {
             (Some(&(first, _)), Some(&(last, _))) if first != start || last != end - PAGE_SIZE => {

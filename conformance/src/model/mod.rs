@@ -29,6 +29,7 @@
 //!   answers such a call with InvalidState ([`syscalls`]).
 
 mod buffer;
+mod digest;
 mod fault;
 mod flavour;
 mod handles;

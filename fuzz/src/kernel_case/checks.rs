@@ -5,7 +5,7 @@ use hipc::Layout;
 use hipc_conformance::kernel::{Kernel, MemoryState, ObjectId, RequestStatus, ResultCode};
 
 use super::observe::BUFFER_IO;
-use super::observe::{handles, memory, read};
+use super::observe::{assert_handles, assert_memory, handles, read};
 use super::view::{View, receive_list_overlaps, remap_handles};
 use super::{Before, KernelCase, World};
 
@@ -16,13 +16,13 @@ pub(super) fn check_refused_send(w: &mut World, b: &Before, result: ResultCode) 
         !result.is_success(),
         "SendSyncRequest returned success without a reply"
     );
-    assert_eq!(
-        handles(&mut w.k, c, &b.base.known_c),
-        b.base.c_handles,
-        "client handles changed by a refused send"
-    );
-    assert_eq!(handles(&mut w.k, s, &b.base.known_s), b.base.s_handles);
-    assert_eq!(memory(&mut w.k, w.c, w.s), b.base.memory, "memory changed by a refused send");
+    let base = &b.base;
+    let what = format_args!("client handles changed by a refused send");
+    assert_handles(&mut w.k, c, &base.known_c, &base.c_handles, what);
+    let what = format_args!("server handles changed by a refused send");
+    assert_handles(&mut w.k, s, &base.known_s, &base.s_handles, what);
+    let what = format_args!("memory changed by a refused send");
+    assert_memory(&mut w.k, c, s, &base.memory, what);
     assert_eq!(read(&mut w.k, c, b.caddr, b.csize), b.request);
 }
 
@@ -43,8 +43,11 @@ pub(super) fn check_receive_failed(w: &mut World, b: &Before, failed: ResultCode
             ),
             "the server failed with {failed} but the request is still pending"
         );
-        assert_eq!(handles(&mut w.k, c, &b.base.known_c), b.base.c_handles);
-        assert_eq!(handles(&mut w.k, s, &b.base.known_s), b.base.s_handles);
+        let base = &b.base;
+        let what = format_args!("client handles changed by a refused receive ({failed})");
+        assert_handles(&mut w.k, c, &base.known_c, &base.c_handles, what);
+        let what = format_args!("server handles changed by a refused receive ({failed})");
+        assert_handles(&mut w.k, s, &base.known_s, &base.s_handles, what);
         assert_eq!(read(&mut w.k, s, b.saddr, b.ssize), b.server);
         return;
     }
@@ -71,11 +74,9 @@ pub(super) fn check_receive_failed(w: &mut World, b: &Before, failed: ResultCode
         b.request,
         "client buffer written by a failed receive"
     );
-    assert_eq!(
-        handles(&mut w.k, c, &b.base.known_c),
-        b.base.c_handles,
-        "client handles changed by a failed receive ({err})"
-    );
+    let base = &b.base;
+    let what = format_args!("client handles changed by a failed receive ({err})");
+    assert_handles(&mut w.k, c, &base.known_c, &base.c_handles, what);
     // The server's handle table is as before: every copied handle removed again,
     // except in the replicated quirk (the request's MessageSize exceeds the
     // server buffer), on which the spec asks not to assert either way.
@@ -85,14 +86,12 @@ pub(super) fn check_receive_failed(w: &mut World, b: &Before, failed: ResultCode
         .and_then(|r| Layout::parse(r).ok())
         .is_some_and(|l| l.message_size() as u64 > b.ssize);
     if !quirk {
-        assert_eq!(
-            handles(&mut w.k, s, &b.base.known_s),
-            b.base.s_handles,
-            "server handles not rolled back ({err})"
-        );
+        let what = format_args!("server handles not rolled back ({err})");
+        assert_handles(&mut w.k, s, &base.known_s, &base.s_handles, what);
     }
     // Every mapping undone, client permissions restored.
-    assert_eq!(memory(&mut w.k, w.c, w.s), b.base.memory, "mappings not undone after {err}");
+    let what = format_args!("mappings not undone after {err}");
+    assert_memory(&mut w.k, c, s, &base.memory, what);
     // Not broken: the server's header words are restored (word 2 too when its
     // header had a special header).
     if !broken && let (Some(before), Some(after)) = (&b.server, read(&mut w.k, s, b.saddr, b.ssize))
@@ -119,11 +118,8 @@ pub(super) fn check_received(w: &mut World, b: &Before) -> Option<Vec<u8>> {
         RequestStatus::Pending,
         "the client completed before the reply"
     );
-    assert_eq!(
-        handles(&mut w.k, c, &b.base.known_c),
-        b.base.c_handles,
-        "a received request changed the client's handles"
-    );
+    let what = format_args!("a received request changed the client's handles");
+    assert_handles(&mut w.k, c, &b.base.known_c, &b.base.c_handles, what);
     let src = b.request.clone().expect("a received request was readable");
     let src_msg = View::new(&src).expect("a received request's header fits");
     let copied = src_msg.copies().iter().filter(|&&h| h != 0).count();
@@ -229,19 +225,13 @@ pub(super) fn check_reply(w: &mut World, case: &KernelCase, b: &Before, src: &[u
     };
     // Whatever the result, every mapping of the request is undone and the client's
     // permissions restored (§5.2 step 13, §5.4).
-    assert_eq!(
-        memory(&mut w.k, w.c, w.s),
-        b.base.memory,
-        "mappings not undone after the reply ({result})"
-    );
+    let what = format_args!("mappings not undone after the reply ({result})");
+    assert_memory(&mut w.k, c, s, &b.base.memory, what);
     if !result.is_success() {
         let quirk = Layout::parse(&reply_now).is_ok_and(|l| l.message_size() as u64 > b.csize);
         if !quirk {
-            assert_eq!(
-                handles(&mut w.k, c, &b.base.known_c),
-                c_before_reply,
-                "client handles not rolled back ({result})"
-            );
+            let what = format_args!("client handles not rolled back ({result})");
+            assert_handles(&mut w.k, c, &b.base.known_c, &c_before_reply, what);
         }
         return;
     }

@@ -6,8 +6,7 @@ use std::rc::Rc;
 
 use hipc_conformance::explore::world::{FuzzWorld, FuzzWorldSpec, PERMISSIONS, STATES};
 use hipc_conformance::kernel::{
-    CURRENT_PROCESS, CURRENT_THREAD, Handle, Kernel, MemoryState, ObjectId, ProcessRef,
-    ThreadRef,
+    CURRENT_PROCESS, CURRENT_THREAD, Handle, Kernel, MemoryState, ObjectId, ProcessRef, ThreadRef,
 };
 use hipc_conformance::model::ModelKernel;
 
