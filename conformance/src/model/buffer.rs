@@ -2,6 +2,7 @@
 //! a locked user buffer, and word access to them.
 
 use hipc::{Header, Layout, SpecialHeader};
+use zerocopy::IntoBytes;
 
 use crate::kernel::{MemoryState, MessageBuffer, Permission, ProcessRef, ResultCode, ThreadRef};
 
@@ -114,11 +115,10 @@ impl ModelKernel {
     /// The layout the message in `buf` declares (header words 0..=2; every buffer is
     /// at least 0x100 bytes, so these words are always inside it).
     pub(super) fn buffer_layout(&self, buf: MsgBuf) -> Result<Layout, ResultCode> {
-        let words = self.read_words(buf, 0, 3)?;
-        let word = |i: usize| words.get(i).copied().unwrap_or(0);
+        let [w0, w1, w2] = self.read_array(buf, 0)?;
         Ok(Layout::new(
-            Header::from_words(word(0), word(1)),
-            SpecialHeader::from_word(word(2)),
+            Header::from_words(w0, w1),
+            SpecialHeader::from_word(w2),
         ))
     }
 
@@ -129,12 +129,38 @@ impl ModelKernel {
         start: usize,
         count: usize,
     ) -> Result<Vec<u32>, ResultCode> {
-        let address = word_address(buf, start, count)?;
-        let bytes = self.kernel_read(buf.process, address, (count as u64) * 4)?;
-        Ok(bytes
-            .chunks_exact(4)
-            .map(|c| <[u8; 4]>::try_from(c).map_or(0, u32::from_le_bytes))
-            .collect())
+        let mut words = vec![0u32; count];
+        self.read_words_into(buf, start, &mut words)?;
+        Ok(words)
+    }
+
+    /// Reads `N` words starting at word `start` of `buf`, without allocating (a
+    /// header, a descriptor).
+    pub(super) fn read_array<const N: usize>(
+        &self,
+        buf: MsgBuf,
+        start: usize,
+    ) -> Result<[u32; N], ResultCode> {
+        let mut words = [0u32; N];
+        self.read_words_into(buf, start, &mut words)?;
+        Ok(words)
+    }
+
+    /// Fills `words` from word `start` of `buf`: the bytes straight into the
+    /// words, then each word from little-endian (nothing to do on a
+    /// little-endian host).
+    fn read_words_into(
+        &self,
+        buf: MsgBuf,
+        start: usize,
+        words: &mut [u32],
+    ) -> Result<(), ResultCode> {
+        let address = word_address(buf, start, words.len())?;
+        self.kernel_read_into(buf.process, address, words.as_mut_bytes())?;
+        for word in words.iter_mut() {
+            *word = u32::from_le(*word);
+        }
+        Ok(())
     }
 
     /// Writes `words` at word `start` of `buf` (through the kernel: a locked user

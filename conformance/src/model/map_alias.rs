@@ -117,7 +117,7 @@ impl ModelKernel {
         dst: MsgBuf,
         word: usize,
     ) -> Result<(), ResultCode> {
-        let (address, size, attribute) = parse_buffer(&self.read_words(src, word, 3)?);
+        let (address, size, attribute) = parse_buffer(&self.read_array::<3>(src, word)?);
         let state = match MemoryState::for_attribute(attribute) {
             Some(state) => state,
             None if self.has_fault(Fault::Attribute2Accepted) => MemoryState::Ipc,

@@ -269,9 +269,14 @@ impl AddressSpace {
     /// mapped: one search, since the pages are sorted and unique (the run is whole
     /// exactly when its first and last pages are the span's). `None` if a page is
     /// missing or the range wraps or leaves the address space.
+    ///
+    /// The arithmetic here and in [`AddressSpace::chunks`] wraps instead of
+    /// checking: `span` has proven `start <= end < 2^39`, so nothing can overflow,
+    /// and in a fuzzing build (debug assertions on) each checked subtraction is a
+    /// comparison, a call to the fuzzer's hook, on the path of every memory access.
     fn covering(&self, address: u64, len: u64) -> Option<&[(u64, Page)]> {
         let (start, end) = Self::span(address, len)?;
-        let count = usize::try_from((end - start) / PAGE_SIZE).ok()?;
+        let count = (end.wrapping_sub(start) / PAGE_SIZE) as usize;
         let hint = self.hint.get();
         let from = match self.pages.get(hint) {
             Some(&(at, _)) if at == start => hint,
@@ -281,11 +286,10 @@ impl AddressSpace {
                 from
             }
         };
-        let run = self.pages.get(from..from.checked_add(count)?)?;
+        let run = self.pages.get(from..from.wrapping_add(count))?;
+        let last_page = end.wrapping_sub(PAGE_SIZE);
         match (run.first(), run.last()) {
-            (Some(&(first, _)), Some(&(last, _))) if first != start || last != end - PAGE_SIZE => {
-                None
-            }
+            (Some(&(first, _)), Some(&(last, _))) if first != start || last != last_page => None,
             _ => Some(run),
         }
     }
@@ -306,15 +310,17 @@ impl AddressSpace {
         len: u64,
     ) -> Option<impl Iterator<Item = (FrameId, usize, usize, usize)> + '_> {
         let run = self.covering(address, len)?;
-        let end = address + len;
+        // Wrapping, not checked (see `covering`): the run covers the range, so
+        // `va <= from <= to <= end` and every difference is at most a page.
+        let end = address.wrapping_add(len);
         Some(run.iter().map(move |&(va, ref page)| {
             let from = va.max(address);
-            let to = (va + PAGE_SIZE).min(end);
+            let to = va.wrapping_add(PAGE_SIZE).min(end);
             (
                 page.frame,
-                (from - va) as usize,
-                (from - address) as usize,
-                (to - from) as usize,
+                from.wrapping_sub(va) as usize,
+                from.wrapping_sub(address) as usize,
+                to.wrapping_sub(from) as usize,
             )
         }))
     }
@@ -330,12 +336,24 @@ impl AddressSpace {
     /// Reads `len` bytes as the kernel would: every page must be mapped, permissions
     /// are not checked.
     pub(crate) fn read(&self, phys: &PhysicalMemory, address: u64, len: u64) -> Option<Vec<u8>> {
-        let chunks = self.chunks(address, len)?;
         let mut out = vec![0u8; usize::try_from(len).ok()?];
-        for (frame, in_page, at, n) in chunks {
+        self.read_into(phys, address, &mut out)?;
+        Some(out)
+    }
+
+    /// Reads `out.len()` bytes at `address` into `out`, as [`AddressSpace::read`]
+    /// does, without allocating. `None` (and `out` partly written) unless every
+    /// page is mapped.
+    pub(crate) fn read_into(
+        &self,
+        phys: &PhysicalMemory,
+        address: u64,
+        out: &mut [u8],
+    ) -> Option<()> {
+        for (frame, in_page, at, n) in self.chunks(address, out.len() as u64)? {
             phys.read(frame, in_page, out.get_mut(at..at + n)?);
         }
-        Some(out)
+        Some(())
     }
 
     /// Writes `data` as the kernel would (every page mapped, permissions ignored).

@@ -271,6 +271,19 @@ impl ModelKernel {
             .ok_or(ResultCode::INVALID_CURRENT_MEMORY)
     }
 
+    /// Reads `out.len()` bytes of process memory through the kernel into `out`
+    /// (every page mapped, permissions not checked), without allocating.
+    fn kernel_read_into(
+        &self,
+        process: ProcessRef,
+        address: u64,
+        out: &mut [u8],
+    ) -> Result<(), ResultCode> {
+        self.space(process)
+            .and_then(|space| space.read_into(&self.phys, address, out))
+            .ok_or(ResultCode::INVALID_CURRENT_MEMORY)
+    }
+
     /// Writes process memory through the kernel.
     fn kernel_write(
         &mut self,

@@ -188,11 +188,8 @@ impl ModelKernel {
         word: usize,
         placement: &mut Placement,
     ) -> Result<(), ResultCode> {
-        let words = self.read_words(src, word, 2)?;
-        let (index, address, size) = parse_pointer(
-            words.first().copied().unwrap_or(0),
-            words.get(1).copied().unwrap_or(0),
-        );
+        let [w0, w1] = self.read_array(src, word)?;
+        let (index, address, size) = parse_pointer(w0, w1);
         if size == 0 && !self.has_fault(Fault::ZeroSizeXRejected) {
             return self.write_words(dst, word, &pointer_words(index, 0, 0));
         }

@@ -141,7 +141,7 @@ impl ModelKernel {
     ) -> Result<(), ResultCode> {
         let (src, dst) = (sides.src, sides.dst);
         // 8. Header.
-        let header = self.read_words(src, 0, 2)?;
+        let header = self.read_array::<2>(src, 0)?;
         self.write_words(dst, 0, &header)?;
         // 9. Special data: PID of the server, copy and move handles.
         self.process_special_data(sides, layout)?;

@@ -119,7 +119,7 @@ impl ModelKernel {
             return Err(Failure::early(ResultCode::INVALID_COMBINATION));
         }
 
-        let saved_header = self.read_words(dst, 0, 3).map_err(Failure::early)?;
+        let saved_header = self.read_array::<3>(dst, 0).map_err(Failure::early)?;
         let receive_list_index = if offset_ignored {
             dst_layout.raw_end_index()
         } else {
@@ -172,7 +172,7 @@ impl ModelKernel {
     ) -> Result<(), ResultCode> {
         let (src, dst) = (sides.src, sides.dst);
         // 7. Header, verbatim.
-        let header = self.read_words(src, 0, 2)?;
+        let header = self.read_array::<2>(src, 0)?;
         self.write_words(dst, 0, &header)?;
         // 8. Special data.
         if layout.special_header().is_some() {

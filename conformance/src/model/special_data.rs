@@ -47,9 +47,8 @@ impl ModelKernel {
         self.write_words(sides.dst, 2, &[special.word.get()])?;
         if let Some(pid_range) = layout.pid() {
             let index = pid_range.start / 4;
-            let written = self.read_words(sides.src, index, 2)?;
-            let written = u64::from(written.first().copied().unwrap_or(0))
-                | u64::from(written.get(1).copied().unwrap_or(0)) << 32;
+            let [low, high] = self.read_array(sides.src, index)?;
+            let written = u64::from(low) | u64::from(high) << 32;
             let pid = self.pid_to_deliver(sides, written);
             self.write_words(sides.dst, index, &[pid as u32, (pid >> 32) as u32])?;
         }
