@@ -1,6 +1,8 @@
 //! Message buffers (kernel-semantics.md §1): the thread's 0x100-byte TLS buffer, or
 //! a locked user buffer, and word access to them.
 
+use std::borrow::Cow;
+
 use hipc::{Header, Layout, SpecialHeader};
 use zerocopy::IntoBytes;
 
@@ -172,7 +174,13 @@ impl ModelKernel {
         words: &[u32],
     ) -> Result<(), ResultCode> {
         let address = word_address(buf, start, words.len())?;
-        let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+        // On a little-endian host the words' bytes are already their
+        // little-endian form: written as they are, without a copy.
+        let bytes: Cow<'_, [u8]> = if cfg!(target_endian = "little") {
+            Cow::Borrowed(words.as_bytes())
+        } else {
+            Cow::Owned(words.iter().flat_map(|w| w.to_le_bytes()).collect())
+        };
         self.kernel_write(buf.process, address, &bytes)
     }
 }

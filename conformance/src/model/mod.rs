@@ -43,6 +43,8 @@ mod session;
 mod special_data;
 mod syscalls;
 
+use std::sync::Arc;
+
 pub use fault::Fault;
 pub use flavour::{Flavour, FlavourItem};
 
@@ -94,12 +96,17 @@ pub struct ModelOptions {
 /// A process of the model.
 #[derive(Clone, Debug)]
 struct Process {
-    name: String,
+    /// The vector's name for it (in error messages only); shared, so that a
+    /// cloned model does not copy it.
+    name: Arc<str>,
     pid: u64,
     handles: HandleTable,
     space: AddressSpace,
     object: ObjectId,
-    threads: Vec<ThreadRef>,
+    /// How many threads it has had, and its first: fields, not a list, so that a
+    /// cloned model (a fuzz case clones one) allocates nothing for them.
+    thread_count: u64,
+    main_thread: Option<ThreadRef>,
 }
 
 /// A thread of the model.
@@ -360,7 +367,7 @@ impl ModelKernel {
         let p = self
             .process(process)
             .ok_or_else(|| KernelError(format!("no process {}", process.0)))?;
-        let (n, name) = (p.threads.len() as u64, p.name.clone());
+        let (n, name) = (p.thread_count, Arc::clone(&p.name));
         let base = if self.is(FlavourItem::Addr32) {
             TLS_BASE_32
         } else {
@@ -392,7 +399,8 @@ impl ModelKernel {
             status: RequestStatus::Idle,
         });
         if let Some(p) = self.process_mut(process) {
-            p.threads.push(thread);
+            p.thread_count += 1;
+            p.main_thread.get_or_insert(thread);
         }
         Ok(thread)
     }
@@ -475,7 +483,7 @@ impl Kernel for ModelKernel {
         let process = ProcessRef(self.processes.len() as u64 + 1);
         let object = self.objects.create(ObjectKind::Process(process));
         self.processes.push(Process {
-            name: spec.name.clone(),
+            name: Arc::from(spec.name.as_str()),
             pid,
             handles: HandleTable::new(capacity),
             space: if self.is(FlavourItem::Addr32) {
@@ -490,7 +498,8 @@ impl Kernel for ModelKernel {
                 )
             },
             object,
-            threads: Vec::new(),
+            thread_count: 0,
+            main_thread: None,
         });
         self.new_thread(process)?;
         Ok(process)
@@ -498,7 +507,7 @@ impl Kernel for ModelKernel {
 
     fn main_thread(&mut self, process: ProcessRef) -> Result<ThreadRef, KernelError> {
         self.process(process)
-            .and_then(|p| p.threads.first().copied())
+            .and_then(|p| p.main_thread)
             .ok_or_else(|| KernelError(format!("no process {}", process.0)))
     }
 
