@@ -11,6 +11,7 @@ use super::choices::Choices;
 use hipc::{
     BufferAttribute, BufferDescriptor, MessageRepr, PointerDescriptor, ReceiveListEntry, U32,
 };
+use zerocopy::{FromZeros, IntoBytes};
 
 #[cfg(test)]
 use crate::message_json::MessageJson;
@@ -59,6 +60,38 @@ fn count(ch: &mut Choices<'_>, max: u32) -> usize {
     }
 }
 
+/// At most `N` values, drawn in order: the sections of a generated message hold a
+/// handful of entries each, so they live in arrays, not vectors (the `kernel` fuzz
+/// target draws three messages an exec, and eight vectors a message were a third
+/// of the allocations of such an exec).
+struct Few<T, const N: usize> {
+    items: [T; N],
+    len: usize,
+}
+
+impl<T: Copy, const N: usize> Few<T, N> {
+    /// Draws `n` (at most `N`) values with `draw`, keeping those it returns.
+    fn draw(n: usize, empty: T, mut draw: impl FnMut() -> Option<T>) -> Self {
+        let mut few = Few {
+            items: [empty; N],
+            len: 0,
+        };
+        for _ in 0..n.min(N) {
+            if let Some(item) = draw() {
+                if let Some(slot) = few.items.get_mut(few.len) {
+                    *slot = item;
+                    few.len += 1;
+                }
+            }
+        }
+        few
+    }
+
+    fn as_slice(&self) -> &[T] {
+        self.items.get(..self.len).unwrap_or_default()
+    }
+}
+
 /// A valid message, encoded. Every value is drawn within its field's width, so the
 /// codec's checked constructors accept it; the message is built as the codec's
 /// [`MessageRepr`] and emitted, without a message JSON in between (the `kernel`
@@ -67,35 +100,31 @@ fn count(ch: &mut Choices<'_>, max: u32) -> usize {
 fn valid(ch: &mut Choices<'_>) -> Vec<u8> {
     let tag = value(ch, 16) as u16;
     let pid = ch.flag(60).then(|| value(ch, 64));
-    let copy_handles: Vec<U32> = (0..count(ch, 3))
-        .map(|_| U32::new(value(ch, 32) as u32))
-        .collect();
-    let move_handles: Vec<U32> = (0..count(ch, 2))
-        .map(|_| U32::new(value(ch, 32) as u32))
-        .collect();
-    let x: Vec<PointerDescriptor> = (0..count(ch, 2))
-        .filter_map(|_| {
-            let index = value(ch, 4) as u8;
+    let handle = |ch: &mut Choices<'_>| Some(U32::new(value(ch, 32) as u32));
+    let n = count(ch, 3);
+    let copy_handles = Few::<U32, 3>::draw(n, U32::ZERO, || handle(ch));
+    let n = count(ch, 2);
+    let move_handles = Few::<U32, 2>::draw(n, U32::ZERO, || handle(ch));
+    let n = count(ch, 2);
+    let x = Few::<PointerDescriptor, 2>::draw(n, PointerDescriptor::new_zeroed(), || {
+        let index = value(ch, 4) as u8;
+        let address = value(ch, 39);
+        PointerDescriptor::new(address, value(ch, 16), index).ok()
+    });
+    let mut buffers = || {
+        let n = count(ch, 2);
+        Few::<BufferDescriptor, 2>::draw(n, BufferDescriptor::new_zeroed(), || {
             let address = value(ch, 39);
-            PointerDescriptor::new(address, value(ch, 16), index).ok()
+            let size = value(ch, 36);
+            let mode = BufferAttribute::from_bits(ch.below(4) as u8).ok()?;
+            BufferDescriptor::new(address, size, mode).ok()
         })
-        .collect();
-    let mut buffers = || -> Vec<BufferDescriptor> {
-        (0..count(ch, 2))
-            .filter_map(|_| {
-                let address = value(ch, 39);
-                let size = value(ch, 36);
-                let mode = BufferAttribute::from_bits(ch.below(4) as u8).ok()?;
-                BufferDescriptor::new(address, size, mode).ok()
-            })
-            .collect()
     };
     let (a, b, w) = (buffers(), buffers(), buffers());
-    let raw: Vec<u8> = (0..ch.below(5))
-        .flat_map(|_| (value(ch, 32) as u32).to_le_bytes())
-        .collect();
+    let n = ch.below(5) as usize;
+    let raw = Few::<U32, 4>::draw(n, U32::ZERO, || handle(ch));
     let mut recv_list_count = 0;
-    let mut c = Vec::new();
+    let mut c = Few::<ReceiveListEntry, 4>::draw(0, ReceiveListEntry::new_zeroed(), || None);
     if ch.flag(70) {
         let mode = ch.below(16) as u8;
         let entries = match mode {
@@ -104,12 +133,10 @@ fn valid(ch: &mut Choices<'_>) -> Vec<u8> {
             n => usize::from(n) - 2,
         };
         recv_list_count = mode;
-        c = (0..entries.min(4))
-            .filter_map(|_| {
-                let address = value(ch, 39);
-                ReceiveListEntry::new(address, value(ch, 16)).ok()
-            })
-            .collect();
+        c = Few::draw(entries, ReceiveListEntry::new_zeroed(), || {
+            let address = value(ch, 39);
+            ReceiveListEntry::new(address, value(ch, 16)).ok()
+        });
         if entries > 4 {
             recv_list_count = 6;
         }
@@ -118,15 +145,15 @@ fn valid(ch: &mut Choices<'_>) -> Vec<u8> {
         tag,
         special_header: ch.flag(30),
         pid,
-        copy_handles: &copy_handles,
-        move_handles: &move_handles,
-        x: &x,
-        a: &a,
-        b: &b,
-        w: &w,
-        raw: &raw,
+        copy_handles: copy_handles.as_slice(),
+        move_handles: move_handles.as_slice(),
+        x: x.as_slice(),
+        a: a.as_slice(),
+        b: b.as_slice(),
+        w: w.as_slice(),
+        raw: raw.as_slice().as_bytes(),
         recv_list_count,
-        c: &c,
+        c: c.as_slice(),
         ..MessageRepr::EMPTY
     };
     // Values drawn within their fields: the codec never refuses the message.
