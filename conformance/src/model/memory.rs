@@ -267,7 +267,7 @@ impl AddressSpace {
 
     /// The pages covering `[address, address + len)` when every one of them is
     /// mapped: one search, since the pages are sorted and unique (the run is whole
-    /// exactly when its first and last pages are the span's). `None` if a page is
+    /// exactly when its last page is the span's). `None` if a page is
     /// missing or the range wraps or leaves the address space.
     ///
     /// The arithmetic here and in [`AddressSpace::chunks`] wraps instead of
@@ -287,9 +287,11 @@ impl AddressSpace {
             }
         };
         let run = self.pages.get(from..from.wrapping_add(count))?;
-        let last_page = end.wrapping_sub(PAGE_SIZE);
-        match (run.first(), run.last()) {
-            (Some(&(first, _)), Some(&(last, _))) if first != start || last != last_page => None,
+        // The run's `count` pages are sorted, unique and at or above `start`; the
+        // span has exactly `count` pages, so the run is the span's when its last
+        // page is the span's last (its first is then `start`).
+        match run.last() {
+            Some(&(last, _)) if last != end.wrapping_sub(PAGE_SIZE) => None,
             _ => Some(run),
         }
     }

@@ -183,8 +183,7 @@ pub(super) fn check_received(w: &mut World, b: &Before) -> Option<Vec<u8>> {
 /// server's objects (moved ones gone from the server).
 pub(super) fn check_reply(w: &mut World, case: &KernelCase, b: &Before, src: &[u8], reply: &[u8]) {
     let (c, s, ct, st) = (w.c, w.s, w.ct, w.st);
-    let mut reply = reply.to_vec();
-    reply.truncate(b.ssize.min(BUFFER_IO) as usize);
+    let mut reply = reply[..reply.len().min(b.ssize.min(BUFFER_IO) as usize)].to_vec();
     remap_handles(&mut reply, |v| w.server_handle(v));
     let _ = w.k.write_memory(s, b.saddr, &reply);
     let reply_now = read(&mut w.k, s, b.saddr, b.ssize).unwrap_or_default();

@@ -66,6 +66,10 @@ impl Reader<'_> {
         u16::from_le_bytes([self.u8(), self.u8()])
     }
     fn u64(&mut self) -> u64 {
+        if let Some((b, rest)) = self.0.split_first_chunk::<8>() {
+            self.0 = rest;
+            return u64::from_le_bytes(*b);
+        }
         let mut b = [0u8; 8];
         for x in &mut b {
             *x = self.u8();

@@ -121,13 +121,12 @@ fn prepare(w: &mut World, case: &KernelCase) -> Before {
     let (c, s) = (w.c, w.s);
     let (caddr, csize) = w.buffer_address(true, case.client_buffer);
     let (saddr, ssize) = w.buffer_address(false, case.server_buffer);
-    let mut request = case.request.clone();
-    request.truncate(csize.min(BUFFER_IO) as usize);
+    let fits = |bytes: &[u8], size: u64| bytes.len().min(size.min(BUFFER_IO) as usize);
+    let mut request = case.request[..fits(&case.request, csize)].to_vec();
     remap_handles(&mut request, |v| w.client_handle(v));
     let _ = w.k.write_memory(c, caddr, &request);
-    let mut server = case.server.clone();
-    server.truncate(ssize.min(BUFFER_IO) as usize);
-    let _ = w.k.write_memory(s, saddr, &server);
+    let server = &case.server[..fits(&case.server, ssize)];
+    let _ = w.k.write_memory(s, saddr, server);
 
     let request = read(&mut w.k, c, caddr, csize);
     let server = read(&mut w.k, s, saddr, ssize);

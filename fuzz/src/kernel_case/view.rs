@@ -81,13 +81,14 @@ pub(super) fn remap_handles(bytes: &mut [u8], map: impl Fn(u32) -> u32) {
     let Ok(layout) = Layout::parse(bytes) else {
         return;
     };
-    let range = layout.copy_handles().start..layout.move_handles().end;
-    for at in range.step_by(4) {
-        if let Some(word) = bytes.get_mut(at..at + 4) {
-            let v = u32::from_le_bytes([word[0], word[1], word[2], word[3]]);
-            if v < SELECTORS {
-                word.copy_from_slice(&map(v).to_le_bytes());
-            }
+    // The handle words that are in `bytes` (a message cut short keeps the first).
+    let end = layout.move_handles().end.min(bytes.len());
+    let start = layout.copy_handles().start.min(end);
+    let handles = bytes.get_mut(start..end).unwrap_or_default();
+    for word in handles.chunks_exact_mut(4) {
+        let v = u32::from_le_bytes([word[0], word[1], word[2], word[3]]);
+        if v < SELECTORS {
+            word.copy_from_slice(&map(v).to_le_bytes());
         }
     }
 }
