@@ -122,7 +122,7 @@ pub(super) fn check_received(w: &mut World, b: &Before) -> Option<Vec<u8>> {
     assert_handles(&mut w.k, c, &b.base.known_c, &b.base.c_handles, what);
     let src = b.request.clone().expect("a received request was readable");
     let src_msg = View::new(&src).expect("a received request's header fits");
-    let copied = src_msg.copies().iter().filter(|&&h| h != 0).count();
+    let copied = src_msg.copies().filter(|&h| h != 0).count();
     assert_eq!(
         w.k.handle_count(s),
         b.base.s_handles.count + copied,
@@ -134,12 +134,7 @@ pub(super) fn check_received(w: &mut World, b: &Before) -> Option<Vec<u8>> {
     }
     let dst_msg = View::new(&dst).expect("the server's buffer holds the message");
     check_verbatim(&dst_msg, &src_msg, w.k.process_id(c), "request");
-    for (i, (from, to)) in src_msg
-        .copies()
-        .into_iter()
-        .zip(dst_msg.copies())
-        .enumerate()
-    {
+    for (i, (from, to)) in src_msg.copies().zip(dst_msg.copies()).enumerate() {
         if from == 0 {
             assert_eq!(to, 0, "copy slot {i}: 0 not delivered as 0");
             continue;
@@ -192,17 +187,13 @@ pub(super) fn check_reply(w: &mut World, case: &KernelCase, b: &Before, src: &[u
     // The objects the reply's handles name before the reply.
     let reply_msg = View::new(&reply_now);
     let copy_objects: Vec<(u32, Option<ObjectId>)> = reply_msg
-        .as_ref()
-        .map(View::copies)
-        .unwrap_or_default()
-        .into_iter()
+        .iter()
+        .flat_map(View::copies)
         .map(|h| (h, w.copy_source(s, st, h)))
         .collect();
     let move_objects: Vec<(u32, Option<ObjectId>)> = reply_msg
-        .as_ref()
-        .map(View::moves)
-        .unwrap_or_default()
-        .into_iter()
+        .iter()
+        .flat_map(View::moves)
         .map(|h| (h, w.k.handle_object(s, h)))
         .collect();
 
@@ -245,7 +236,7 @@ pub(super) fn check_reply(w: &mut World, case: &KernelCase, b: &Before, src: &[u
     for (i, ((from, object), to)) in copy_objects
         .iter()
         .chain(&move_objects)
-        .zip(got_msg.copies().into_iter().chain(got_msg.moves()))
+        .zip(got_msg.copies().chain(got_msg.moves()))
         .enumerate()
     {
         if *from == 0 {

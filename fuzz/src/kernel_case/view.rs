@@ -19,23 +19,24 @@ impl<'a> View<'a> {
         let layout = Layout::parse(bytes).ok()?;
         (layout.raw_end() <= bytes.len()).then_some(View { bytes, layout })
     }
-    pub(super) fn words(&self, range: std::ops::Range<usize>) -> Vec<u32> {
+    /// The words of `range`, read in place (a check walks them once; no vector).
+    pub(super) fn words(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = u32> + 'a {
         self.bytes
             .get(range)
             .unwrap_or(&[])
             .chunks_exact(4)
             .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
-            .collect()
     }
     pub(super) fn pid(&self) -> Option<u64> {
         let r = self.layout.pid()?;
-        let w = self.words(r);
-        Some(u64::from(w[0]) | u64::from(w[1]) << 32)
+        let mut w = self.words(r);
+        let (low, high) = (w.next()?, w.next()?);
+        Some(u64::from(low) | u64::from(high) << 32)
     }
-    pub(super) fn copies(&self) -> Vec<u32> {
+    pub(super) fn copies(&self) -> impl Iterator<Item = u32> + 'a {
         self.words(self.layout.copy_handles())
     }
-    pub(super) fn moves(&self) -> Vec<u32> {
+    pub(super) fn moves(&self) -> impl Iterator<Item = u32> + 'a {
         self.words(self.layout.move_handles())
     }
     pub(super) fn raw(&self) -> &'a [u8] {
