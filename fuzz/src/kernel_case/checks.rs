@@ -180,7 +180,7 @@ pub(super) fn check_reply(w: &mut World, case: &KernelCase, b: &Before, src: &[u
     let (c, s, ct, st) = (w.c, w.s, w.ct, w.st);
     let mut reply = reply[..reply.len().min(b.ssize.min(BUFFER_IO) as usize)].to_vec();
     remap_handles(&mut reply, |v| w.server_handle(v));
-    let _ = w.k.write_memory(s, b.saddr, &reply);
+    let _ = w.k.poke_memory(s, b.saddr, &reply);
     let reply_now = read(&mut w.k, s, b.saddr, b.ssize).unwrap_or_default();
 
     let c_before_reply = handles(&mut w.k, c, &b.base.known_c);

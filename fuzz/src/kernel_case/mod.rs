@@ -124,9 +124,9 @@ fn prepare(w: &mut World, case: &KernelCase) -> Before {
     let fits = |bytes: &[u8], size: u64| bytes.len().min(size.min(BUFFER_IO) as usize);
     let mut request = case.request[..fits(&case.request, csize)].to_vec();
     remap_handles(&mut request, |v| w.client_handle(v));
-    let _ = w.k.write_memory(c, caddr, &request);
+    let _ = w.k.poke_memory(c, caddr, &request);
     let server = &case.server[..fits(&case.server, ssize)];
-    let _ = w.k.write_memory(s, saddr, server);
+    let _ = w.k.poke_memory(s, saddr, server);
 
     let request = read(&mut w.k, c, caddr, csize);
     let server = read(&mut w.k, s, saddr, ssize);
