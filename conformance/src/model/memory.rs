@@ -89,6 +89,20 @@ impl PhysicalMemory {
         }
     }
 
+    /// Appends `len` bytes of `frame` from `offset` to `out`, as
+    /// [`PhysicalMemory::read`] would copy them.
+    fn append(&self, frame: FrameId, offset: usize, len: usize, out: &mut Vec<u8>) {
+        let at = out.len();
+        match dense_index(frame).and_then(|i| self.frames.get(i)) {
+            Some(Frame::Bytes(bytes)) => match bytes.get(offset..offset.saturating_add(len)) {
+                Some(src) => out.extend_from_slice(src),
+                None => out.resize(at + len, 0),
+            },
+            Some(Frame::Uniform(value)) => out.resize(at + len, *value),
+            None => out.resize(at + len, 0),
+        }
+    }
+
     /// Writes `data` into `frame` at `offset` (which the caller keeps inside the page).
     /// A frame stays [`Frame::Uniform`] while what is written leaves every byte
     /// equal; it gets its own bytes at the first write that does not.
@@ -338,8 +352,13 @@ impl AddressSpace {
     /// Reads `len` bytes as the kernel would: every page must be mapped, permissions
     /// are not checked.
     pub(crate) fn read(&self, phys: &PhysicalMemory, address: u64, len: u64) -> Option<Vec<u8>> {
-        let mut out = vec![0u8; usize::try_from(len).ok()?];
-        self.read_into(phys, address, &mut out)?;
+        // Built by appending each page's part: one pass over the bytes, not a
+        // zeroed buffer then overwritten (a fuzz case reads whole user buffers of
+        // several pages a few times).
+        let mut out = Vec::with_capacity(usize::try_from(len).ok()?);
+        for (frame, in_page, _, n) in self.chunks(address, len)? {
+            phys.append(frame, in_page, n, &mut out);
+        }
         Some(out)
     }
 
