@@ -46,7 +46,7 @@
 //! | `input` | the byte format: [`KernelCase`], [`Buffer`] |
 //! | `world` | the world a case runs in (cached, cloned), the handle selectors |
 //! | `view` | a buffer's message read by its header, as the kernel reads it |
-//! | `observe` | handle tables, address spaces and buffers, as observed through the `Kernel` trait |
+//! | `observe` | handle tables, address spaces and buffers, as observed through the `Kernel` trait (compared by the model's digests first, observed again only when they differ), and each world's `Baseline` |
 //! | `checks` | what each outcome must leave behind (§4.5–§4.7, §5) |
 //!
 //! [`run`] (here) sends, receives and replies, and hands each outcome to its check.
