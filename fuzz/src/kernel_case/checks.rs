@@ -18,11 +18,32 @@ pub(super) fn check_refused_send(w: &mut World, b: &Before, result: ResultCode) 
     );
     let base = &b.base;
     let what = format_args!("client handles changed by a refused send");
-    assert_handles(&mut w.k, c, &base.known_c, &base.c_handles, what);
+    assert_handles(
+        &mut w.k,
+        c,
+        &base.known_c,
+        base.c_digest,
+        || &base.seen().c_handles,
+        what,
+    );
     let what = format_args!("server handles changed by a refused send");
-    assert_handles(&mut w.k, s, &base.known_s, &base.s_handles, what);
+    assert_handles(
+        &mut w.k,
+        s,
+        &base.known_s,
+        base.s_digest,
+        || &base.seen().s_handles,
+        what,
+    );
     let what = format_args!("memory changed by a refused send");
-    assert_memory(&mut w.k, c, s, &base.memory, what);
+    assert_memory(
+        &mut w.k,
+        c,
+        s,
+        base.memory_digests,
+        || &base.seen().memory,
+        what,
+    );
     assert_eq!(read(&mut w.k, c, b.caddr, b.csize), b.request);
 }
 
@@ -45,9 +66,23 @@ pub(super) fn check_receive_failed(w: &mut World, b: &Before, failed: ResultCode
         );
         let base = &b.base;
         let what = format_args!("client handles changed by a refused receive ({failed})");
-        assert_handles(&mut w.k, c, &base.known_c, &base.c_handles, what);
+        assert_handles(
+            &mut w.k,
+            c,
+            &base.known_c,
+            base.c_digest,
+            || &base.seen().c_handles,
+            what,
+        );
         let what = format_args!("server handles changed by a refused receive ({failed})");
-        assert_handles(&mut w.k, s, &base.known_s, &base.s_handles, what);
+        assert_handles(
+            &mut w.k,
+            s,
+            &base.known_s,
+            base.s_digest,
+            || &base.seen().s_handles,
+            what,
+        );
         assert_eq!(read(&mut w.k, s, b.saddr, b.ssize), b.server);
         return;
     }
@@ -76,7 +111,14 @@ pub(super) fn check_receive_failed(w: &mut World, b: &Before, failed: ResultCode
     );
     let base = &b.base;
     let what = format_args!("client handles changed by a failed receive ({err})");
-    assert_handles(&mut w.k, c, &base.known_c, &base.c_handles, what);
+    assert_handles(
+        &mut w.k,
+        c,
+        &base.known_c,
+        base.c_digest,
+        || &base.seen().c_handles,
+        what,
+    );
     // The server's handle table is as before: every copied handle removed again,
     // except in the replicated quirk (the request's MessageSize exceeds the
     // server buffer), on which the spec asks not to assert either way.
@@ -87,11 +129,25 @@ pub(super) fn check_receive_failed(w: &mut World, b: &Before, failed: ResultCode
         .is_some_and(|l| l.message_size() as u64 > b.ssize);
     if !quirk {
         let what = format_args!("server handles not rolled back ({err})");
-        assert_handles(&mut w.k, s, &base.known_s, &base.s_handles, what);
+        assert_handles(
+            &mut w.k,
+            s,
+            &base.known_s,
+            base.s_digest,
+            || &base.seen().s_handles,
+            what,
+        );
     }
     // Every mapping undone, client permissions restored.
     let what = format_args!("mappings not undone after {err}");
-    assert_memory(&mut w.k, c, s, &base.memory, what);
+    assert_memory(
+        &mut w.k,
+        c,
+        s,
+        base.memory_digests,
+        || &base.seen().memory,
+        what,
+    );
     // Not broken: the server's header words are restored (word 2 too when its
     // header had a special header).
     if !broken && let (Some(before), Some(after)) = (&b.server, read(&mut w.k, s, b.saddr, b.ssize))
@@ -119,13 +175,20 @@ pub(super) fn check_received(w: &mut World, b: &Before) -> Option<Vec<u8>> {
         "the client completed before the reply"
     );
     let what = format_args!("a received request changed the client's handles");
-    assert_handles(&mut w.k, c, &b.base.known_c, &b.base.c_handles, what);
+    assert_handles(
+        &mut w.k,
+        c,
+        &b.base.known_c,
+        b.base.c_digest,
+        || &b.base.seen().c_handles,
+        what,
+    );
     let src = b.request.clone().expect("a received request was readable");
     let src_msg = View::new(&src).expect("a received request's header fits");
     let copied = src_msg.copies().filter(|&h| h != 0).count();
     assert_eq!(
         w.k.handle_count(s),
-        b.base.s_handles.count + copied,
+        b.base.s_count + copied,
         "server handle count"
     );
     let dst = read(&mut w.k, s, b.saddr, b.ssize).expect("the server buffer is readable");
@@ -216,12 +279,27 @@ pub(super) fn check_reply(w: &mut World, case: &KernelCase, b: &Before, src: &[u
     // Whatever the result, every mapping of the request is undone and the client's
     // permissions restored (§5.2 step 13, §5.4).
     let what = format_args!("mappings not undone after the reply ({result})");
-    assert_memory(&mut w.k, c, s, &b.base.memory, what);
+    assert_memory(
+        &mut w.k,
+        c,
+        s,
+        b.base.memory_digests,
+        || &b.base.seen().memory,
+        what,
+    );
     if !result.is_success() {
         let quirk = Layout::parse(&reply_now).is_ok_and(|l| l.message_size() as u64 > b.csize);
         if !quirk {
             let what = format_args!("client handles not rolled back ({result})");
-            assert_handles(&mut w.k, c, &b.base.known_c, &c_before_reply, what);
+            let digest = c_before_reply.digest;
+            assert_handles(
+                &mut w.k,
+                c,
+                &b.base.known_c,
+                digest,
+                || &c_before_reply,
+                what,
+            );
         }
         return;
     }

@@ -5,39 +5,79 @@
 //! the verdict and the message are the observation's, the common case costs two
 //! numbers (fuzz/README.md, "The kernel target at 100,000").
 
+use std::cell::OnceCell;
+
 use hipc_conformance::explore::world::{C_END, C_HEAP, FuzzWorld, S_END, S_HEAP};
 use hipc_conformance::kernel::{Handle, Kernel, MemoryInfo, ObjectId, ProcessRef};
 use hipc_conformance::model::ModelKernel;
 
-/// What a world looks like before a case's first syscall, observed once per
-/// cached world ([`super::world`]) instead of once per case: a case's only
-/// change before its syscalls is writing its two buffers, which moves no mapping
-/// and no handle, so every case of a world starts from this same observation. It
-/// was a third of the observing an exec did (three walks of both address spaces
-/// and handle tables: before, and after each syscall).
+/// What a world looks like before a case's first syscall, taken once per cached
+/// world ([`super::world`]) instead of once per case: a case's only change before
+/// its syscalls is writing its two buffers, which moves no mapping and no handle,
+/// so every case of a world starts from the same state. Kept: the model as
+/// cached (every case's world is a clone of it), the digests of both handle
+/// tables and address spaces, and the server's handle count. The observation
+/// through the trait is made only when a check needs it (a digest differed), on
+/// a clone of that model: a world missing from the cache (about one case in ten:
+/// the fuzzer mutates the chosen pages too) costs no walk of its address spaces.
 #[derive(Debug)]
 pub(super) struct Baseline {
+    /// The world as built, before any case ran in it.
+    pub(super) model: ModelKernel,
+    world: FuzzWorld,
     /// C's handles whose objects are compared (the world's, and S's event value).
     pub(super) known_c: Vec<Handle>,
     /// S's handles whose objects are compared (the world's, and C's event value).
     pub(super) known_s: Vec<Handle>,
+    pub(super) c_digest: Option<u64>,
+    pub(super) s_digest: Option<u64>,
+    pub(super) memory_digests: [Option<u64>; 2],
+    /// S's handle count.
+    pub(super) s_count: usize,
+    seen: OnceCell<Seen>,
+}
+
+/// A baseline's observation through the trait.
+#[derive(Debug)]
+pub(super) struct Seen {
     pub(super) c_handles: Handles,
     pub(super) s_handles: Handles,
     pub(super) memory: Memory,
 }
 
 impl Baseline {
-    /// Observes `w` on `k` through the `Kernel` trait.
-    pub(super) fn observe(k: &mut ModelKernel, w: &FuzzWorld) -> Baseline {
-        let known_c = vec![w.ev, w.ev2, w.irq, w.dead, w.client_session, w.sev];
-        let known_s = vec![w.sev, w.sev2, w.sirq, w.sdead, w.server_session, w.ev];
+    /// The baseline of `world` built on `model`.
+    pub(super) fn new(mut model: ModelKernel, world: FuzzWorld) -> Baseline {
+        let w = &world;
+        let s_count = model.handle_count(w.s);
         Baseline {
-            c_handles: handles(k, w.c, &known_c),
-            s_handles: handles(k, w.s, &known_s),
-            memory: memory(k, w.c, w.s),
-            known_c,
-            known_s,
+            known_c: vec![w.ev, w.ev2, w.irq, w.dead, w.client_session, w.sev],
+            known_s: vec![w.sev, w.sev2, w.sirq, w.sdead, w.server_session, w.ev],
+            c_digest: model.handle_table_digest(w.c),
+            s_digest: model.handle_table_digest(w.s),
+            memory_digests: [
+                model.address_space_digest(w.c),
+                model.address_space_digest(w.s),
+            ],
+            s_count,
+            seen: OnceCell::new(),
+            model,
+            world,
         }
+    }
+
+    /// The world observed through the `Kernel` trait (on a clone of the model:
+    /// the trait's observations take the kernel mutably).
+    pub(super) fn seen(&self) -> &Seen {
+        self.seen.get_or_init(|| {
+            let mut k = self.model.clone();
+            let w = &self.world;
+            Seen {
+                c_handles: handles(&mut k, w.c, &self.known_c),
+                s_handles: handles(&mut k, w.s, &self.known_s),
+                memory: memory(&mut k, w.c, w.s),
+            }
+        })
     }
 }
 
@@ -45,7 +85,7 @@ impl Baseline {
 /// name; and the model's digest of it ([`ModelKernel::handle_table_digest`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct Handles {
-    digest: Option<u64>,
+    pub(super) digest: Option<u64>,
     pub(super) count: usize,
     named: Vec<(Handle, Option<ObjectId>)>,
 }
@@ -58,22 +98,25 @@ pub(super) fn handles(k: &mut ModelKernel, p: ProcessRef, known: &[Handle]) -> H
     }
 }
 
-/// Asserts that `p`'s handle table is as `before` observed it. Equal digests say
-/// so with one comparison (the fast path of nearly every case); when they differ
+/// Asserts that `p`'s handle table is as it was when its digest was `digest` and
+/// `before` (called only if needed) observed it. Equal digests say so with one
+/// comparison (the fast path of nearly every case); when they differ
 /// the table is observed through the trait again and compared with `before`, so
 /// the verdict and the message are the observation's: a change the trait cannot
 /// see (a handle closed and another made in a slot no known handle names) passes
 /// as it always did.
-pub(super) fn assert_handles(
+pub(super) fn assert_handles<'b>(
     k: &mut ModelKernel,
     p: ProcessRef,
     known: &[Handle],
-    before: &Handles,
+    digest: Option<u64>,
+    before: impl FnOnce() -> &'b Handles,
     what: std::fmt::Arguments<'_>,
 ) {
-    if k.handle_table_digest(p) == before.digest {
+    if k.handle_table_digest(p) == digest {
         return;
     }
+    let before = before();
     // The digest aside (it differs): the table as the trait shows it.
     let now = Handles {
         digest: before.digest,
@@ -120,19 +163,22 @@ pub(super) fn memory(k: &mut ModelKernel, c: ProcessRef, s: ProcessRef) -> Memor
     }
 }
 
-/// Asserts that both address spaces are as `before` observed them: the digests
+/// Asserts that both address spaces are as they were when their digests were
+/// `digests` and `before` (called only if needed) observed them: the digests
 /// first, the observation through the trait only when they differ (as
 /// [`assert_handles`]).
-pub(super) fn assert_memory(
+pub(super) fn assert_memory<'b>(
     k: &mut ModelKernel,
     c: ProcessRef,
     s: ProcessRef,
-    before: &Memory,
+    digests: [Option<u64>; 2],
+    before: impl FnOnce() -> &'b Memory,
     what: std::fmt::Arguments<'_>,
 ) {
-    if [k.address_space_digest(c), k.address_space_digest(s)] == before.digests {
+    if [k.address_space_digest(c), k.address_space_digest(s)] == digests {
         return;
     }
+    let before = before();
     let now = Memory {
         digests: before.digests,
         ..memory(k, c, s)

@@ -60,11 +60,11 @@ const WORLD_CACHE: usize = 1024;
 /// a third of a case's cost and mapping the chosen pages another tenth, a clone is
 /// a fraction of either. A world missing from the cache is its base world (one per
 /// alias size and handle capacity, kept for good) with the pages mapped, kept in
-/// its slot with its [`Baseline`] until a world whose key hashes to the same slot
-/// replaces it.
+/// its slot as its [`Baseline`] (which holds the model) until a world whose key
+/// hashes to the same slot replaces it.
 fn world_for(spec: &FuzzWorldSpec) -> (ModelKernel, FuzzWorld, Rc<Baseline>) {
     type Bases = Vec<(u128, ModelKernel, FuzzWorld)>;
-    type Slot = Option<(u128, ModelKernel, FuzzWorld, Rc<Baseline>)>;
+    type Slot = Option<(u128, FuzzWorld, Rc<Baseline>)>;
     thread_local! {
         static BASES: RefCell<Bases> = const { RefCell::new(Vec::new()) };
         static WORLDS: RefCell<Vec<Slot>> = const { RefCell::new(Vec::new()) };
@@ -72,7 +72,7 @@ fn world_for(spec: &FuzzWorldSpec) -> (ModelKernel, FuzzWorld, Rc<Baseline>) {
     let key = spec_key(spec);
     let slot = slot_of(key);
     let hit = WORLDS.with(|worlds| match worlds.borrow().get(slot) {
-        Some(Some((k, model, w, b))) if *k == key => Some((model.clone(), *w, Rc::clone(b))),
+        Some(Some((k, w, b))) if *k == key => Some((b.model.clone(), *w, Rc::clone(b))),
         _ => None,
     });
     if let Some(hit) = hit {
@@ -98,14 +98,14 @@ fn world_for(spec: &FuzzWorldSpec) -> (ModelKernel, FuzzWorld, Rc<Baseline>) {
     });
     w.map_pages(&mut k, &spec.pages)
         .expect("the model maps the chosen pages");
-    let baseline = Rc::new(Baseline::observe(&mut k, &w));
+    let baseline = Rc::new(Baseline::new(k.clone(), w));
     WORLDS.with(|worlds| {
         let mut worlds = worlds.borrow_mut();
         if worlds.is_empty() {
             worlds.resize_with(WORLD_CACHE, || None);
         }
         if let Some(entry) = worlds.get_mut(slot) {
-            *entry = Some((key, k.clone(), w, Rc::clone(&baseline)));
+            *entry = Some((key, w, Rc::clone(&baseline)));
         }
     });
     (k, w, baseline)
