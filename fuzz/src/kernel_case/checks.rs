@@ -5,45 +5,27 @@ use hipc::Layout;
 use hipc_conformance::kernel::{Kernel, MemoryState, ObjectId, RequestStatus, ResultCode};
 
 use super::observe::BUFFER_IO;
-use super::observe::{assert_handles, assert_memory, handles, read};
+use super::observe::{assert_handles, handles, read};
 use super::view::{View, receive_list_overlaps, remap_handles};
 use super::{Before, KernelCase, World};
 
 /// SendSyncRequest returned at once: with an error, and nothing changed.
 pub(super) fn check_refused_send(w: &mut World, b: &Before, result: ResultCode) {
-    let (c, s) = (w.c, w.s);
+    let c = w.c;
     assert!(
         !result.is_success(),
         "SendSyncRequest returned success without a reply"
     );
-    let base = &b.base;
-    let what = format_args!("client handles changed by a refused send");
-    assert_handles(
+    b.base.assert_client_handles(
         &mut w.k,
-        c,
-        &base.known_c,
-        base.c_digest,
-        || &base.seen().c_handles,
-        what,
+        format_args!("client handles changed by a refused send"),
     );
-    let what = format_args!("server handles changed by a refused send");
-    assert_handles(
+    b.base.assert_server_handles(
         &mut w.k,
-        s,
-        &base.known_s,
-        base.s_digest,
-        || &base.seen().s_handles,
-        what,
+        format_args!("server handles changed by a refused send"),
     );
-    let what = format_args!("memory changed by a refused send");
-    assert_memory(
-        &mut w.k,
-        c,
-        s,
-        base.memory_digests,
-        || &base.seen().memory,
-        what,
-    );
+    b.base
+        .assert_memory(&mut w.k, format_args!("memory changed by a refused send"));
     assert_eq!(read(&mut w.k, c, b.caddr, b.csize), b.request);
 }
 
@@ -64,24 +46,13 @@ pub(super) fn check_receive_failed(w: &mut World, b: &Before, failed: ResultCode
             ),
             "the server failed with {failed} but the request is still pending"
         );
-        let base = &b.base;
-        let what = format_args!("client handles changed by a refused receive ({failed})");
-        assert_handles(
+        b.base.assert_client_handles(
             &mut w.k,
-            c,
-            &base.known_c,
-            base.c_digest,
-            || &base.seen().c_handles,
-            what,
+            format_args!("client handles changed by a refused receive ({failed})"),
         );
-        let what = format_args!("server handles changed by a refused receive ({failed})");
-        assert_handles(
+        b.base.assert_server_handles(
             &mut w.k,
-            s,
-            &base.known_s,
-            base.s_digest,
-            || &base.seen().s_handles,
-            what,
+            format_args!("server handles changed by a refused receive ({failed})"),
         );
         assert_eq!(read(&mut w.k, s, b.saddr, b.ssize), b.server);
         return;
@@ -109,15 +80,9 @@ pub(super) fn check_receive_failed(w: &mut World, b: &Before, failed: ResultCode
         b.request,
         "client buffer written by a failed receive"
     );
-    let base = &b.base;
-    let what = format_args!("client handles changed by a failed receive ({err})");
-    assert_handles(
+    b.base.assert_client_handles(
         &mut w.k,
-        c,
-        &base.known_c,
-        base.c_digest,
-        || &base.seen().c_handles,
-        what,
+        format_args!("client handles changed by a failed receive ({err})"),
     );
     // The server's handle table is as before: every copied handle removed again,
     // except in the replicated quirk (the request's MessageSize exceeds the
@@ -128,26 +93,14 @@ pub(super) fn check_receive_failed(w: &mut World, b: &Before, failed: ResultCode
         .and_then(|r| Layout::parse(r).ok())
         .is_some_and(|l| l.message_size() as u64 > b.ssize);
     if !quirk {
-        let what = format_args!("server handles not rolled back ({err})");
-        assert_handles(
+        b.base.assert_server_handles(
             &mut w.k,
-            s,
-            &base.known_s,
-            base.s_digest,
-            || &base.seen().s_handles,
-            what,
+            format_args!("server handles not rolled back ({err})"),
         );
     }
     // Every mapping undone, client permissions restored.
-    let what = format_args!("mappings not undone after {err}");
-    assert_memory(
-        &mut w.k,
-        c,
-        s,
-        base.memory_digests,
-        || &base.seen().memory,
-        what,
-    );
+    b.base
+        .assert_memory(&mut w.k, format_args!("mappings not undone after {err}"));
     // Not broken: the server's header words are restored (word 2 too when its
     // header had a special header).
     if !broken && let (Some(before), Some(after)) = (&b.server, read(&mut w.k, s, b.saddr, b.ssize))
@@ -174,14 +127,9 @@ pub(super) fn check_received(w: &mut World, b: &Before) -> Option<Vec<u8>> {
         RequestStatus::Pending,
         "the client completed before the reply"
     );
-    let what = format_args!("a received request changed the client's handles");
-    assert_handles(
+    b.base.assert_client_handles(
         &mut w.k,
-        c,
-        &b.base.known_c,
-        b.base.c_digest,
-        || &b.base.seen().c_handles,
-        what,
+        format_args!("a received request changed the client's handles"),
     );
     let src = b.request.clone().expect("a received request was readable");
     let src_msg = View::new(&src).expect("a received request's header fits");
@@ -278,14 +226,9 @@ pub(super) fn check_reply(w: &mut World, case: &KernelCase, b: &Before, src: &[u
     };
     // Whatever the result, every mapping of the request is undone and the client's
     // permissions restored (§5.2 step 13, §5.4).
-    let what = format_args!("mappings not undone after the reply ({result})");
-    assert_memory(
+    b.base.assert_memory(
         &mut w.k,
-        c,
-        s,
-        b.base.memory_digests,
-        || &b.base.seen().memory,
-        what,
+        format_args!("mappings not undone after the reply ({result})"),
     );
     if !result.is_success() {
         let quirk = Layout::parse(&reply_now).is_ok_and(|l| l.message_size() as u64 > b.csize);

@@ -6,6 +6,7 @@
 //! numbers (fuzz/README.md, "The kernel target at 100,000").
 
 use std::cell::OnceCell;
+use std::fmt;
 
 use hipc_conformance::explore::world::{C_END, C_HEAP, FuzzWorld, S_END, S_HEAP};
 use hipc_conformance::kernel::{Handle, Kernel, MemoryInfo, ObjectId, ProcessRef};
@@ -29,9 +30,9 @@ pub(super) struct Baseline {
     pub(super) known_c: Vec<Handle>,
     /// S's handles whose objects are compared (the world's, and C's event value).
     pub(super) known_s: Vec<Handle>,
-    pub(super) c_digest: Option<u64>,
-    pub(super) s_digest: Option<u64>,
-    pub(super) memory_digests: [Option<u64>; 2],
+    c_digest: Option<u64>,
+    s_digest: Option<u64>,
+    memory_digests: [Option<u64>; 2],
     /// S's handle count.
     pub(super) s_count: usize,
     seen: OnceCell<Seen>,
@@ -39,10 +40,10 @@ pub(super) struct Baseline {
 
 /// A baseline's observation through the trait.
 #[derive(Debug)]
-pub(super) struct Seen {
-    pub(super) c_handles: Handles,
-    pub(super) s_handles: Handles,
-    pub(super) memory: Memory,
+struct Seen {
+    c_handles: Handles,
+    s_handles: Handles,
+    memory: Memory,
 }
 
 impl Baseline {
@@ -66,9 +67,27 @@ impl Baseline {
         }
     }
 
+    /// Asserts that C's handle table is as in this world before the case.
+    pub(super) fn assert_client_handles(&self, k: &mut ModelKernel, what: fmt::Arguments<'_>) {
+        let before = || &self.seen().c_handles;
+        assert_handles(k, self.world.c, &self.known_c, self.c_digest, before, what);
+    }
+
+    /// Asserts that S's handle table is as in this world before the case.
+    pub(super) fn assert_server_handles(&self, k: &mut ModelKernel, what: fmt::Arguments<'_>) {
+        let before = || &self.seen().s_handles;
+        assert_handles(k, self.world.s, &self.known_s, self.s_digest, before, what);
+    }
+
+    /// Asserts that both address spaces are as in this world before the case.
+    pub(super) fn assert_memory(&self, k: &mut ModelKernel, what: fmt::Arguments<'_>) {
+        let (c, s) = (self.world.c, self.world.s);
+        assert_memory(k, c, s, self.memory_digests, || &self.seen().memory, what);
+    }
+
     /// The world observed through the `Kernel` trait (on a clone of the model:
     /// the trait's observations take the kernel mutably).
-    pub(super) fn seen(&self) -> &Seen {
+    fn seen(&self) -> &Seen {
         self.seen.get_or_init(|| {
             let mut k = self.model.clone();
             let w = &self.world;
@@ -111,7 +130,7 @@ pub(super) fn assert_handles<'b>(
     known: &[Handle],
     digest: Option<u64>,
     before: impl FnOnce() -> &'b Handles,
-    what: std::fmt::Arguments<'_>,
+    what: fmt::Arguments<'_>,
 ) {
     if k.handle_table_digest(p) == digest {
         return;
@@ -167,13 +186,13 @@ pub(super) fn memory(k: &mut ModelKernel, c: ProcessRef, s: ProcessRef) -> Memor
 /// `digests` and `before` (called only if needed) observed them: the digests
 /// first, the observation through the trait only when they differ (as
 /// [`assert_handles`]).
-pub(super) fn assert_memory<'b>(
+fn assert_memory<'b>(
     k: &mut ModelKernel,
     c: ProcessRef,
     s: ProcessRef,
     digests: [Option<u64>; 2],
     before: impl FnOnce() -> &'b Memory,
-    what: std::fmt::Arguments<'_>,
+    what: fmt::Arguments<'_>,
 ) {
     if [k.address_space_digest(c), k.address_space_digest(s)] == digests {
         return;
