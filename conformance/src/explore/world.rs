@@ -52,25 +52,14 @@ pub const PERMISSIONS: [Permission; 4] = [
     Permission::Rx,
 ];
 
-/// The attributes of bits 0..=4 (locked, ipc_locked, device_shared, uncached,
-/// permission_locked).
+/// The attributes of bits 0..=4 ([`MemoryAttributes::from_bits`]).
 pub fn attributes(bits: u8) -> MemoryAttributes {
-    MemoryAttributes {
-        locked: bits & 1 != 0,
-        ipc_locked: bits & 2 != 0,
-        device_shared: bits & 4 != 0,
-        uncached: bits & 8 != 0,
-        permission_locked: bits & 16 != 0,
-    }
+    MemoryAttributes::from_bits(bits)
 }
 
-/// The bits of [`attributes`] for a set of attributes.
+/// The bits of [`attributes`] for a set of attributes ([`MemoryAttributes::bits`]).
 pub fn attribute_bits(a: MemoryAttributes) -> u8 {
-    u8::from(a.locked)
-        | u8::from(a.ipc_locked) << 1
-        | u8::from(a.device_shared) << 2
-        | u8::from(a.uncached) << 3
-        | u8::from(a.permission_locked) << 4
+    a.bits()
 }
 
 /// A chosen page: indices into [`STATES`] and [`PERMISSIONS`] (taken modulo their

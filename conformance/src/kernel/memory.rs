@@ -172,6 +172,27 @@ impl MemoryAttributes {
     pub fn is_empty(&self) -> bool {
         *self == MemoryAttributes::default()
     }
+
+    /// The attributes of bits 0..=4 (locked, ipc_locked, device_shared, uncached,
+    /// permission_locked); higher bits are ignored.
+    pub fn from_bits(bits: u8) -> MemoryAttributes {
+        MemoryAttributes {
+            locked: bits & 1 != 0,
+            ipc_locked: bits & 2 != 0,
+            device_shared: bits & 4 != 0,
+            uncached: bits & 8 != 0,
+            permission_locked: bits & 16 != 0,
+        }
+    }
+
+    /// The bits of [`MemoryAttributes::from_bits`] for these attributes.
+    pub fn bits(&self) -> u8 {
+        u8::from(self.locked)
+            | u8::from(self.ipc_locked) << 1
+            | u8::from(self.device_shared) << 2
+            | u8::from(self.uncached) << 3
+            | u8::from(self.permission_locked) << 4
+    }
 }
 
 /// A range of a process's address space to create at set-up.

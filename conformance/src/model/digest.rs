@@ -20,7 +20,7 @@ use crate::kernel::ProcessRef;
 /// Folds `word` into `digest`: a multiply and a shift, no comparison. Any change
 /// to one word changes the result (the multiplier is odd), and the shift carries
 /// the high bits down so that later words mix with all of it.
-pub(crate) fn mix(digest: u64, word: u64) -> u64 {
+fn mix(digest: u64, word: u64) -> u64 {
     let x = (digest ^ word).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     x ^ (x >> 29)
 }
@@ -55,12 +55,7 @@ impl AddressSpace {
     /// See [`ModelKernel::address_space_digest`].
     pub(crate) fn digest(&self) -> u64 {
         self.mapped().fold(0, |d, (va, page)| {
-            let a = page.attributes;
-            let attributes = u64::from(a.locked)
-                | u64::from(a.ipc_locked) << 1
-                | u64::from(a.device_shared) << 2
-                | u64::from(a.uncached) << 3
-                | u64::from(a.permission_locked) << 4;
+            let attributes = u64::from(page.attributes.bits());
             let block = (page.state as u64) << 16 | (page.permission as u64) << 8 | attributes;
             mix(mix(d, va), block)
         })

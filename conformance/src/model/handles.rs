@@ -78,7 +78,6 @@ impl HandleTable {
         self.slots.get_mut(index)?.take().map(|slot| slot.object)
     }
 
-    /// Number of live handles.
     /// Every occupied slot: its index, linear ID and object.
     pub(crate) fn occupied(&self) -> impl Iterator<Item = (usize, u16, ObjectId)> + '_ {
         self.slots
@@ -87,8 +86,9 @@ impl HandleTable {
             .filter_map(|(i, slot)| slot.map(|s| (i, s.linear_id, s.object)))
     }
 
+    /// Number of live handles.
     pub(crate) fn count(&self) -> usize {
-        self.slots.iter().filter(|slot| slot.is_some()).count()
+        self.occupied().count()
     }
 
     /// Slot index of `handle` when its encoding is well formed and its linear id

@@ -59,6 +59,14 @@ fn all_equal(data: &[u8], value: u8) -> bool {
     !differs(rest)
 }
 
+/// Part of a frame, as [`PhysicalMemory::part`] finds it.
+enum Part<'a> {
+    /// The frame's own bytes.
+    Bytes(&'a [u8]),
+    /// As many of this value as were asked for.
+    Fill(u8),
+}
+
 /// Physical memory: frames numbered from 1 in allocation order and never freed,
 /// so frame `n` is entry `n - 1` ([`dense_index`]); a fresh frame is
 /// [`Frame::Uniform`] zero and costs no page of bytes.
@@ -74,32 +82,32 @@ impl PhysicalMemory {
         self.frames.len() as FrameId
     }
 
-    /// Copies `out.len()` bytes from `frame` at `offset` (zeros for a frame that
-    /// does not exist, which no page names).
-    fn read(&self, frame: FrameId, offset: usize, out: &mut [u8]) {
+    /// The `len` bytes of `frame` from `offset`: its own bytes, or one value
+    /// repeated (a uniform frame; zeros for a frame that does not exist, which no
+    /// page names).
+    fn part(&self, frame: FrameId, offset: usize, len: usize) -> Part<'_> {
         match dense_index(frame).and_then(|i| self.frames.get(i)) {
-            Some(Frame::Bytes(bytes)) => {
-                match bytes.get(offset..offset.saturating_add(out.len())) {
-                    Some(src) => out.copy_from_slice(src),
-                    None => out.fill(0),
-                }
-            }
-            Some(Frame::Uniform(value)) => out.fill(*value),
-            None => out.fill(0),
+            Some(Frame::Bytes(bytes)) => bytes
+                .get(offset..offset.saturating_add(len))
+                .map_or(Part::Fill(0), Part::Bytes),
+            Some(Frame::Uniform(value)) => Part::Fill(*value),
+            None => Part::Fill(0),
         }
     }
 
-    /// Appends `len` bytes of `frame` from `offset` to `out`, as
-    /// [`PhysicalMemory::read`] would copy them.
+    /// Copies `out.len()` bytes from `frame` at `offset`.
+    fn read(&self, frame: FrameId, offset: usize, out: &mut [u8]) {
+        match self.part(frame, offset, out.len()) {
+            Part::Bytes(src) => out.copy_from_slice(src),
+            Part::Fill(value) => out.fill(value),
+        }
+    }
+
+    /// Appends `len` bytes of `frame` from `offset` to `out`.
     fn append(&self, frame: FrameId, offset: usize, len: usize, out: &mut Vec<u8>) {
-        let at = out.len();
-        match dense_index(frame).and_then(|i| self.frames.get(i)) {
-            Some(Frame::Bytes(bytes)) => match bytes.get(offset..offset.saturating_add(len)) {
-                Some(src) => out.extend_from_slice(src),
-                None => out.resize(at + len, 0),
-            },
-            Some(Frame::Uniform(value)) => out.resize(at + len, *value),
-            None => out.resize(at + len, 0),
+        match self.part(frame, offset, len) {
+            Part::Bytes(src) => out.extend_from_slice(src),
+            Part::Fill(value) => out.resize(out.len() + len, value),
         }
     }
 

@@ -195,6 +195,7 @@ pub(super) fn check_reply(w: &mut World, case: &KernelCase, b: &Before, src: &[u
     let reply_now = read(&mut w.k, s, b.saddr, b.ssize).unwrap_or_default();
 
     let c_before_reply = handles(&mut w.k, c, &b.base.known_c);
+    let c_digest_before_reply = w.k.handle_table_digest(c);
     // The objects the reply's handles name before the reply.
     let reply_msg = View::new(&reply_now);
     let copy_objects: Vec<(u32, Option<ObjectId>)> = reply_msg
@@ -234,12 +235,11 @@ pub(super) fn check_reply(w: &mut World, case: &KernelCase, b: &Before, src: &[u
         let quirk = Layout::parse(&reply_now).is_ok_and(|l| l.message_size() as u64 > b.csize);
         if !quirk {
             let what = format_args!("client handles not rolled back ({result})");
-            let digest = c_before_reply.digest;
             assert_handles(
                 &mut w.k,
                 c,
                 &b.base.known_c,
-                digest,
+                c_digest_before_reply,
                 || &c_before_reply,
                 what,
             );

@@ -101,25 +101,23 @@ impl Baseline {
 }
 
 /// A handle table as observed through the trait: its size and what known handles
-/// name; and the model's digest of it ([`ModelKernel::handle_table_digest`]).
+/// name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct Handles {
-    pub(super) digest: Option<u64>,
     pub(super) count: usize,
     named: Vec<(Handle, Option<ObjectId>)>,
 }
 
 pub(super) fn handles(k: &mut ModelKernel, p: ProcessRef, known: &[Handle]) -> Handles {
     Handles {
-        digest: k.handle_table_digest(p),
         count: k.handle_count(p),
         named: known.iter().map(|&h| (h, k.handle_object(p, h))).collect(),
     }
 }
 
-/// Asserts that `p`'s handle table is as it was when its digest was `digest` and
-/// `before` (called only if needed) observed it. Equal digests say so with one
-/// comparison (the fast path of nearly every case); when they differ
+/// Asserts that `p`'s handle table is as it was when its digest
+/// ([`ModelKernel::handle_table_digest`]) was `digest` and `before` (called only
+/// if needed) observed it. Equal digests say so with one comparison (the fast path of nearly every case); when they differ
 /// the table is observed through the trait again and compared with `before`, so
 /// the verdict and the message are the observation's: a change the trait cannot
 /// see (a handle closed and another made in a slot no known handle names) passes
@@ -135,21 +133,13 @@ pub(super) fn assert_handles<'b>(
     if k.handle_table_digest(p) == digest {
         return;
     }
-    let before = before();
-    // The digest aside (it differs): the table as the trait shows it.
-    let now = Handles {
-        digest: before.digest,
-        ..handles(k, p, known)
-    };
-    assert_eq!(&now, before, "{what}");
+    assert_eq!(&handles(k, p, known), before(), "{what}");
 }
 
 /// Mappings and permissions as observed: every page of C's and S's heap spans and
-/// every IPC block of both processes; and the model's digests of both address
-/// spaces ([`ModelKernel::address_space_digest`]).
+/// every IPC block of both processes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct Memory {
-    digests: [Option<u64>; 2],
     client: Vec<Option<MemoryInfo>>,
     server: Vec<Option<MemoryInfo>>,
     client_ipc: Vec<MemoryInfo>,
@@ -174,7 +164,6 @@ pub(super) fn memory(k: &mut ModelKernel, c: ProcessRef, s: ProcessRef) -> Memor
     let client = pages(c, C_HEAP, C_END);
     let server = pages(s, S_HEAP, S_END);
     Memory {
-        digests: [k.address_space_digest(c), k.address_space_digest(s)],
         client,
         server,
         client_ipc: k.ipc_mappings(c).unwrap(),
@@ -182,8 +171,8 @@ pub(super) fn memory(k: &mut ModelKernel, c: ProcessRef, s: ProcessRef) -> Memor
     }
 }
 
-/// Asserts that both address spaces are as they were when their digests were
-/// `digests` and `before` (called only if needed) observed them: the digests
+/// Asserts that both address spaces are as they were when their digests
+/// ([`ModelKernel::address_space_digest`]) were `digests` and `before` (called only if needed) observed them: the digests
 /// first, the observation through the trait only when they differ (as
 /// [`assert_handles`]).
 fn assert_memory<'b>(
@@ -197,12 +186,7 @@ fn assert_memory<'b>(
     if [k.address_space_digest(c), k.address_space_digest(s)] == digests {
         return;
     }
-    let before = before();
-    let now = Memory {
-        digests: before.digests,
-        ..memory(k, c, s)
-    };
-    assert_eq!(&now, before, "{what}");
+    assert_eq!(&memory(k, c, s), before(), "{what}");
 }
 
 /// The most of a buffer a case writes or reads back: more than the largest message
