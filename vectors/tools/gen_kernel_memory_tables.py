@@ -63,7 +63,8 @@ STATES = {
 # source in a request; an X destination in a request (the server's receive list) or
 # in a reply (the client's).
 A0, A1, A3 = ("a", 0), ("a", 1), ("a", 3)
-B0, W0 = ("b", 0), ("w", 0)
+B0, B1, B3 = ("b", 0), ("b", 1), ("b", 3)
+W0, W1, W3 = ("w", 0), ("w", 1), ("w", 3)
 XSRC, XDST_REQ, XDST_REPLY = ("x-source", None), ("x-dest-request", None), ("x-dest-reply", None)
 UB = ("user-buffer", None)  # a user message buffer (SendSyncRequestWithUserBuffer)
 
@@ -80,10 +81,10 @@ NEEDS_PERMISSION = {"a": READ, "b": ("rw",), "w": ("rw",), "x-source": READ,
 PERMISSIONS = ("none", "r", "rw", "rx")
 # The attributes a descriptor refuses (§4.4 step 3, §4.3 step 9, §5.2 step 10).
 ATTRIBUTES = ("locked", "ipc_locked", "device_shared", "uncached", "permission_locked")
+# The map-alias rule depends on the descriptor's attribute only, not on its kind.
 REFUSED_ATTRIBUTES = {
-    A0: ("locked", "device_shared", "uncached"),
-    A1: ("locked", "uncached"),
-    A3: ("locked", "uncached"),
+    **{d: ("locked", "device_shared", "uncached") for d in (A0, B0, W0)},
+    **{d: ("locked", "uncached") for d in (A1, A3, B1, B3, W1, W3)},
     XSRC: ("uncached",),
     XDST_REPLY: ("uncached",),
     UB: ATTRIBUTES,
@@ -111,6 +112,12 @@ COVERED_ELSEWHERE = {
     (A1, "NonSecureIpc"): "map-alias-nonsecureipc-attr1",
     (A3, "NonSecureIpc"): "map-alias-nonsecureipc-attr3",
     (A0, "NonDeviceIpc"): "map-alias-nondeviceipc-attr0",
+    (B0, "Normal"): "map-alias-state-b-attr0",
+    (B1, "Normal"): "map-alias-state-b-attr1",
+    (B3, "Normal"): "map-alias-state-b-attr3",
+    (W0, "Normal"): "map-alias-state-w-attr0",
+    (W1, "Normal"): "map-alias-state-w-attr1",
+    (W3, "Normal"): "map-alias-state-w-attr3",
     (A1, "NonDeviceIpc"): "map-alias-nondeviceipc-attr1",
     (A3, "NonDeviceIpc"): "map-alias-nondeviceipc-attr3",
     (XSRC, "Normal"): "pointer-errors-source-read-only",
@@ -177,6 +184,10 @@ class Page:
     def __init__(self, state="Normal", permission="rw", attribute=None):
         self.state, self.permission, self.attribute = state, permission, attribute
 
+    def attributes(self):
+        """All five attributes, the page's own set (the form `expect_mapping` compares)."""
+        return {a: a == self.attribute for a in ATTRIBUTES}
+
     def region(self, process, address, contents=()):
         attributes = {self.attribute: True} if self.attribute else None
         return mem(process, address, 0x1000, state=self.state, permission=self.permission,
@@ -221,19 +232,35 @@ def descriptor_name(desc):
 # One test per cell, one function per descriptor
 # ---------------------------------------------------------------------------------------
 
+def lent_page(page, kind, lent):
+    """C's page while lent (§4.4 step 4): IPC-locked and re-protected. A page that is
+    IPC-locked already (lent through another IPC) is asserted locked only: step 4 says
+    nothing of a second lock's permission (a kernel that counts locks, as mesosphère
+    does, re-protects on the first lock alone), so the permission is left open."""
+    if page.attribute == "ipc_locked":
+        return mapping("C", R, state=page.state, attributes=lent,
+                       comment="C's page stays IPC-locked while lent (step 4; its permission under a "
+                       "second lock is not specified)")
+    return mapping("C", R, state=page.state, permission="r" if kind == "a" else "none", attributes=lent,
+                   comment="C's page is IPC-locked and re-protected while lent (step 4)")
+
+
 def map_alias_cell(tid, page, desc, source):
     kind, attr = desc
     req = M(type=4, **{kind: [Bd(R, 0x1000, attr)]})
-    restored = mapping("C", R, state=page.state, permission=page.permission,
-                       comment="C's page keeps (or gets back) its state and permission")
+    restored = mapping("C", R, state=page.state, permission=page.permission, attributes=page.attributes(),
+                       comment="C's page keeps (or gets back) its state, permission and attributes")
     what = "%s on %s" % (descriptor_name(desc), page.describe())
     if page.allows(desc):
         s_perm = "r" if kind == "a" else "rw"
+        lent = dict(page.attributes(), ipc_locked=True)
         steps = [send(req, comment="C lends %s" % what), recv(ZERO),
                  xmsg(P(type=4, **{kind: [Bd("$" + kind, 0x1000, attr)]}, rlc=0)),
                  mapping("S", "$" + kind, state=SERVER_STATE[attr], permission=s_perm, page_offset=0,
-                         data=rep(FILL, 0x10) if kind != "b" else None,
-                         comment="S's mapping is in the attribute's state"),
+                         data=rep(FILL, 0x10),
+                         comment="S's mapping is in the attribute's state; the fully covered page "
+                         "is shared, so S reads C's bytes (B included, step 5)"),
+                 lent_page(page, kind, lent),
                  reply(None), client("Success"), restored,
                  no_ipc("S", comment="the mapping is gone after the reply")]
         return T(tid, "%s: allowed, S gets a mapping in state %s" % (what, SERVER_STATE[attr]), steps,
@@ -357,6 +384,14 @@ def memory_states():
           "Each state against each map-alias attribute: the page is lent read-only, so only the state's "
           "IPC flag decides (§4.4 step 3).",
           cells(topic, (A0, A1, A3), STATES, lambda s: Page(state=s, permission="r")), source=S44),
+        G("B buffers, by state and attribute",
+          "Each state against each map-alias attribute for a B (receive) buffer: the page is read-write, as B "
+          "needs, so only the state's IPC flag decides (§4.4 step 3). The flag is chosen by the attribute, "
+          "whatever the descriptor's kind, so a kernel that picks it differently for B is caught here.",
+          cells(topic, (B0, B1, B3), STATES, lambda s: Page(state=s, permission="rw")), source=S44),
+        G("W buffers, by state and attribute",
+          "Each state against each map-alias attribute for a W (exchange) buffer, as for B.",
+          cells(topic, (W0, W1, W3), STATES, lambda s: Page(state=s, permission="rw")), source=S44),
         G("X sources, by state",
           "Each state as the source of a request's X: only LinearMapped decides (the page is readable).",
           cells(topic, (XSRC,), STATES, lambda s: Page(state=s, permission="r")), source=SRC),
@@ -371,7 +406,7 @@ def memory_states():
     ]
     f = FILE(topic,
              "The memory-state table of kernel-semantics.md §4.4, one test per cell: which states may back "
-             "an A buffer with each attribute, and which may be an X source (request) or an X destination "
+             "an A, B or W buffer with each attribute, and which may be an X source (request) or an X destination "
              "(reply), and which may hold a user message buffer (§1.2). Cells tested elsewhere: "
              + covered_note(STATES) + ".",
              [S44 + " (step 3 and the state table)", SRC, DST, "%s §1.2" % KS, "%s §4.6, §5.3" % KS,
@@ -392,7 +427,8 @@ def memory_access():
         G("attributes",
           "Each memory attribute against each descriptor that reads attributes: the page is Normal and "
           "read-write, so only the attribute decides.",
-          cells(topic, (A0, A1, A3, XSRC, XDST_REPLY, UB), ATTRIBUTES, lambda a: Page(attribute=a)),
+          cells(topic, (A0, A1, A3, B0, B1, B3, W0, W1, W3, XSRC, XDST_REPLY, UB), ATTRIBUTES,
+                lambda a: Page(attribute=a)),
           source="%s step 3, §4.3 step 9, §5.2 step 10" % S44),
     ]
     f = FILE(topic,
