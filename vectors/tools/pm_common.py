@@ -310,14 +310,18 @@ def mem(process, address, size, state="Normal", permission="rw", attributes=None
 
 
 def SU(procs=("C", "S"), threads=(), memory=(), events=(), sessions=(("s", "S", "C"),),
-       alias=None):
-    """Set-up. `alias` maps process -> alias region size."""
+       alias=None, capacity=None):
+    """Set-up. `alias` maps process -> alias region size, `capacity` process -> handle
+    table size."""
     alias = alias or {}
+    capacity = capacity or {}
     p = []
     for name in procs:
         d = {"name": name}
         if name in alias:
             d["alias_region_size"] = h(alias[name])
+        if name in capacity:
+            d["handle_capacity"] = capacity[name]
         p.append(d)
     s = {"processes": p}
     if threads:
