@@ -222,7 +222,9 @@ def request_checks(failure, effects):
     if "b" in effects:
         checks.append(access("C", PAGE["b"], 0x1000, True, True, comment="C can write its B page again"))
     if failure.name.endswith("read-only") and not failure.name.startswith("x"):
-        checks.append(restored(failure.name[0], READ_ONLY, permission="r"))
+        checks.append(mapping("C", READ_ONLY, state="Normal", permission="r", attributes=NOATTR,
+                              comment="the read-only page under the failing %s keeps its permission and "
+                              "gets no IPC lock" % failure.name[0].upper()))
     if failure.alias():
         checks.append(mapping("C", LARGE, state="Normal", permission="rw", attributes=NOATTR,
                               comment="the large range was never lent"))
@@ -248,8 +250,9 @@ def request_test(failure, effects, broken_):
     steps = []
     if failure.name == "copy-table-full":
         steps.append(xcount("S", 1, comment="premise: S's table (capacity 2) holds its session handle only"))
-    steps += [count("S", "$n", comment="S's handle count before the request"),
-              send(request_message(failure, effects),
+    if "copy" in effects:
+        steps.append(count("S", "$n", comment="S's handle count before the request"))
+    steps += [send(request_message(failure, effects),
                    comment="C sends %s, then %s" % (describe(effects), failure.text))]
     steps.append(broken(msg=s_buf) if broken_ else poll(msg=s_buf, comment=(
         "S's list lies beyond the failing item: not broken, S is not told and its wait times out (§4.6)")))
@@ -368,6 +371,11 @@ def reply_checks(failure, column, effects, request):
     return checks
 
 
+REQUEST_HOLDS = {"a": "holding an A", "b": "holding a B", "w": "holding a W",
+                 "b-partial": "holding a B over two partial pages", "w-partial": "holding a W over two partial pages"}
+REPLY_HOLDS = {"copy": "a valid copy handle", "move": "a valid move handle"}
+
+
 def describe_reply(effects):
     names = {"copy": "a valid copy handle", "move": "a valid move handle",
              "a": "C's request holding an A", "b": "C's request holding a B", "w": "C's request holding a W",
@@ -394,10 +402,11 @@ def reply_test(failure, step, result, column, text, effects):
                             "%d) has room for %s" % (capacity["C"], "the one valid copy" if "copy" in effects
                                                      else "nothing")))
     steps += [count("C", "$nC", comment="C's handle count before the reply"),
-              send(request, comment="C sends its request"),
+              send(request, comment="C sends its request%s" % "".join(
+                  ", " + REQUEST_HOLDS[e] for e in effects if e in REQUEST_HOLDS)),
               recv(ZERO), xmsg(reply_view(request))] + writes + [
-        reply(response, comment="S replies with %s and %s; its reply half succeeds (§5.3)" % (
-            describe_reply(effects), text)),
+        reply(response, comment="S replies with %s; its reply half succeeds (§5.3)" % " and ".join(
+            [REPLY_HOLDS[e] for e in effects if e in REPLY_HOLDS] + [text])),
         client(result, comment="C gets the failure of §5.2 %s" % step)]
     steps += reply_checks(failure, column, effects, request)
     events = [("sev", "S"), ("smv", "S")] + ([("sfull", "S")] if failure == "client-table-full" else [])
