@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Builds vectors/kernel/atomicity.json: what a failed translation leaves behind, every
-failing step against every earlier (and later) effect of the same message.
+"""Builds vectors/kernel/atomicity.json: what a failed translation or a closed session
+leaves behind, every failing step against every earlier (and later) effect of the
+same message, and against another request in flight.
 
 kernel-semantics.md §4.7 and §5.4 are tables: for a failure in a given step, which
 effects of the message are undone and which are kept. The other files test a few rows
@@ -27,6 +28,12 @@ client's receive list). Around it: a copy handle (the server keeps it, the clien
 table gains nothing), a move handle (consumed whatever happens: removed from the
 server's table, and the client's table gains nothing), and the request's own A, B or W
 (unmapped and restored whether the reply succeeds or not).
+
+Two more groups: a session closed with a request in flight (§6.4: by the server, with
+the request current or queued; by an async client before the reply, whose reply then
+takes the closed path), and isolation: two requests current on two sessions of one
+server, where one fails (each failing item above) or its session is closed, and the
+other's mappings must stay until it is replied to.
 
 Every request failure is run twice: with the server's receive list overrun (an
 all-zero header: ReceiveListBroken, §4.6) and with the list at word 60 (not broken:
@@ -252,11 +259,12 @@ def request_test(failure, effects, broken_):
         steps.append(xcount("S", 1, comment="premise: S's table (capacity 2) holds its session handle only"))
     if "copy" in effects:
         steps.append(count("S", "$n", comment="S's handle count before the request"))
-    steps += [send(request_message(failure, effects),
-                   comment="C sends %s, then %s" % (describe(effects), failure.text))]
+    request = request_message(failure, effects)
+    steps += [send(request, comment="C sends %s, then %s" % (describe(effects), failure.text))]
     steps.append(broken(msg=s_buf) if broken_ else poll(msg=s_buf, comment=(
         "S's list lies beyond the failing item: not broken, S is not told and its wait times out (§4.6)")))
     steps.append(client(failure.result, comment="C gets the failure of %s" % failure.step))
+    steps.append(xmsg(request, thread="C", comment="C's buffer is untouched: it still holds the request (§4.7)"))
     steps += request_checks(failure, effects)
     if broken_:
         steps.append(poll(comment="S keeps waiting: nothing else is queued"))
@@ -372,7 +380,7 @@ def reply_checks(failure, column, effects, request):
 
 
 REQUEST_HOLDS = {"a": "holding an A", "b": "holding a B", "w": "holding a W",
-                 "b-partial": "holding a B over two partial pages", "w-partial": "holding a W over two partial pages"}
+                 "a-partial": "holding an A over two partial pages", "b-partial": "holding a B over two partial pages", "w-partial": "holding a W over two partial pages"}
 REPLY_HOLDS = {"copy": "a valid copy handle", "move": "a valid move handle"}
 
 
@@ -408,6 +416,9 @@ def reply_test(failure, step, result, column, text, effects):
         reply(response, comment="S replies with %s; its reply half succeeds (§5.3)" % " and ".join(
             [REPLY_HOLDS[e] for e in effects if e in REPLY_HOLDS] + [text])),
         client(result, comment="C gets the failure of §5.2 %s" % step)]
+    if column == "1-7":
+        steps.append(xmsg(request, thread="C", comment="C's buffer is untouched: it still holds its request "
+                          "(§5.4, failure in steps 1-7)"))
     steps += reply_checks(failure, column, effects, request)
     events = [("sev", "S"), ("smv", "S")] + ([("sfull", "S")] if failure == "client-table-full" else [])
     tid = "%s-reply-%s-after-%s" % (TOPIC, failure, "-".join(effects))
@@ -428,6 +439,232 @@ def reply_group():
              tests, source=S54)
 
 
+# ---------------------------------------------------------------------------------------
+# Session closure (§6.4)
+# ---------------------------------------------------------------------------------------
+
+CLOSE_EFFECTS = [("a",), ("b",), ("w",), ("a-partial",), ("b-partial",), ("w-partial",), ("a", "b", "w")]
+ASYNC_EFFECTS = [("a",), ("b",), ("w",), ("b-partial",), ("a", "b", "w")]
+USER_BUFFER = CH + 0x20000  # the async client's message buffer
+
+
+def holding(effects, pages=None):
+    """A request holding the effects' descriptors (`pages`: where the full-page ones lie)."""
+    pages = pages or PAGE
+    desc = {k: [Bd(pages[k], 0x1000, 0)] if k in effects else [] for k in ("a", "b", "w")}
+    for k in ("a", "b", "w"):
+        if k + "-partial" in effects:
+            desc[k].append(partial(k))
+    return M(type=4, **desc)
+
+
+def undone(effects, pages=None, lent=True):
+    """C's pages after the request's mappings are undone (or, `lent` false, never made)."""
+    pages = pages or PAGE
+    checks = [no_ipc("S", comment="no server mapping of the request is left (§6.4)")]
+    for k in ("a", "b", "w"):
+        if k in effects:
+            checks.append(restored(k, pages[k]) if lent else mapping(
+                "C", pages[k], state="Normal", permission="rw", attributes=NOATTR,
+                comment="C's %s page was never lent: a queued request has no mappings" % k.upper()))
+        if k + "-partial" in effects:
+            checks += untouched(k, PARTIAL[k])
+    return checks
+
+
+def names(effects):
+    return "-".join(effects)
+
+
+def server_close_current(effects):
+    request = holding(effects)
+    steps = [send(request, comment="C sends its request, " + ", ".join(REQUEST_HOLDS[e] for e in effects)),
+             recv(ZERO), xmsg(reply_view(request)),
+             close("S", "$s.server", comment="S closes its session handle with the request current"),
+             client("SessionClosed", comment="C is woken with SessionClosed (§6.4)")] + undone(effects)
+    return T("%s-close-server-current-%s" % (TOPIC, names(effects)),
+             "S closes its end while C's request (%s) is current: C gets SessionClosed, the request's "
+             "mappings are undone (§6.4; SunriseOS leaves them, §7 row 11)" % ", ".join(
+                 REQUEST_HOLDS[e] for e in effects),
+             steps, setup(), RQ + ["session-close"], result="invalid",
+             flags=["Closure"] + (["PartialPages"] if any(e.endswith("-partial") for e in effects) else []),
+             source="%s §6.4 (server end closed with queued or current requests); %s §7 row 11" % (KS, KS))
+
+
+def server_close_queued():
+    effects = ("a", "b", "w")
+    steps = [send(holding(effects), comment="C sends a request holding an A, a B and a W; S never receives it"),
+             close("S", "$s.server", comment="S closes its session handle with the request queued"),
+             client("SessionClosed", comment="C is woken with SessionClosed (§6.4)")] + undone(effects, lent=False)
+    return T("%s-close-server-queued-a-b-w" % TOPIC,
+             "S closes its end while C's request (an A, a B and a W) is still queued: C gets SessionClosed; "
+             "nothing was ever lent (mappings are made when a request is received, §4.3 step 10)",
+             steps, setup(), RQ + ["session-close"], result="invalid", flags=["Closure"],
+             source="%s §6.4; §4.3 step 10" % KS)
+
+
+def server_close_current_and_queued():
+    effects = ("a", "b", "w")
+    first, second = holding(effects), holding(effects, LATER)
+    steps = [send(first, comment="C's request (an A, a B and a W) is received first"),
+             send(second, thread="C2", comment="C2's request (an A, a B and a W on other pages) is queued"),
+             recv(ZERO), xmsg(reply_view(first)),
+             close("S", "$s.server", comment="S closes its session handle"),
+             client("SessionClosed", comment="the current request's client is woken with SessionClosed"),
+             client("SessionClosed", thread="C2", comment="so is the queued one's (§6.4)")]
+    steps += undone(effects) + undone(effects, LATER, lent=False)[1:]
+    su = setup()
+    su["threads"] = [{"name": "C2", "process": "C"}]
+    return T("%s-close-server-current-and-queued-a-b-w" % TOPIC,
+             "S closes its end with one request current and one queued, each holding an A, a B and a W: both "
+             "clients get SessionClosed, the current request's mappings are undone, the queued one never had any",
+             steps, su, RQ + ["session-close", "threads"], result="invalid", flags=["Closure"],
+             source="%s §6.4 (the current one first and then the queue in order)" % KS)
+
+
+def reply_after_client_closed(effects):
+    request = holding(effects)
+    steps = [send_async(request, ub(USER_BUFFER, 0x1000),
+                        comment="C sends asynchronously, " + ", ".join(REQUEST_HOLDS[e] for e in effects)),
+             recv(ZERO), xmsg(reply_view(request)),
+             close("C", "$s.client", comment="C closes its end with the request current"),
+             rar(handles=[], reply_target="$s.server", msg=M(type=2), result="SessionClosed", out_index=-1,
+                 comment="S's reply takes the closed path: SessionClosed with out_index -1 (§6.4)")]
+    steps += undone(effects)
+    su = setup()
+    su["memory"].append(mem("C", USER_BUFFER, 0x1000))
+    return T("%s-close-client-then-reply-%s" % (TOPIC, names(effects)),
+             "C (async, %s) closes its end after S received the request; S's reply returns SessionClosed with "
+             "out_index -1 and the request's mappings are undone (§6.4)" % ", ".join(
+                 REQUEST_HOLDS[e] for e in effects),
+             steps, su, ["user-buffer", "async", "session-close"], result="invalid",
+             flags=["Closure", "Async"] + (["PartialPages"] if any(e.endswith("-partial") for e in effects) else []),
+             source="%s §6.4 (server replies after the client closed)" % KS)
+
+
+def closure_group():
+    tests = [server_close_current(e) for e in CLOSE_EFFECTS]
+    tests += [server_close_queued(), server_close_current_and_queued()]
+    tests += [reply_after_client_closed(e) for e in ASYNC_EFFECTS]
+    return G("closure", "A session closed with a request in flight (§6.4): the request's mappings are undone, "
+             "whichever end closed and whatever the request held.", tests, source="%s §6.4" % KS)
+
+
+# ---------------------------------------------------------------------------------------
+# Isolation: what is undone is the failing request's, no other's (§4.7, §5.4, §6.4)
+# ---------------------------------------------------------------------------------------
+
+def two_clients(events=(), alias=False, capacity=None):
+    """C on session s and T on session t, both to S; T's memory lies at the same
+    addresses as C's (its own pages), so a failing item reads the same in either."""
+    su = setup(events, alias, capacity)
+    su["processes"].append({"name": "T"})
+    if capacity and "T" in capacity:
+        su["processes"][-1]["handle_capacity"] = capacity["T"]
+    su["memory"] += [mem("T", CH, 0x10000, fill=0xD7), mem("T", READ_ONLY, 0x1000, permission="r", fill=0x77)]
+    if alias:
+        su["memory"].append(mem("T", LARGE, ALIAS, fill=0x5A))
+    su["sessions"].append({"name": "t", "server": "S", "client": "T"})
+    return su
+
+
+def still_lent():
+    """S's mappings of C's request (an A, a B and a W) and C's pages, as lent."""
+    return [mapping("S", "$a0", state="Ipc", permission="r", comment="S's mapping of C's A is still there"),
+            mapping("S", "$b0", state="Ipc", permission="rw", comment="S's mapping of C's B is still there"),
+            mapping("S", "$w0", state="Ipc", permission="rw", comment="S's mapping of C's W is still there"),
+            mapping("C", PAGE["a"], state="Normal", permission="r", attributes=IPCLOCKED,
+                    comment="C's A page is still lent"),
+            mapping("C", PAGE["b"], state="Normal", permission="none", attributes=IPCLOCKED,
+                    comment="C's B page is still lent"),
+            mapping("C", PAGE["w"], state="Normal", permission="none", attributes=IPCLOCKED,
+                    comment="C's W page is still lent")]
+
+
+def c_current():
+    """C's request (an A, a B and a W) received by S on session s, and left current."""
+    request = holding(("a", "b", "w"))
+    return [send(request, comment="C sends a request holding an A, a B and a W on session s"),
+            recv(ZERO, comment="S receives C's request, and keeps it current"), xmsg(reply_view(request))]
+
+
+def c_finishes():
+    return ([reply(target="$s.server", comment="S replies to C at last"),
+             client("Success", comment="C's request completes normally")]
+            + undone(("a", "b", "w")))
+
+
+def isolated_request(failure):
+    steps = c_current()
+    if failure.name == "copy-table-full":
+        steps.append(xcount("S", 2, comment="premise: S's table (capacity 2) holds its two session handles"))
+    steps += [send(request_message(failure, ()), thread="T", session="$t.client",
+                   comment="T sends, on session t, %s" % failure.text),
+              broken(msg=failure.server_buffer(True), handles=["$t.server"],
+                     comment="S's receive of T's request fails: ReceiveListBroken (§4.6)"),
+              client(failure.result, thread="T", comment="T gets the failure of %s" % failure.step)]
+    steps += still_lent() + c_finishes()
+    capacity = {"S": 2} if failure.name == "copy-table-full" else None
+    events = [("ev2", "T")] if failure.name == "copy-table-full" else []
+    return T("%s-isolation-request-%s" % (TOPIC, failure.name),
+             "S holds C's request (an A, a B and a W) current on session s when T's request on session t fails "
+             "with %s (%s): the rollback undoes T's request only; C's mappings stay until S replies to C"
+             % (failure.text, failure.result),
+             steps, two_clients(events, failure.alias(), capacity), RQ + failure.requires(), result="invalid",
+             flags=["Isolation"], source="%s §4.7 ('all mappings made for this request'); %s §4.3 %s"
+             % (KS, KS, failure.step) if failure.step.startswith("step") else
+             "%s §4.7 ('all mappings made for this request'); %s %s" % (KS, KS, failure.step))
+
+
+def isolated_reply(failure, step, result, column, text):
+    request, response = reply_messages(failure, ())
+    steps = c_current()
+    capacity = {"T": 1} if failure == "client-table-full" else None
+    if capacity:
+        steps.append(xcount("T", 1, comment="premise: T's table (capacity 1) holds its session handle"))
+    steps += [send(request, thread="T", session="$t.client", comment="T sends its request on session t"),
+              recv(ZERO, handles=["$t.server"], comment="S receives T's request too: two requests are current"),
+              reply(response, target="$t.server", comment="S replies to T with %s; its reply half succeeds"
+                    % text),
+              client(result, thread="T", comment="T gets the failure of §5.2 %s" % step)]
+    steps += still_lent() + c_finishes()
+    events = [("sfull", "S")] if failure == "client-table-full" else []
+    return T("%s-isolation-reply-%s" % (TOPIC, failure),
+             "S holds C's request (an A, a B and a W) current on session s when its reply to T on session t "
+             "fails with %s (%s): only T's request is cleaned up; C's mappings stay until S replies to C"
+             % (text, result),
+             steps, two_clients(events, capacity=capacity), RQ + (["handle-limit"] if capacity else []),
+             result="invalid", flags=["Isolation"],
+             source="%s §5.4 (the request's mappings); %s §5.2 %s" % (KS, KS, step))
+
+
+def isolated_close():
+    steps = c_current() + [
+        send(M(type=4, a=[Bd(PAGE["a"], 0x1000, 0)]), thread="T", session="$t.client",
+             comment="T sends, on session t, a request holding an A (its own page)"),
+        recv(ZERO, handles=["$t.server"], comment="S receives T's request too: two requests are current"),
+        xmsg(P(type=4, a=[Bd("$ta", 0x1000, 0)], rlc=0)),
+        close("S", "$t.server", comment="S closes session t"),
+        client("SessionClosed", thread="T", comment="T is woken with SessionClosed (§6.4)"),
+        mapping("T", PAGE["a"], state="Normal", permission="rw", attributes=NOATTR,
+                comment="T's page has its permission back and no IPC lock")]
+    steps += still_lent() + c_finishes()
+    return T("%s-isolation-close" % TOPIC,
+             "S holds C's request (an A, a B and a W) current on session s and T's (an A) on session t, then "
+             "closes t: T's request is undone and T gets SessionClosed; C's mappings stay until S replies to C",
+             steps, two_clients(), RQ + ["session-close"], result="invalid", flags=["Isolation", "Closure"],
+             source="%s §6.4 (the closed session's requests)" % KS)
+
+
+def isolation_group():
+    tests = [isolated_request(f) for f in REQUEST_FAILURES]
+    tests += [isolated_reply(*f) for f in REPLY_FAILURES]
+    tests.append(isolated_close())
+    return G("isolation", "Two requests current on two sessions of one server: a failure of one (each failing item of "
+             "a request, of a reply, a closure) undoes that request's effects and leaves the other's mappings "
+             "alone.", tests, source="%s §4.7, §5.4, §6.4" % KS)
+
+
 NOTES = {
     "Request": "A request fails during translation: the client gets the error (§4.6) and every effect of the "
                "request is undone (§4.7, §4.8).",
@@ -439,19 +676,25 @@ NOTES = {
     "PartialPages": "A descriptor over two partial pages and no full one: the server gets fresh pages, the "
                     "client's pages are never re-protected (§4.4 steps 4, 5); a B or W's partial pages are "
                     "copied back at step 7 of a reply (§5.2).",
+    "Closure": "A session end is closed with a request in flight: its client is woken with SessionClosed, or "
+               "the server's reply takes the closed path, and the request's mappings are undone (§6.4).",
+    "Isolation": "Two requests are current on two sessions of one server; only the failing one's effects are "
+                 "undone (§4.7 'all mappings made for this request', §5.4, §6.4).",
+    "Async": "The client sent with SendAsyncRequestWithUserBuffer (§6.6).",
     "Reply": "A reply fails during translation: the client gets the error, the server's reply half succeeds "
              "(§5.3), and §5.4 says what is left.",
 }
 
 
 def main():
-    groups = [request_group(), reply_group()]
+    groups = [request_group(), reply_group(), closure_group(), isolation_group()]
     f = FILE(TOPIC,
              "What a failed translation leaves behind (kernel-semantics.md §4.7, §4.8, §5.4), as a matrix: each "
              "failing item of a request or a reply against each effect the tables name, so that a kernel "
-             "that undoes one kind of effect and not another is caught.",
+             "that undoes one kind of effect and not another is caught; and what a session closed with a "
+             "request in flight leaves behind (§6.4).",
              [S47, "%s §4.3 steps 8-10" % KS, "%s §4.6" % KS, "%s §5.2 steps 5, 9, 10" % KS, "%s §5.3" % KS,
-              S54],
+              S54, "%s §6.4" % KS],
              NOTES, groups)
     return emit("atomicity.json", f)
 

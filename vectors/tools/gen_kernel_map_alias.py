@@ -21,6 +21,7 @@ S44 = "%s §4.4" % KS
 ST = {0: "Ipc", 1: "NonSecureIpc", 3: "NonDeviceIpc"}
 RQ = ["tls-buffer", "map-alias", "memory-query"]
 FILL = 0xC5  # the client heap's fill byte
+ASYNC_BUFFER = CH + 0x100000  # an async client's message buffer
 
 
 def sc(n):
@@ -663,17 +664,20 @@ def map_alias_errors():
                 c_restored(CH + 0x2000)],
                su(), RQ, result="invalid", flags=["ReplyMapAlias", "Rollback"], source="%s §5.2 steps 5, 7, §5.4" % KS,
                scenario="57"))
-    def relent(size, lent, comment, mappings):
-        """S receives C's B buffer of `size` bytes and S2 lends `lent` (an offset into
-        S's mapping) of it on as a 0x1000-byte A to T, which receives it; S then
-        replies: step 13 finds the lent page IPC-locked."""
-        return ([send(M(type=4, b=[Bd(B1, size, 0)])), recv(ZERO),
+    def relent(size, lent, comment, mappings, first=None, finish=None):
+        """S receives C's B buffer of `size` bytes (sent by `first`, a synchronous send
+        by default) and S2 lends `lent` (an offset into S's mapping) of it on as a
+        0x1000-byte A to T, which receives it; then `finish`, by default S's reply,
+        whose step 13 finds the lent page IPC-locked."""
+        first = first or send(M(type=4, b=[Bd(B1, size, 0)]))
+        finish = finish or [reply(), client("InvalidCurrentMemory")]
+        return ([first, recv(ZERO),
                  xmsg(P(type=4, b=[Bd("$m", size, 0)], rlc=0)),
                  send(M(type=4, a=[Bd(lent, 0x1000, 0)]), thread="S2", session="$t.client",
                       comment=comment),
                  recv(ZERO, thread="T", handles=["$t.server"]),
                  xmsg(P(type=4, a=[Bd("$n", 0x1000, 0)], rlc=0), thread="T")]
-                + mappings + [reply(), client("InvalidCurrentMemory")])
+                + mappings + finish)
 
     relent_setup = su(procs=("C", "S", "T"), threads=[("S2", "S")], sessions=(("s", "S", "C"), ("t", "T", "S")))
     t.append(T(I("reply-server-range-relent"),
@@ -694,6 +698,31 @@ def map_alias_errors():
                relent_setup, RQ + ["threads"], result="invalid", flags=["Rollback"],
                source="%s §5.2 step 13 (the whole server range must be in the IPC state, user-readable, with no attribute, else 0xD401)" % KS,
                scenario="57"))
+    lent_on = [mapping("S", "$m", state="Ipc", permission="r", attributes=IPCLOCKED,
+                       comment="S's range, lent as an A: read-only and IPC-locked")]
+    t.append(T(I("close-server-range-relent"),
+               "As reply-server-range-relent, but S closes its session instead of replying: undoing the mapping fails at the same check, so C is woken with the cleanup's failure code, InvalidCurrentMemory, instead of SessionClosed",
+               relent(0x1000, "$m", "S2 lends S's alias mapping on to T", lent_on, finish=[
+                   close("S", "$s.server", comment="S closes its end with C's request current"),
+                   client("InvalidCurrentMemory", comment="C gets the cleanup's failure code (§6.4)")]),
+               relent_setup, RQ + ["threads", "session-close"], result="invalid", flags=["Rollback"],
+               source="%s §6.4 (server end closed: the client is woken with SessionClosed, or with the cleanup's failure code if undoing failed); §5.2 step 13" % KS))
+    async_setup = su(procs=("C", "S", "T"), threads=[("S2", "S")], sessions=(("s", "S", "C"), ("t", "T", "S")),
+                     extra=[mem("C", ASYNC_BUFFER, 0x1000)])
+    t.append(T(I("close-client-reply-range-relent"),
+               "C sends its B buffer asynchronously; S receives it and S2 lends S's mapping on to T; C closes its end; S's reply takes the closed path, whose cleanup fails at the lent range: S's reply half succeeds, and the failure code goes to C: a null header and InvalidCurrentMemory in C's buffer, its event signaled",
+               relent(0x1000, "$m", "S2 lends S's alias mapping on to T", lent_on, first=send_async(
+                   M(type=4, b=[Bd(B1, 0x1000, 0)]), ub(ASYNC_BUFFER, 0x1000),
+                   comment="C sends its B buffer asynchronously"), finish=[
+                   close("C", "$s.client", comment="C closes its end with its request current"),
+                   reply(comment="S replies: the closed path; its cleanup fails, so S gets success (the "
+                         "reply-only call then times out)"),
+                   xevent("C", "$aev", True, comment="C's request is completed: its event is signaled"),
+                   words([0, 0, 0xD401], thread="C", buffer=ub(ASYNC_BUFFER, 0x1000),
+                         comment="the failure code reaches C: a null header and InvalidCurrentMemory (§6.6)")]),
+               async_setup, ["threads", "session-close", "user-buffer", "async"], result="invalid",
+               flags=["Rollback"],
+               source="%s §6.4 (server replies after the client closed: if a cleanup fails, the server gets success and the failure code goes to the client); §6.6" % KS))
     groups.append(G("map-alias in a reply", "Replies may not carry A/B/W: InvalidCombination to the client, success to the server, mappings undone.",
                     t, source="%s §5.2 step 5" % KS))
 

@@ -182,6 +182,33 @@ def reply(msg=None, hexs=None, thread="S", target="$s.server", buffer=None,
                result="TimedOut", out_index=None, buffer=buffer, comment=comment)
 
 
+def send_async(msg, buffer, thread="C", session="$s.client", bind="$aev", comment=None):
+    """SendAsyncRequestWithUserBuffer from `buffer` (a user buffer, `ub(...)`); binds
+    the event handle to `bind`."""
+    s = {"op": "send_async"}
+    if comment:
+        s["comment"] = comment
+    s.update({"thread": thread, "session": session, "buffer": buffer, "message": msg, "bind_event": bind,
+              "expect": {"result": "Success"}})
+    return s
+
+
+def close(process, handle, comment=None):
+    s = {"op": "close"}
+    if comment:
+        s["comment"] = comment
+    s.update({"process": process, "handle": handle})
+    return s
+
+
+def xevent(process, handle, signaled, comment=None):
+    s = {"op": "expect_event"}
+    if comment:
+        s["comment"] = comment
+    s.update({"process": process, "handle": handle, "signaled": signaled})
+    return s
+
+
 def client(status, thread="C", comment=None):
     s = {"op": "expect_client"}
     if comment:

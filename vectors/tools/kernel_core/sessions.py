@@ -464,6 +464,19 @@ def mk_tests():
                setup=amem, result="invalid", flags=["Async", "Closure"],
                requires=["session-close"] + ASYNC, source="kernel-semantics.md §6.4 (client end closed); §6.6",
                scenario="69"))
+    t.append(T("sessions-async-send-after-server-close",
+               "S has closed its session handle; C's SendAsyncRequestWithUserBuffer fails with SessionClosed at once: the event handle it had added is removed again, and the user buffer is unlocked (the call has ended).",
+               [close("S", "$s.server"),
+                count("C", "$nC", comment="C's handle count before the call"),
+                send_async(M(type=1), buffer=ub(UB_C, 0x1000), result="SessionClosed"),
+                xcount("C", "$nC", comment="no event handle is left in C's table (§6.6)"),
+                mapping("C", UB_C, state="Normal", permission="rw",
+                        attributes={"locked": False, "ipc_locked": False, "device_shared": False,
+                                    "uncached": False, "permission_locked": False},
+                        comment="the buffer is unlocked: read-write again, no Locked attribute (§1.2)")],
+               setup=amem, result="invalid", flags=["Async", "Closure"],
+               requires=["session-close", "memory-query"] + ASYNC,
+               source="kernel-semantics.md §6.6 (on such a failure the event handle is removed again); §1.2 (the kernel unlocks the buffer when the call ends); §6.4"))
     groups.append(G("async", "SendAsyncRequestWithUserBuffer completion.", t, source="kernel-semantics.md §6.6"))
 
     return FILE("sessions",
