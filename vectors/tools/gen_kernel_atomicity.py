@@ -303,6 +303,13 @@ def request_group():
 
 # (name, the step of §5.2, the client's result, the §5.4 column, what it is).
 REPLY_FAILURES = [
+    ("reply-too-large", "step 1", "InvalidCombination", "1-7",
+     "a reply whose header claims 1023 raw words, more than S's buffer holds"),
+    ("client-too-large", "step 2", "InvalidCombination", "1-7",
+     "C's request header rewritten meanwhile (as another of C's threads, or a debugger, could) to claim 1023 "
+     "raw words, more than C's buffer holds"),
+    ("client-offset-invalid", "step 3", "InvalidCombination", "1-7",
+     "C's request header rewritten meanwhile to a receive-list offset of 1, below its raw end"),
     ("map-alias", "step 5", "InvalidCombination", "1-7", "an A in the reply"),
     ("copy-invalid", "step 9", "InvalidHandle", "8-13", "a copy handle that names nothing"),
     ("client-table-full", "step 9", "OutOfHandles", "8-13", "a copy handle for which C's full table has no room"),
@@ -360,7 +367,10 @@ def reply_checks(failure, column, effects, request):
                      "removed again (§5.4)")]
     if "copy" in effects:
         checks.append(xhandle("S", "$sev", True, comment="S's copied handle is untouched (§5.4)"))
-    if "move" in effects:
+    if "move" in effects and failure == "reply-too-large":
+        checks.append(xhandle("S", "$smv", True, comment="S's move handle stays: S's own message failed its "
+                              "size check, so nothing is removed (§5.4)"))
+    elif "move" in effects:
         checks.append(xhandle("S", "$smv", False, comment="S's moved handle is consumed whatever happens "
                               "(§5.4)"))
     checks.append(no_ipc("S", comment="the request's mappings are gone from S (§5.4)"))
@@ -392,6 +402,37 @@ def describe_reply(effects):
     return " and ".join(names[e] for e in effects)
 
 
+RAW_MAX = 1023  # the largest RawCount: 2 + 1023 words exceed any buffer (TLS 0x100, a page 0x1000)
+HAS_SPECIAL = 1 << 31
+
+
+def replying(failure, request, response, client_thread, target, comment):
+    """The steps that make S's reply fail with `failure`: for steps 2 and 3, a debug
+    write of the client's header word 1 first; for step 1, S's buffer written as the
+    reply and its header word 1 then raised to RawCount 1023, and the reply sent from
+    the buffer as it stands; otherwise the reply as message JSON."""
+    word1 = request["recv_list_count"] << 10
+    if failure == "client-too-large":
+        return [write(client_thread, "$buf.%s+0x4" % client_thread, le(word1 | RAW_MAX),
+                      comment="C's header word 1 rewritten: RawCount 1023"),
+                reply(response, target=target, comment=comment)]
+    if failure == "client-offset-invalid":
+        return [write(client_thread, "$buf.%s+0x4" % client_thread, le(word1 | 1 << 20),
+                      comment="C's header word 1 rewritten: receive-list offset 1"),
+                reply(response, target=target, comment=comment)]
+    if failure == "reply-too-large":
+        special = HAS_SPECIAL if response["copy_handles"] or response["move_handles"] else 0
+        return [write_buffer("S", response, comment="S writes its reply"),
+                write("S", "$buf.S+0x4", le(special | RAW_MAX),
+                      comment="then raises its RawCount to 1023 (header word 1 only)"),
+                rar(handles=(), reply_target=target, result="TimedOut", out_index=None, comment=comment)]
+    return [reply(response, target=target, comment=comment)]
+
+
+def write_buffer(thread, msg, comment):
+    return {"op": "write", "comment": comment, "thread": thread, "buffer": "tls", "message": msg}
+
+
 def reply_test(failure, step, result, column, text, effects):
     request, response = reply_messages(failure, effects)
     writes = []
@@ -412,11 +453,12 @@ def reply_test(failure, step, result, column, text, effects):
     steps += [count("C", "$nC", comment="C's handle count before the reply"),
               send(request, comment="C sends its request%s" % "".join(
                   ", " + REQUEST_HOLDS[e] for e in effects if e in REQUEST_HOLDS)),
-              recv(ZERO), xmsg(reply_view(request))] + writes + [
-        reply(response, comment="S replies with %s; its reply half succeeds (§5.3)" % " and ".join(
-            [REPLY_HOLDS[e] for e in effects if e in REPLY_HOLDS] + [text])),
-        client(result, comment="C gets the failure of §5.2 %s" % step)]
-    if column == "1-7":
+              recv(ZERO), xmsg(reply_view(request))] + writes
+    steps += replying(failure, request, response, "C", "$s.server", "S replies with %s; its reply half "
+                      "succeeds (§5.3)" % " and ".join([REPLY_HOLDS[e] for e in effects if e in REPLY_HOLDS]
+                                                       + [text]))
+    steps.append(client(result, comment="C gets the failure of §5.2 %s" % step))
+    if column == "1-7" and not failure.startswith("client-"):
         steps.append(xmsg(request, thread="C", comment="C's buffer is untouched: it still holds its request "
                           "(§5.4, failure in steps 1-7)"))
     steps += reply_checks(failure, column, effects, request)
@@ -433,7 +475,7 @@ def reply_test(failure, step, result, column, text, effects):
 def reply_group():
     tests = [reply_test(f, step, result, column, text, effects)
              for f, step, result, column, text in REPLY_FAILURES for effects in REPLY_EFFECTS]
-    return G("replies", "Each failing item of a reply (§5.2 steps 5, 9, 10) against each effect §5.4 names: "
+    return G("replies", "Each failing item of a reply (§5.2 steps 1-3, 5, 9, 10) against each effect §5.4 names: "
              "a copied handle, a moved handle, the request's A, B or W mapping, a B or W whose partial pages "
              "the server wrote (copied back only when the failure follows step 7), and all of them together.",
              tests, source=S54)
@@ -624,8 +666,8 @@ def isolated_reply(failure, step, result, column, text):
         steps.append(xcount("T", 1, comment="premise: T's table (capacity 1) holds its session handle"))
     steps += [send(request, thread="T", session="$t.client", comment="T sends its request on session t"),
               recv(ZERO, handles=["$t.server"], comment="S receives T's request too: two requests are current"),
-              reply(response, target="$t.server", comment="S replies to T with %s; its reply half succeeds"
-                    % text),
+              ] + replying(failure, request, response, "T", "$t.server",
+                           "S replies to T with %s; its reply half succeeds" % text) + [
               client(result, thread="T", comment="T gets the failure of §5.2 %s" % step)]
     steps += still_lent() + c_finishes()
     events = [("sfull", "S")] if failure == "client-table-full" else []
