@@ -156,6 +156,8 @@ class RequestFailure:
 
 
 STEP8, STEP9, STEP10 = "§4.3 step 8", "§4.3 step 9", "§4.4 step 3"
+# Where each effect's item sits in translation order (§4.3 steps 8-10).
+EFFECT_PLACE = {"copy": 0, "a": 2, "b": 3, "w": 4, "a-partial": 2, "b-partial": 3, "w-partial": 4}
 REQUEST_FAILURES = [
     RequestFailure("copy-invalid", 0, STEP8, "InvalidHandle", "a copy handle that names nothing"),
     RequestFailure("copy-table-full", 0, STEP8, "OutOfHandles", "a second copy handle, for which S's full table "
@@ -165,16 +167,15 @@ REQUEST_FAILURES = [
                    "an X whose destination, S's receive-list entry, is read-only"),
     RequestFailure("x-no-room", 1, "§4.3 step 9, §3.2", "OutOfResource",
                    "an X with no receive list to go to (S in mode 0)"),
-] + [RequestFailure("%s-%s" % (k, what), ORDER, step, result, text % k.upper())
+] + [RequestFailure("%s-%s" % (k, what), EFFECT_PLACE[k], step, result, text % k.upper())
      for what, step, result, text in (
          ("unmapped", STEP10, "InvalidCurrentMemory", "a %s on unmapped memory"),
          ("read-only", STEP10, "InvalidCurrentMemory", "a %s on read-only memory"),
          ("attribute-2", "§4.4 step 1", "InvalidCombination", "a %s with attribute 2"),
          ("out-of-space", "§4.4 step 6", "OutOfAddressSpace", "a %s as large as S's alias region"))
-     for k, ORDER in (("a", 2), ("b", 3), ("w", 4))
+     for k in ("a", "b", "w")
      if (k, what) not in (("a", "read-only"), ("b", "unmapped"), ("w", "unmapped"))]
 
-EFFECT_PLACE = {"copy": 0, "a": 2, "b": 3, "w": 4, "a-partial": 2, "b-partial": 3, "w-partial": 4}
 
 
 def request_effect_sets(failure):
