@@ -76,25 +76,34 @@ NOT_BROKEN_AT = 60  # the server's receive-list index when the failure must not 
 FILL = 0xC5
 
 
-def setup(events=(), alias=False, capacity=None):
+def setup(events=(), alias=False, capacity=None, threads=(), extra=(), second_client=False):
+    """C and S (with T, a second client of S on session t, when `second_client`):
+    the clients' heaps, a read-only page each, S's heap and a read-only page, and C's
+    event `ev`. T's memory lies at the same addresses as C's (its own pages), so a
+    failing item reads the same in either."""
     memory = [mem("C", CH, 0x10000, fill=FILL), mem("S", SH, 0x2000, fill=0xEE),
               mem("C", READ_ONLY, 0x1000, permission="r", fill=0x77),
               mem("S", S_READ_ONLY, 0x1000, permission="r", fill=0x66)]
     if alias:
         memory.append(mem("C", LARGE, ALIAS, fill=0x5A))
-    return SU(memory=memory, events=[("ev", "C")] + list(events), alias={"S": ALIAS} if alias else None,
+    procs, sessions = ("C", "S"), (("s", "S", "C"),)
+    if second_client:
+        memory += [mem("T", CH, 0x10000, fill=0xD7), mem("T", READ_ONLY, 0x1000, permission="r", fill=0x77)]
+        if alias:
+            memory.append(mem("T", LARGE, ALIAS, fill=0x5A))
+        procs, sessions = procs + ("T",), sessions + (("t", "S", "T"),)
+    return SU(procs=procs, threads=threads, memory=memory + list(extra),
+              events=[("ev", "C")] + list(events), sessions=sessions, alias={"S": ALIAS} if alias else None,
               capacity=capacity)
 
 
-def restored(kind, address, permission="rw"):
-    return mapping("C", address, state="Normal", permission=permission, attributes=NOATTR,
-                   comment="C's %s page has its permission back and no IPC lock" % kind.upper())
+def restored(kind, address):
+    return c_page(address, comment="C's %s page has its permission back and no IPC lock" % kind.upper())
 
 
 def untouched(kind, address):
-    return [mapping("C", address + off, state="Normal", permission="rw", attributes=NOATTR,
-                    comment="C's %s %s page was never re-protected (a partial page, §4.4 step 4)" % (
-                        kind.upper(), which))
+    return [c_page(address + off, comment="C's %s %s page was never re-protected (a partial page, §4.4 step 4)"
+                   % (kind.upper(), which))
             for off, which in ((0, "head"), (0x1000, "tail"))]
 
 
@@ -225,17 +234,14 @@ def request_checks(failure, effects):
         if k + "-partial" in effects:
             checks += untouched(k, PARTIAL[k])
         if "later-" + k in effects:
-            checks.append(mapping("C", LATER[k], state="Normal", permission="rw", attributes=NOATTR,
-                                  comment="the %s after the failing item was never lent" % k.upper()))
+            checks.append(c_page(LATER[k], comment="the %s after the failing item was never lent" % k.upper()))
     if "b" in effects:
         checks.append(access("C", PAGE["b"], 0x1000, True, True, comment="C can write its B page again"))
     if failure.name.endswith("read-only") and not failure.name.startswith("x"):
-        checks.append(mapping("C", READ_ONLY, state="Normal", permission="r", attributes=NOATTR,
-                              comment="the read-only page under the failing %s keeps its permission and "
-                              "gets no IPC lock" % failure.name[0].upper()))
+        checks.append(c_page(READ_ONLY, "r", comment="the read-only page under the failing %s keeps its "
+                             "permission and gets no IPC lock" % failure.name[0].upper()))
     if failure.alias():
-        checks.append(mapping("C", LARGE, state="Normal", permission="rw", attributes=NOATTR,
-                              comment="the large range was never lent"))
+        checks.append(c_page(LARGE, comment="the large range was never lent"))
     return checks
 
 
@@ -412,7 +418,7 @@ def replying(failure, request, response, client_thread, target, comment):
     write of the client's header word 1 first; for step 1, S's buffer written as the
     reply and its header word 1 then raised to RawCount 1023, and the reply sent from
     the buffer as it stands; otherwise the reply as message JSON."""
-    word1 = request["recv_list_count"] << 10
+    word1 = header_word1(request)
     if failure == "client-too-large":
         return [write(client_thread, "$buf.%s+0x4" % client_thread, le(word1 | RAW_MAX),
                       comment="C's header word 1 rewritten: RawCount 1023"),
@@ -507,9 +513,8 @@ def undone(effects, pages=None, lent=True):
     checks = [no_ipc("S", comment="no server mapping of the request is left (§6.4)")]
     for k in ("a", "b", "w"):
         if k in effects:
-            checks.append(restored(k, pages[k]) if lent else mapping(
-                "C", pages[k], state="Normal", permission="rw", attributes=NOATTR,
-                comment="C's %s page was never lent: a queued request has no mappings" % k.upper()))
+            checks.append(restored(k, pages[k]) if lent else c_page(
+                pages[k], comment="C's %s page was never lent: a queued request has no mappings" % k.upper()))
         if k + "-partial" in effects:
             checks += untouched(k, PARTIAL[k])
     return checks
@@ -556,8 +561,7 @@ def server_close_current_and_queued():
              client("SessionClosed", comment="the current request's client is woken with SessionClosed"),
              client("SessionClosed", thread="C2", comment="so is the queued one's (§6.4)")]
     steps += undone(effects) + undone(effects, LATER, lent=False)[1:]
-    su = setup()
-    su["threads"] = [{"name": "C2", "process": "C"}]
+    su = setup(threads=[("C2", "C")])
     return T("%s-close-server-current-and-queued-a-b-w" % TOPIC,
              "S closes its end with one request current and one queued, each holding an A, a B and a W: both "
              "clients get SessionClosed, the current request's mappings are undone, the queued one never had any",
@@ -574,8 +578,7 @@ def reply_after_client_closed(effects):
              rar(handles=[], reply_target="$s.server", msg=M(type=2), result="SessionClosed", out_index=-1,
                  comment="S's reply takes the closed path: SessionClosed with out_index -1 (§6.4)")]
     steps += undone(effects)
-    su = setup()
-    su["memory"].append(mem("C", USER_BUFFER, 0x1000))
+    su = setup(extra=[mem("C", USER_BUFFER, 0x1000)])
     return T("%s-close-client-then-reply-%s" % (TOPIC, names(effects)),
              "C (async, %s) closes its end after S received the request; S's reply returns SessionClosed with "
              "out_index -1 and the request's mappings are undone (§6.4)" % ", ".join(
@@ -596,20 +599,6 @@ def closure_group():
 # ---------------------------------------------------------------------------------------
 # Isolation: what is undone is the failing request's, no other's (§4.7, §5.4, §6.4)
 # ---------------------------------------------------------------------------------------
-
-def two_clients(events=(), alias=False, capacity=None):
-    """C on session s and T on session t, both to S; T's memory lies at the same
-    addresses as C's (its own pages), so a failing item reads the same in either."""
-    su = setup(events, alias, capacity)
-    su["processes"].append({"name": "T"})
-    if capacity and "T" in capacity:
-        su["processes"][-1]["handle_capacity"] = capacity["T"]
-    su["memory"] += [mem("T", CH, 0x10000, fill=0xD7), mem("T", READ_ONLY, 0x1000, permission="r", fill=0x77)]
-    if alias:
-        su["memory"].append(mem("T", LARGE, ALIAS, fill=0x5A))
-    su["sessions"].append({"name": "t", "server": "S", "client": "T"})
-    return su
-
 
 def still_lent():
     """S's mappings of C's request (an A, a B and a W) and C's pages, as lent."""
@@ -653,7 +642,7 @@ def isolated_request(failure):
              "S holds C's request (an A, a B and a W) current on session s when T's request on session t fails "
              "with %s (%s): the rollback undoes T's request only; C's mappings stay until S replies to C"
              % (failure.text, failure.result),
-             steps, two_clients(events, failure.alias(), capacity), RQ + failure.requires(), result="invalid",
+             steps, setup(events, failure.alias(), capacity, second_client=True), RQ + failure.requires(), result="invalid",
              flags=["Isolation"], source="%s §4.7 ('all mappings made for this request'); %s §4.3 %s"
              % (KS, KS, failure.step) if failure.step.startswith("step") else
              "%s §4.7 ('all mappings made for this request'); %s %s" % (KS, KS, failure.step))
@@ -676,7 +665,7 @@ def isolated_reply(failure, step, result, column, text):
              "S holds C's request (an A, a B and a W) current on session s when its reply to T on session t "
              "fails with %s (%s): only T's request is cleaned up; C's mappings stay until S replies to C"
              % (text, result),
-             steps, two_clients(events, capacity=capacity), RQ + (["handle-limit"] if capacity else []),
+             steps, setup(events, capacity=capacity, second_client=True), RQ + (["handle-limit"] if capacity else []),
              result="invalid", flags=["Isolation"],
              source="%s §5.4 (the request's mappings); %s §5.2 %s" % (KS, KS, step))
 
@@ -689,13 +678,12 @@ def isolated_close():
         xmsg(P(type=4, a=[Bd("$ta", 0x1000, 0)], rlc=0)),
         close("S", "$t.server", comment="S closes session t"),
         client("SessionClosed", thread="T", comment="T is woken with SessionClosed (§6.4)"),
-        mapping("T", PAGE["a"], state="Normal", permission="rw", attributes=NOATTR,
-                comment="T's page has its permission back and no IPC lock")]
+        c_page(PAGE["a"], process="T", comment="T's page has its permission back and no IPC lock")]
     steps += still_lent() + c_finishes()
     return T("%s-isolation-close" % TOPIC,
              "S holds C's request (an A, a B and a W) current on session s and T's (an A) on session t, then "
              "closes t: T's request is undone and T gets SessionClosed; C's mappings stay until S replies to C",
-             steps, two_clients(), RQ + ["session-close"], result="invalid", flags=["Isolation", "Closure"],
+             steps, setup(second_client=True), RQ + ["session-close"], result="invalid", flags=["Isolation", "Closure"],
              source="%s §6.4 (the closed session's requests)" % KS)
 
 

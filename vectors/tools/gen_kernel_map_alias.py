@@ -60,11 +60,6 @@ def fail_flow(req, result, broken_=True, s_msg=ZERO, after=()):
     return st
 
 
-def c_restored(addr, perm="rw", attributes=NOATTR):
-    return mapping("C", addr, state="Normal", permission=perm, attributes=attributes,
-                   comment="C's page has its original permission and no IPC lock")
-
-
 # ---------------------------------------------------------------------------------------
 # map-alias.json
 # ---------------------------------------------------------------------------------------
@@ -89,7 +84,7 @@ def map_alias():
                                mapping("C", B1 + 0x1000, state="Normal", permission="r", attributes=IPCLOCKED),
                                access("C", B1, 0x2000, False, True),
                                access("C", B1, 0x2000, True, False, comment="C's lent pages are read-only")],
-                       after=[c_restored(B1), c_restored(B1 + 0x1000), access("C", B1, 0x2000, True, True)]),
+                       after=[c_page(B1), c_page(B1 + 0x1000), access("C", B1, 0x2000, True, True)]),
                su([(0x1000, D(1, 0x10)), (0x2000, D(2, 0x10)), (0x2FF0, D(3, 0x10))]), RQ,
                flags=["Permission", "Reprotect"], source=sc(47), scenario="47"))
     t.append(T(I("a-page-offset"),
@@ -97,7 +92,7 @@ def map_alias():
                ok_flow(M(type=4, a=[Bd(CH + 0x1234, 0x100, 0)]), P(type=4, a=[Bd("$a", 0x100, 0)], rlc=0),
                        during=[mapping("S", "$a", state="Ipc", permission="r", page_offset=0x234, data=D(1, 0x10)),
                                mapping("S", "$a+0xf0", data=D(2, 0x10)),
-                               c_restored(B1)]),
+                               c_page(B1)]),
                su([(0x1234, D(1, 0x10)), (0x1324, D(2, 0x10))]), RQ, flags=["PageOffset"],
                source="%s step 5" % S44, scenario="47"))
     t.append(T(I("a-crossing-page"),
@@ -159,7 +154,7 @@ def map_alias():
                     "w": "read-write for S, inaccessible to C"}[kind]
             t.append(T(I("state-%s-attr%d" % (kind, attr)),
                        "%s with attribute %d over one full page: S's mapping has state %s, %s; C's page IPC-locked; all restored after the reply" % (kind.upper(), attr, ST[attr], what),
-                       ok_flow(req, view, during=during, after=[c_restored(B1), access("C", B1, 0x1000, True, True)]),
+                       ok_flow(req, view, during=during, after=[c_page(B1), access("C", B1, 0x1000, True, True)]),
                        su([(0x1000, D(1, 0x10))]), RQ, flags=["Permission", "Reprotect", "State"],
                        source="%s steps 1, 4, 5" % S44, scenario="47"))
     t.append(T(I("abw-together"),
@@ -172,7 +167,7 @@ def map_alias():
                                mapping("C", B1, permission="r", attributes=IPCLOCKED),
                                mapping("C", CH + 0x2000, permission="none", attributes=IPCLOCKED),
                                mapping("C", CH + 0x3000, permission="none", attributes=IPCLOCKED)],
-                       after=[c_restored(B1), c_restored(CH + 0x2000), c_restored(CH + 0x3000)]),
+                       after=[c_page(B1), c_page(CH + 0x2000), c_page(CH + 0x3000)]),
                su([(0x1000, D(1, 0x10)), (0x2000, D(2, 0x10)), (0x3000, D(3, 0x10))]), RQ,
                flags=["Permission", "State"], source="%s steps 4, 5, 7" % S44, scenario="47"))
     groups.append(G("state and permission", "Attribute 0/1/3 selects Ipc/NonSecureIpc/NonDeviceIpc; A is read-only, B and W read-write; the client's fully covered pages are re-protected.",
@@ -183,7 +178,7 @@ def map_alias():
         t.append(T(I("%s-size0" % kind),
                    "48: %s with size 0, non-zero address and attribute %d: S sees address 0, size 0, attribute %d; nothing is mapped and C's page is untouched" % (kind.upper(), attr, attr),
                    ok_flow(M(type=4, **{kind: [Bd(B1, 0, attr)]}), P(type=4, rlc=0, **{kind: [Bd(0, 0, attr)]}),
-                           during=[no_ipc("S", comment="nothing mapped for a size-0 buffer"), c_restored(B1)]),
+                           during=[no_ipc("S", comment="nothing mapped for a size-0 buffer"), c_page(B1)]),
                    su(), RQ, flags=["ZeroSize"], source="%s step 2" % S44, scenario="48"))
     t.append(T(I("size0-unmapped-address"),
                "A with size 0 whose address is unmapped: no memory check is made for size 0; S sees address 0",
@@ -193,7 +188,7 @@ def map_alias():
                "A of size 0 followed by an A of 0x1000 bytes: the first is delivered as address 0, the second gets a mapping",
                ok_flow(M(type=4, a=[Bd(B1, 0, 0), Bd(CH + 0x2000, 0x1000, 0)]),
                        P(type=4, a=[Bd(0, 0, 0), Bd("$a", 0x1000, 0)], rlc=0),
-                       during=[mapping("S", "$a", state="Ipc", permission="r", data=D(2, 0x10)), c_restored(B1)]),
+                       during=[mapping("S", "$a", state="Ipc", permission="r", data=D(2, 0x10)), c_page(B1)]),
                su([(0x2000, D(2, 0x10))]), RQ, flags=["ZeroSize"], source="%s step 2" % S44, scenario="48"))
     groups.append(G("size 0", "Size 0: nothing mapped, nothing checked, address 0 delivered.", t, source=S44))
 
@@ -204,7 +199,7 @@ def map_alias():
                su(), RQ, result="invalid", flags=["Attribute2", "Broken"], source=sc(49), scenario="49"))
     t.append(T(I("attr2-b"),
                "B of 0x1000 bytes with attribute 2: InvalidCombination; C's page untouched",
-               fail_flow(M(type=4, b=[Bd(B1, 0x1000, 2)]), "InvalidCombination", after=[c_restored(B1)]),
+               fail_flow(M(type=4, b=[Bd(B1, 0x1000, 2)]), "InvalidCombination", after=[c_page(B1)]),
                su(), RQ, result="invalid", flags=["Attribute2", "Broken"], source="%s step 1" % S44,
                scenario="49"))
     t.append(T(I("attr2-w-size0"),
@@ -234,7 +229,7 @@ def map_alias():
         t.append(T(I("%s-read-only" % kind),
                    "50: %s on read-only memory (read+write required): InvalidCurrentMemory; the page keeps its permission" % kind.upper(),
                    fail_flow(M(type=4, **{kind: [Bd(R2, 0x1000, 0)]}), "InvalidCurrentMemory",
-                             after=[c_restored(R2, perm="r")]),
+                             after=[c_page(R2, "r")]),
                    su(extra=reg(perm="r")), RQ, result="invalid", flags=["ClientMemory", "Broken"],
                    source=sc(50), scenario="50"))
     t.append(T(I("a-no-permission"),
@@ -247,7 +242,7 @@ def map_alias():
                ok_flow(M(type=4, a=[Bd(R2, 0x1000, 0)]), P(type=4, a=[Bd("$a", 0x1000, 0)], rlc=0),
                        during=[mapping("S", "$a", state="Ipc", permission="r", data=rep(0x77, 0x10)),
                                mapping("C", R2, permission="r", attributes=IPCLOCKED)],
-                       after=[c_restored(R2, perm="r")]),
+                       after=[c_page(R2, "r")]),
                su(extra=reg(perm="r")), RQ, flags=["ClientMemory", "Reprotect"], source="%s steps 3, 4" % S44,
                scenario="50"))
     for attr in (0, 1, 3):
@@ -292,7 +287,7 @@ def map_alias():
                       xmsg(P(type=4, a=[Bd("$ta", 0x1000, fattr)], rlc=0), thread="T"),
                       mapping("T", "$ta", state=ST[fattr], permission="r", data=D(1, 0x10)),
                       reply(thread="T", target="$t.server"), client("Success", thread="S"), no_ipc("T")]
-        steps += [reply(), client("Success"), no_ipc("S"), c_restored(B1)]
+        steps += [reply(), client("Success"), no_ipc("S"), c_page(B1)]
         t.append(T(I("forward-attr%d" % fattr),
                    "51a: S forwards an A it received with attribute 1 (its mapping is NonSecureIpc) to a third server T with attribute %d: %s" % (
                        fattr, "InvalidCurrentMemory for S's request" if fattr == 0 else "success; T's mapping has state %s and the client's bytes" % ST[fattr]),
@@ -494,7 +489,7 @@ def map_alias_copyback():
                 write("S", "$m", rep(0xAB, 0x10), comment="S writes into the first buffer's fresh page"),
                 reply(), client("InvalidCurrentMemory"), no_ipc("S"),
                 xmem("C", CH + 0x1800, F16, comment="the head copy was refused: C's bytes unchanged"),
-                c_restored(CH + 0x1000)],
+                c_page(CH + 0x1000)],
                su(), RQ, result="invalid", flags=["CopyBack"], source="%s (user read+write, else 0xD401); %s step 4" % (S7, S44),
                scenario="52"))
     t.append(T(I("b-aligned-within-page"),
@@ -593,7 +588,7 @@ def map_alias_errors():
     t = []
     t.append(T(I("alias-size-equal"),
                "56: S's alias region is 0x10000 bytes; an A of exactly 0x10000 bytes (size ≥ region size) fails with OutOfAddressSpace",
-               fail_flow(M(type=4, a=[Bd(CH, 0x10000, 0)]), "OutOfAddressSpace", after=[c_restored(CH)]),
+               fail_flow(M(type=4, a=[Bd(CH, 0x10000, 0)]), "OutOfAddressSpace", after=[c_page(CH)]),
                su(c_size=0x10000, alias={"S": 0x10000}), AR, result="invalid", flags=["AddressSpace", "Broken"],
                source=sc(56), scenario="56"))
     t.append(T(I("alias-size-larger"),
@@ -604,7 +599,7 @@ def map_alias_errors():
     t.append(T(I("alias-full"),
                "56: alias region of 0x100000 bytes (256 pages); two A of 0x90000 bytes (144 pages each): the first fits wherever it is placed, the second cannot (at most 112 pages remain): OutOfAddressSpace, and the first one's mapping is undone",
                fail_flow(M(type=4, a=[Bd(CH, 0x90000, 0), Bd(CH + 0x90000, 0x90000, 0)]), "OutOfAddressSpace",
-                         after=[c_restored(CH), c_restored(CH + 0x8F000)]),
+                         after=[c_page(CH), c_page(CH + 0x8F000)]),
                su(c_size=0x120000, alias={"S": 0x100000}), AR, result="invalid",
                flags=["AddressSpace", "Rollback", "Broken"], source=sc(56), scenario="56"))
     t.append(T(I("state-before-space"),
@@ -614,12 +609,12 @@ def map_alias_errors():
                flags=["AddressSpace", "Broken"], source="%s §4.4 step 6" % KS, scenario="56"))
     t.append(T(I("size-above-4gib"),
                "An A of 0x100001000 bytes (size bits 32..35 in word 2 set) at C's heap, of which only 0x6000 bytes exist: the kernel reads all 36 size bits, so the range runs far past C's memory: InvalidCurrentMemory",
-               fail_flow(M(type=4, a=[Bd(CH, 0x100001000, 0)]), "InvalidCurrentMemory", after=[c_restored(CH)]),
+               fail_flow(M(type=4, a=[Bd(CH, 0x100001000, 0)]), "InvalidCurrentMemory", after=[c_page(CH)]),
                su(), RQ, result="invalid", flags=["Broken"],
                source="%s §2.6 (size bits 32..35 in word 2); %s step 3" % (KS, S44), scenario="56"))
     t.append(T(I("alias-guard-pages"),
                "S's alias region is 16 pages (0x10000 bytes); an A of 15 pages (0xf000 bytes, page-aligned) is smaller than the region but cannot be mapped with a guard page on each side: OutOfAddressSpace",
-               fail_flow(M(type=4, a=[Bd(CH, 0xF000, 0)]), "OutOfAddressSpace", after=[c_restored(CH)]),
+               fail_flow(M(type=4, a=[Bd(CH, 0xF000, 0)]), "OutOfAddressSpace", after=[c_page(CH)]),
                su(c_size=0x10000, alias={"S": 0x10000}), AR, result="invalid", flags=["AddressSpace", "Broken"],
                source="%s §4.4 step 5 (with guard pages), step 6" % KS, scenario="56"))
     t.append(T(I("alias-guard-pages-fit"),
@@ -640,7 +635,7 @@ def map_alias_errors():
         st += list(extra_during)
         st += [reply(M(**desc), comment="S's reply carries a map-alias descriptor; its reply half still succeeds"),
                client("InvalidCombination"), no_ipc("S", comment="the request's mappings are undone"),
-               c_restored(B1)]
+               c_page(B1)]
         st += list(after)
         return st
 
@@ -661,7 +656,7 @@ def map_alias_errors():
                 reply(M(a=[Bd(SH, 0x1000, 0)])), client("InvalidCombination"), no_ipc("S"),
                 xmem("C", A0, rep(FILL, 0x10), comment="head not copied back (failure at step 5, before step 7)"),
                 xmem("C", CH + 0x2000, rep(0x33, 0x10), comment="shared middle page carries S's write"),
-                c_restored(CH + 0x2000)],
+                c_page(CH + 0x2000)],
                su(), RQ, result="invalid", flags=["ReplyMapAlias", "Rollback"], source="%s §5.2 steps 5, 7, §5.4" % KS,
                scenario="57"))
     def relent(size, lent, comment, mappings, first=None, finish=None):
@@ -732,24 +727,24 @@ def map_alias_errors():
     t.append(T(I("rollback-a-then-bad-b"),
                "58: a valid A followed by a B on read-only memory: InvalidCurrentMemory; S has no mapping left and C's A page has its original permission again",
                fail_flow(M(type=4, a=[Bd(B1, 0x1000, 0)], b=[Bd(R2, 0x1000, 0)]), "InvalidCurrentMemory",
-                         after=[c_restored(B1), c_restored(R2, perm="r"), access("C", B1, 0x1000, True, True)]),
+                         after=[c_page(B1), c_page(R2, "r"), access("C", B1, 0x1000, True, True)]),
                su(extra=ro), RQ, result="invalid", flags=["Rollback", "Broken"], source=sc(58), scenario="58"))
     t.append(T(I("rollback-a-b-then-bad-w"),
                "A and B valid, then a W on unmapped memory: InvalidCurrentMemory; both earlier mappings undone and C's pages restored",
                fail_flow(M(type=4, a=[Bd(B1, 0x1000, 0)], b=[Bd(CH + 0x2000, 0x1000, 1)], w=[Bd(UNMAPPED, 0x1000, 0)]),
                          "InvalidCurrentMemory",
-                         after=[c_restored(B1), c_restored(CH + 0x2000), access("C", CH + 0x2000, 0x1000, True, True)]),
+                         after=[c_page(B1), c_page(CH + 0x2000), access("C", CH + 0x2000, 0x1000, True, True)]),
                su(), RQ, result="invalid", flags=["Rollback", "Broken"], source="%s §4.7, §4.8" % KS, scenario="58"))
     t.append(T(I("rollback-a-then-attr2"),
                "A valid, then a B with attribute 2: InvalidCombination; the A mapping is undone",
                fail_flow(M(type=4, a=[Bd(B1, 0x1000, 0)], b=[Bd(CH + 0x2000, 0x1000, 2)]), "InvalidCombination",
-                         after=[c_restored(B1)]),
+                         after=[c_page(B1)]),
                su(), RQ, result="invalid", flags=["Rollback", "Broken"], source="%s §4.4 step 1, §4.8" % KS,
                scenario="58"))
     t.append(T(I("rollback-not-broken"),
                "58 with S's list at word 60: the failure is not broken, S keeps waiting with its header restored; the A mapping is undone",
                fail_flow(M(type=4, a=[Bd(B1, 0x1000, 0)], b=[Bd(R2, 0x1000, 0)]), "InvalidCurrentMemory",
-                         broken_=False, s_msg=M(rlo=60), after=[c_restored(B1), words([0, 0x03C00000])]),
+                         broken_=False, s_msg=M(rlo=60), after=[c_page(B1), words([0, 0x03C00000])]),
                su(extra=ro), RQ + ["receive-list-offset"], result="invalid", flags=["Rollback", "NotBroken"],
                source="%s §4.6-4.8" % KS, scenario="58"))
     for lidx, is_broken in ((5, False), (4, True)):
@@ -788,21 +783,21 @@ def map_alias_errors():
         t.append(T(I("a-%d" % n),
                    "%s%d A descriptors of one page each: all mapped (more than the 8 inline mapping records), each with the client's bytes; all undone after the reply" % ("59: " if n == 9 else "", n),
                    ok_flow(M(type=4, **req), P(type=4, rlc=0, **view), during=checks,
-                           after=[c_restored(CH + 0x1000 * i) for i in range(n)]),
+                           after=[c_page(CH + 0x1000 * i) for i in range(n)]),
                    su(contents, c_size=0x10000), RQ, flags=["ManyMappings"], source=sc(59), scenario="59"))
     kinds = ["a"] * 3 + ["b"] * 3 + ["w"] * 3
     req, view, checks, contents = many(kinds)
     t.append(T(I("mixed-9"),
                "3 A, 3 B and 3 W descriptors (9 mappings): all mapped with their permissions; all undone after the reply",
                ok_flow(M(type=4, **req), P(type=4, rlc=0, **view), during=checks,
-                       after=[c_restored(CH + 0x1000 * i) for i in range(9)]),
+                       after=[c_page(CH + 0x1000 * i) for i in range(9)]),
                su(contents, c_size=0x10000), RQ, flags=["ManyMappings"], source=sc(59), scenario="59"))
     req, view, checks, contents = many(["a"] * 9)
     req["b"] = [Bd(R2, 0x1000, 0)]
     t.append(T(I("rollback-after-nine"),
                "9 valid A descriptors followed by a B on read-only memory: InvalidCurrentMemory; all 9 mappings undone",
                fail_flow(M(type=4, **req), "InvalidCurrentMemory",
-                         after=[c_restored(CH + 0x1000 * i) for i in range(9)]),
+                         after=[c_page(CH + 0x1000 * i) for i in range(9)]),
                su(contents, c_size=0x10000, extra=ro), RQ, result="invalid",
                flags=["ManyMappings", "Rollback", "Broken"], source="%s §4.7, §8 #58-59" % KS, scenario="59"))
     groups.append(G("many descriptors", "Mapping records beyond the 8 kept inline.", t, source=sc(59)))

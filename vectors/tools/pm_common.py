@@ -282,6 +282,14 @@ def mapping(process, address, state=None, permission=None, attributes=None, page
     return s
 
 
+def c_page(address, permission="rw", attributes=None, comment="C's page has its original permission and no IPC lock",
+           process="C"):
+    """A page of a client's as it is when no IPC holds it: state Normal, the
+    permission given, the attributes given (none by default)."""
+    return mapping(process, address, state="Normal", permission=permission,
+                   attributes=NOATTR if attributes is None else attributes, comment=comment)
+
+
 def access(process, address, size, write_, allowed, comment=None):
     s = {"op": "expect_access"}
     if comment:
